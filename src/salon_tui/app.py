@@ -1,0 +1,280 @@
+"""SalonApp: the switchboard of the full-screen app.
+
+Modes are the areas (home, settings, …) plus the login screen; each area keeps its own
+screen stack. The app owns the session (who is logged in), the idle lock, the
+function keys and the command palette; each area's screen owns its own work.
+The database opens in a worker so the login screen paints first.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from salon_tui import paths
+from salon_tui.domain.actor import Actor
+from salon_tui.errors import SalonError
+from salon_tui.i18n import N_, _
+from salon_tui.screens.areas import AREAS, Area, area_for_mode
+
+logger = logging.getLogger("salon_tui.app")
+
+IDLE_CHECK_SECONDS = 5.0
+
+
+def _area_bindings() -> list[BindingType]:
+    return [
+        Binding(area.key, f"open_area('{area.mode}')", area.title, priority=True) for area in AREAS
+    ]
+
+
+class SalonApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "salon_tui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_area_bindings(),
+        Binding("ctrl+l", "lock", N_("Lock"), priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
+    ]
+
+    # Set by the database worker; screens watch them.
+    shop: reactive[Any] = reactive(None, init=False)
+    database_problem: reactive[str] = reactive("", init=False)
+    actor: reactive[Actor | None] = reactive(None, init=False)
+
+    def __init__(self, database_url: str | None = None) -> None:
+        super().__init__()
+        self.database_url = database_url or paths.database_url()
+        self.uow: Any = None
+        self.locked = False
+        self._last_input = time.monotonic()
+        self.add_mode("login", self._login_screen)
+        for area in AREAS:
+            self.add_mode(area.mode, area.factory())
+
+    @staticmethod
+    def _login_screen() -> Screen[Any]:
+        from salon_tui.screens.login import LoginScreen
+
+        return LoginScreen()
+
+    # --- start-up --------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.switch_mode("login")
+        self.open_database()
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+
+    @work(thread=True, exit_on_error=False, group="database")
+    def open_database(self) -> None:
+        from salon_tui.services import database, shop
+
+        try:
+            uow = database.open_shop_database(database.require_existing_database(self.database_url))
+            settings = shop.require_shop(uow)
+        except SalonError as error:
+            self.call_from_thread(self._database_failed, error.message)
+            return
+        except Exception:
+            logger.exception("opening the database failed")
+            self.call_from_thread(
+                self._database_failed,
+                _("The database could not be opened. Details are in {path}.").format(
+                    path=paths.log_dir() / "salon.log"
+                ),
+            )
+            return
+        self.call_from_thread(self._database_opened, uow, settings)
+
+    def _database_opened(self, uow: Any, settings: Any) -> None:
+        self.uow = uow
+        self.shop = settings
+
+    def _database_failed(self, message: str) -> None:
+        self.database_problem = message
+
+    # --- the session ---------------------------------------------------------------
+
+    def start_session(self, actor: Actor) -> None:
+        """Someone logged in: open home."""
+        self.actor = actor
+        self.locked = False
+        self._last_input = time.monotonic()
+        self.switch_mode("home")
+
+    async def end_session(self) -> None:
+        """Back to the login screen, with every area's screens thrown away."""
+        self.actor = None
+        self.locked = False
+        await self.switch_mode("login")
+        for area in AREAS:
+            await self.remove_mode(area.mode)
+            self.add_mode(area.mode, area.factory())
+        from salon_tui.screens.login import LoginScreen
+
+        login = self.screen
+        if isinstance(login, LoginScreen):
+            login.reset()
+
+    async def change_language(self, locale: str) -> None:
+        """Switch the language now: every screen is rebuilt in it, the session stays."""
+        from salon_tui import i18n
+
+        i18n.install(locale)
+        current = self.current_mode
+        await self.switch_mode("login")
+        for area in AREAS:
+            await self.remove_mode(area.mode)
+            self.add_mode(area.mode, area.factory())
+        await self.switch_mode(current if current != "login" else "home")
+        await self.remove_mode("login")
+        self.add_mode("login", self._login_screen)
+
+    @property
+    def session_actor(self) -> Actor:
+        """Who is logged in; screens behind the login screen always have someone."""
+        if self.actor is None:
+            raise RuntimeError("no one is logged in")
+        return self.actor
+
+    def refresh_shop(self, settings: Any) -> None:
+        """Settings → Shop saved: everyone who shows shop details redraws."""
+        self.shop = settings
+
+    # --- locking ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
+        ):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self._last_input
+
+    def lock_if_idle(self) -> None:
+        if self.actor is None or self.locked or self.shop is None:
+            return
+        if self.idle_seconds() >= self.shop.idle_lock_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        if self.actor is None or self.locked:
+            return
+        from salon_tui.screens.lock import LockScreen
+
+        self.locked = True
+        self.push_screen(LockScreen(self.actor), callback=self._unlocked)
+
+    def _unlocked(self, result: bool | None) -> None:
+        self.locked = False
+        self._last_input = time.monotonic()
+
+    # --- areas --------------------------------------------------------------------
+
+    def allowed_areas(self) -> list[Area]:
+        return [area for area in AREAS if area.allowed_for(self.actor)]
+
+    def action_open_area(self, mode: str) -> None:
+        area = area_for_mode(mode)
+        if area is None or self.actor is None or self.locked:
+            return
+        if not area.allowed_for(self.actor):
+            self.notify(
+                _("{name} cannot open {area}.").format(name=self.actor.name, area=_(area.title)),
+                severity="warning",
+            )
+            return
+        self.switch_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_area":
+            area = area_for_mode(str(parameters[0])) if parameters else None
+            if self.actor is None or self.locked:
+                return False
+            return area is not None and area.allowed_for(self.actor)
+        if action == "lock":
+            return self.actor is not None and not self.locked
+        return True
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        if self.actor is not None and not self.locked:
+            for area in self.allowed_areas():
+                yield SystemCommand(
+                    _(area.title),
+                    f"{_(area.description)} ({area.key.upper()})",
+                    lambda mode=area.mode: self.action_open_area(mode),
+                )
+            yield SystemCommand(_("Lock"), _("Lock the screen (Ctrl+L)"), self.action_lock)
+            yield SystemCommand(
+                _("Change my PIN"), _("Choose a new PIN for yourself"), self.action_change_pin
+            )
+            yield SystemCommand(
+                _("Switch staff"),
+                _("Log out and back to the login screen"),
+                self.action_switch_staff,
+            )
+        yield SystemCommand(_("Quit"), _("Close the app"), self.action_quit)
+
+    async def action_switch_staff(self) -> None:
+        await self.end_session()
+
+    def action_change_pin(self) -> None:
+        if self.actor is None:
+            return
+        from salon_tui.screens.modals.pin import ChangeOwnPinModal
+
+        self.push_screen(ChangeOwnPinModal(self.actor))
+
+    # --- errors -----------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A cashier never sees a traceback: log it, say so, and keep the app running.
+        logger.error("unexpected error", exc_info=error)
+        try:
+            self.notify(
+                _("Something went wrong. Details are in {path}.").format(
+                    path=paths.log_dir() / "salon.log"
+                ),
+                title=_("Unexpected error"),
+                severity="error",
+            )
+        except Exception:
+            super()._handle_exception(error)
+
+    def on_unmount(self) -> None:
+        if self.uow is not None:
+            self.uow.dispose()
+
+
+def run_tui() -> int:
+    """Open the app on this machine's shop; the exit code for the shell."""
+    import sys
+
+    from salon_tui.data.engine import sqlite_path
+
+    url = paths.database_url()
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        print(
+            _(
+                "No shop here yet ({path}).\n"
+                "  salon init    set up your shop\n"
+                "  salon demo    build a demo shop to try the app"
+            ).format(path=path),
+            file=sys.stderr,
+        )
+        return 1
+    app = SalonApp(url)
+    result = app.run()
+    return result or 0

@@ -1,0 +1,68 @@
+"""Roles and the permission matrix: data in one place, deny by default.
+
+Services call ``require(actor_role, permission)``; the faces only use ``is_allowed`` to
+decide what to offer. A permission missing from the matrix is refused to everyone.
+Each area adds its rows here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from salon_tui.i18n import N_
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    FRONT_DESK = "front_desk"
+    STYLIST = "stylist"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.OWNER: N_("Owner"),
+    Role.MANAGER: N_("Manager"),
+    Role.FRONT_DESK: N_("Front desk"),
+    Role.STYLIST: N_("Stylist"),
+}
+
+OWNER = frozenset({Role.OWNER})
+MANAGERS = frozenset({Role.OWNER, Role.MANAGER})
+DESK = frozenset({Role.OWNER, Role.MANAGER, Role.FRONT_DESK})
+EVERYONE = frozenset(Role)
+
+# permission → roles allowed. Keep the rows grouped by area and sorted within.
+PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
+    # shop and staff
+    "home.view": EVERYONE,
+    "settings.shop": MANAGERS,
+    "staff.view": EVERYONE,
+    "staff.manage": MANAGERS,
+    # audit and database
+    "audit.view": MANAGERS,
+    "db.admin": OWNER,
+}
+
+# What a manager may do to other accounts: only an owner creates, edits or
+# deactivates owners and managers (see services.staff).
+ROLES_A_MANAGER_MAY_ASSIGN = frozenset({Role.FRONT_DESK, Role.STYLIST})
+
+
+def is_allowed(role: Role | str, permission: str) -> bool:
+    """True when ``role`` holds ``permission``; unknown permissions are refused."""
+    allowed = PERMISSION_MATRIX.get(permission)
+    if allowed is None:
+        return False
+    try:
+        return Role(role) in allowed
+    except ValueError:
+        return False
+
+
+def may_assign_role(acting_role: Role, target_role: Role) -> bool:
+    """Whether someone of ``acting_role`` may create or edit an account of ``target_role``."""
+    if acting_role is Role.OWNER:
+        return True
+    if acting_role is Role.MANAGER:
+        return target_role in ROLES_A_MANAGER_MAY_ASSIGN
+    return False

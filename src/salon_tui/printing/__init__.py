@@ -1,0 +1,1 @@
+"""Receipts: layout (pure), ESC/POS encoding, transports and the print queue."""

@@ -1,0 +1,64 @@
+"""The areas of the app: what the home screen, function keys and command palette reach.
+
+Only areas that exist are listed; each area that lands adds its row. ``screen`` is
+an import path so that an area's module loads only when it is opened.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.screen import Screen
+
+from salon_tui.domain.actor import Actor
+from salon_tui.i18n import N_
+
+
+@dataclass(frozen=True)
+class Area:
+    mode: str
+    key: str
+    title: str  # msgid, translated where shown
+    description: str  # msgid
+    permission: str
+    screen: str  # "module:Class"
+
+    def allowed_for(self, actor: Actor | None) -> bool:
+        return actor is not None and actor.can(self.permission)
+
+    def factory(self) -> Callable[[], Screen[Any]]:
+        module_name, class_name = self.screen.split(":")
+
+        def build() -> Screen[Any]:
+            module = importlib.import_module(module_name)
+            screen_class: type[Screen[Any]] = getattr(module, class_name)
+            return screen_class()
+
+        return build
+
+
+AREAS: tuple[Area, ...] = (
+    Area(
+        "home",
+        "f1",
+        N_("Home"),
+        N_("Today's shop at a glance"),
+        "home.view",
+        "salon_tui.screens.home:HomeScreen",
+    ),
+    Area(
+        "settings",
+        "f9",
+        N_("Settings"),
+        N_("Shop details, staff and their roles"),
+        "settings.shop",
+        "salon_tui.screens.settings:SettingsScreen",
+    ),
+)
+
+
+def area_for_mode(mode: str) -> Area | None:
+    return next((area for area in AREAS if area.mode == mode), None)

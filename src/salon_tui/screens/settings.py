@@ -1,0 +1,74 @@
+"""Settings: a menu of sections. Each area that lands adds its section to ``SECTIONS``."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from salon_tui.i18n import N_, _
+from salon_tui.screens.base import SalonScreen
+from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.shop_header import ShopHeader
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # msgid
+    description: str  # msgid
+    permission: str
+    screen: str  # "module:Class"
+
+    def build(self) -> Screen[Any]:
+        module_name, class_name = self.screen.split(":")
+        screen_class: type[Screen[Any]] = getattr(importlib.import_module(module_name), class_name)
+        return screen_class()
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "shop",
+        N_("Shop"),
+        N_("Name, address, currency, rounding, receipt footer, language, timezone, idle lock"),
+        "settings.shop",
+        "salon_tui.screens.settings_shop:ShopSettingsScreen",
+    ),
+    Section(
+        "staff",
+        N_("Staff"),
+        N_("Add staff, set roles, reset PINs, deactivate"),
+        "staff.manage",
+        "salon_tui.screens.settings_staff:StaffSettingsScreen",
+    ),
+)
+
+
+class SettingsScreen(SalonScreen):
+    def compose(self) -> ComposeResult:
+        yield ShopHeader("Settings")
+        with Vertical(id="settings-menu"):
+            yield Static(_("Choose a section and press Enter."), classes="hint")
+            actor = self.salon.actor
+            yield OptionList(
+                *[
+                    Option(f"[b]{_(section.title)}[/b]\n  {_(section.description)}", id=section.key)
+                    for section in SECTIONS
+                    if actor is not None and actor.can(section.permission)
+                ],
+                id="settings-sections",
+            )
+        yield TranslatedFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#settings-sections", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        section = next(section for section in SECTIONS if section.key == event.option.id)
+        self.app.push_screen(section.build())

@@ -1,0 +1,205 @@
+"""The audit log: append inside the caller's transaction, list, and verify the chain."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from salon_tui.data.models import AuditEntry, AuditHead
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.audit_chain import ChainLink, canonical_json, find_break, link_hash
+from salon_tui.domain.clock import day_bounds_utc, utc_now
+from salon_tui.i18n import N_, _
+from salon_tui.services.permissions import require
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> int:
+    """Append one entry to the chain inside the caller's transaction; its sequence number.
+
+    The head row is read ``FOR UPDATE`` so two appenders on PostgreSQL queue; on SQLite
+    the writing transaction already holds the database's write lock.
+    """
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    link = ChainLink(
+        seq=head.seq + 1,
+        at=_timestamp(utc_now()),
+        staff_id=actor.staff_id,
+        staff_name=actor.name,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=canonical_json(before or {}),
+        after=canonical_json(after or {}),
+        prev_hash=head.hash,
+    )
+    digest = link_hash(link)
+    session.add(AuditEntry(**link.__dict__, hash=digest))
+    head.seq = link.seq
+    head.hash = digest
+    session.add(head)
+    session.flush()
+    return link.seq
+
+
+@dataclass(frozen=True)
+class AuditView:
+    seq: int
+    at: datetime
+    staff_id: int | None
+    staff_name: str
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def _view(entry: AuditEntry) -> AuditView:
+    return AuditView(
+        seq=entry.seq,
+        at=datetime.strptime(entry.at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
+        staff_id=entry.staff_id,
+        staff_name=entry.staff_name,
+        action=entry.action,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        before=json.loads(entry.before),
+        after=json.loads(entry.after),
+    )
+
+
+def list_entries(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    since: date | None = None,
+    staff_name: str | None = None,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    timezone: str = "UTC",
+    limit: int | None = None,
+) -> list[AuditView]:
+    """Entries oldest first; ``since`` is a day in the shop's timezone."""
+    require(actor, "audit.view")
+    query = select(AuditEntry)
+    if since is not None:
+        start, _end = day_bounds_utc(since, timezone)
+        query = query.where(col(AuditEntry.at) >= _timestamp(start))
+    if staff_name:
+        query = query.where(col(AuditEntry.staff_name) == staff_name)
+    if entity:
+        query = query.where(col(AuditEntry.entity) == entity)
+    if entity_id is not None:
+        query = query.where(col(AuditEntry.entity_id) == entity_id)
+    if limit is not None:
+        query = query.order_by(col(AuditEntry.seq).desc()).limit(limit)
+    else:
+        query = query.order_by(col(AuditEntry.seq))
+    with uow.read() as session:
+        entries = [_view(row) for row in session.exec(query)]
+    if limit is not None:
+        entries.reverse()
+    return entries
+
+
+BREAK_REASONS = {
+    "missing": N_("entry {seq} is missing (deleted)"),
+    "out_of_order": N_("entry {seq} is out of order (moved or replaced)"),
+    "altered": N_("entry {seq} was altered after it was written"),
+    "truncated": N_("the log ends before entry {seq}: later entries were removed"),
+}
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    entries_checked: int
+    first_bad_seq: int | None
+    reason: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_seq is None
+
+    def describe(self) -> str:
+        if self.ok:
+            return _("Audit chain intact: {count} entries verified.").format(
+                count=self.entries_checked
+            )
+        template = BREAK_REASONS.get(self.reason or "", N_("entry {seq} does not verify"))
+        return _("Audit chain broken: {problem}.").format(
+            problem=_(template).format(seq=self.first_bad_seq)
+        )
+
+
+def verify_chain(uow: UnitOfWork) -> VerifyReport:
+    """Recompute every hash in order; report the first entry that does not verify."""
+    with uow.read() as session:
+        head = session.get(AuditHead, 1)
+        head_seq, head_hash = (head.seq, head.hash) if head else (0, "0" * 64)
+        counted = 0
+
+        def links() -> Iterator[tuple[ChainLink, str]]:
+            nonlocal counted
+            rows = session.exec(
+                select(AuditEntry).order_by(col(AuditEntry.seq)).execution_options(yield_per=2000)
+            )
+            for row in rows:
+                counted += 1
+                link = ChainLink(
+                    seq=row.seq,
+                    at=row.at,
+                    staff_id=row.staff_id,
+                    staff_name=row.staff_name,
+                    action=row.action,
+                    entity=row.entity,
+                    entity_id=row.entity_id,
+                    before=row.before,
+                    after=row.after,
+                    prev_hash=row.prev_hash,
+                )
+                yield link, row.hash
+
+        problem = find_break(links(), head_seq, head_hash)
+    if problem is None:
+        return VerifyReport(counted, None, None)
+    return VerifyReport(counted, problem.seq, problem.reason)
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    actions: int
+    failed_logins: int
+
+
+def day_summary(uow: UnitOfWork, actor: Actor, day: date, timezone: str) -> DaySummary:
+    """How many entries, and how many wrong PINs, on the shop's ``day``."""
+    require(actor, "audit.view")
+    start, end = day_bounds_utc(day, timezone)
+    within = (col(AuditEntry.at) >= _timestamp(start), col(AuditEntry.at) < _timestamp(end))
+    with uow.read() as session:
+        actions = session.exec(select(func.count()).select_from(AuditEntry).where(*within)).one()
+        failed = session.exec(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(*within, col(AuditEntry.action) == "login.failed")
+        ).one()
+    return DaySummary(actions=actions, failed_logins=failed)

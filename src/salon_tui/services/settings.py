@@ -1,0 +1,154 @@
+"""Shop settings: stored in the database so they travel with backups.
+
+``ShopSettings`` is the read model of Settings → Shop. Other areas keep their own
+settings under their own key prefix with ``read_setting``/``write_setting``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from salon_tui.data.models import Setting
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.clock import is_known_timezone
+from salon_tui.domain.money import ROUNDING_UNITS_MINOR, RoundingMode, is_known_currency
+from salon_tui.errors import ValidationError
+from salon_tui.i18n import _, normalise_locale
+from salon_tui.services import audit
+from salon_tui.services.permissions import require
+
+SHOP_PREFIX = "shop."
+IDLE_LOCK_RANGE = (1, 240)
+TEXT_LIMITS = {"name": 60, "address": 200, "phone": 40, "receipt_footer": 400}
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    currency: str = "CNY"
+    locale: str = "zh_CN"
+    timezone: str = "Asia/Shanghai"
+    # ISO 3166 region: default for phone numbers and public holidays.
+    country: str = "CN"
+    rounding_unit_minor: int = 1
+    rounding_mode: str = RoundingMode.DOWN.value
+    receipt_footer: str = ""
+    idle_lock_minutes: int = 5
+
+
+SHOP_FIELDS = tuple(field.name for field in fields(ShopSettings))
+
+
+def read_setting(session: Session, key: str, default: Any = None) -> Any:
+    row = session.get(Setting, key)
+    return json.loads(row.value_json) if row is not None else default
+
+
+def write_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if row is None:
+        session.add(Setting(key=key, value_json=text))
+    else:
+        row.value_json = text
+        session.add(row)
+    session.flush()
+
+
+def load_shop_settings(session: Session) -> ShopSettings:
+    rows = session.exec(select(Setting).where(col(Setting.key).startswith(SHOP_PREFIX))).all()
+    stored = {row.key.removeprefix(SHOP_PREFIX): json.loads(row.value_json) for row in rows}
+    known = {name: value for name, value in stored.items() if name in SHOP_FIELDS}
+    return replace(ShopSettings(), **known)
+
+
+def get_shop_settings(uow: UnitOfWork) -> ShopSettings:
+    with uow.read() as session:
+        return load_shop_settings(session)
+
+
+def validate_shop_settings(settings: ShopSettings) -> ShopSettings:
+    """The settings cleaned up, or ``ValidationError`` naming the first bad field."""
+    cleaned = replace(
+        settings,
+        name=settings.name.strip(),
+        address=settings.address.strip(),
+        phone=settings.phone.strip(),
+        receipt_footer=settings.receipt_footer.strip(),
+        currency=settings.currency.strip().upper(),
+        country=settings.country.strip().upper(),
+        timezone=settings.timezone.strip(),
+    )
+    if not cleaned.name:
+        raise ValidationError(_("The shop needs a name."), field="name")
+    for name, limit in TEXT_LIMITS.items():
+        if len(getattr(cleaned, name)) > limit:
+            raise ValidationError(
+                _("That is too long: at most {limit} characters.").format(limit=limit), field=name
+            )
+    if not is_known_currency(cleaned.currency):
+        raise ValidationError(
+            _("{code!r} is not a currency code (for example CNY, HKD, USD).").format(
+                code=cleaned.currency
+            ),
+            field="currency",
+        )
+    try:
+        locale = normalise_locale(cleaned.locale)
+    except ValidationError as error:
+        raise ValidationError(error.message, field="locale") from error
+    if not is_known_timezone(cleaned.timezone):
+        raise ValidationError(
+            _("{zone!r} is not a timezone (for example Asia/Shanghai).").format(
+                zone=cleaned.timezone
+            ),
+            field="timezone",
+        )
+    if len(cleaned.country) != 2 or not cleaned.country.isalpha():
+        raise ValidationError(
+            _("The country is a two-letter code such as CN or HK."), field="country"
+        )
+    if cleaned.rounding_unit_minor not in ROUNDING_UNITS_MINOR:
+        raise ValidationError(_("Rounding is to 1, 10 or 100 minor units."), field="rounding")
+    if cleaned.rounding_mode not in {mode.value for mode in RoundingMode}:
+        raise ValidationError(_("Unknown rounding mode."), field="rounding")
+    low, high = IDLE_LOCK_RANGE
+    if not low <= cleaned.idle_lock_minutes <= high:
+        raise ValidationError(
+            _("The idle lock is between {low} and {high} minutes.").format(low=low, high=high),
+            field="idle_lock_minutes",
+        )
+    return replace(cleaned, locale=locale)
+
+
+def store_shop_settings(session: Session, settings: ShopSettings) -> None:
+    for name, value in asdict(settings).items():
+        write_setting(session, SHOP_PREFIX + name, value)
+
+
+def update_shop_settings(uow: UnitOfWork, actor: Actor, **changes: Any) -> ShopSettings:
+    """Change Settings → Shop; audited with the fields before and after."""
+    require(actor, "settings.shop")
+    unknown = set(changes) - set(SHOP_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown setting: {names}").format(names=", ".join(sorted(unknown)))
+        )
+    with uow.transaction() as session:
+        current = load_shop_settings(session)
+        updated = validate_shop_settings(replace(current, **changes))
+        before = {k: v for k, v in asdict(current).items() if getattr(updated, k) != v}
+        after = {k: getattr(updated, k) for k in before}
+        if before:
+            store_shop_settings(session, updated)
+            audit.record(
+                session, actor, "settings.update", "shop", "shop", before=before, after=after
+            )
+    return updated

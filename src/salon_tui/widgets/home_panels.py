@@ -1,0 +1,102 @@
+"""Panels on the home screen. Each area adds a row to ``HOME_PANELS``.
+
+A panel loads its figures through services in a worker, and shows only what the
+logged-in role may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static
+
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.clock import business_date, utc_now
+from salon_tui.i18n import _, ngettext
+from salon_tui.widgets.worker import call_service
+
+
+def _call(widget: Widget, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    call_service(widget, call, done, group="home-panel")
+
+
+class Panel(Widget):
+    DEFAULT_CSS = """
+    Panel {
+        height: auto;
+        border: round $primary;
+        padding: 0 1;
+    }
+    Panel > .panel-title { text-style: bold; }
+    """
+    TITLE = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(_(self.TITLE), classes="panel-title")
+        yield Static(_("Loading…"), classes="panel-body")
+
+    def show(self, text: str) -> None:
+        self.query_one(".panel-body", Static).update(text)
+
+
+class StaffPanel(Panel):
+    """Who works here, and whose account is waiting or locked (managers reset PINs)."""
+
+    TITLE = "Staff"
+
+    def on_mount(self) -> None:
+        from salon_tui.services import staff
+
+        uow = self.app.uow  # type: ignore[attr-defined]
+        _call(self, lambda: staff.list_staff(uow), self._loaded)
+
+    def _loaded(self, people: list[Any]) -> None:
+        now = utc_now()
+        lines = [
+            ngettext(
+                "{count} person on the team", "{count} people on the team", len(people)
+            ).format(count=len(people))
+        ]
+        locked = [person.name for person in people if person.hard_locked or person.is_waiting(now)]
+        if locked:
+            lines.append(_("Locked out: {names}").format(names=", ".join(locked)))
+        self.show("\n".join(lines))
+
+
+class ActivityPanel(Panel):
+    """How many audited actions and failed logins today."""
+
+    TITLE = "Today's activity"
+
+    def on_mount(self) -> None:
+        from salon_tui.services import audit
+
+        app: Any = self.app
+        uow, actor, shop = app.uow, app.actor, app.shop
+        today = business_date(utc_now(), shop.timezone)
+        _call(self, lambda: audit.day_summary(uow, actor, today, shop.timezone), self._loaded)
+
+    def _loaded(self, summary: Any) -> None:
+        lines = [_("{count} audited actions today").format(count=summary.actions)]
+        if summary.failed_logins:
+            lines.append(_("{count} wrong PINs today").format(count=summary.failed_logins))
+        self.show("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    widget: type[Panel]
+    permission: str
+
+    def allowed_for(self, actor: Actor | None) -> bool:
+        return actor is not None and actor.can(self.permission)
+
+
+HOME_PANELS: list[HomePanel] = [
+    HomePanel(StaffPanel, "staff.manage"),
+    HomePanel(ActivityPanel, "audit.view"),
+]
