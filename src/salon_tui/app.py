@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import events, work
@@ -28,12 +28,20 @@ from salon_tui.screens.areas import AREAS, Area, area_for_mode
 logger = logging.getLogger("salon_tui.app")
 
 IDLE_CHECK_SECONDS = 5.0
+# Textual's own footer label for the command palette key, translated by our footer.
+N_("palette")
 
 
 def _area_bindings() -> list[BindingType]:
     return [
         Binding(area.key, f"open_area('{area.mode}')", area.title, priority=True) for area in AREAS
     ]
+
+
+def _new_login_screen() -> Screen[Any]:
+    from salon_tui.screens.login import LoginScreen
+
+    return LoginScreen()
 
 
 class SalonApp(App[int]):
@@ -44,6 +52,12 @@ class SalonApp(App[int]):
         Binding("ctrl+l", "lock", N_("Lock"), priority=True),
         Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
     ]
+
+    # The login screen is the first mode: no mode switch (and its repaint pause) at start.
+    DEFAULT_MODE = "login"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "login": lambda: _new_login_screen(),
+    }
 
     # Set by the database worker; screens watch them.
     shop: reactive[Any] = reactive(None, init=False)
@@ -56,22 +70,15 @@ class SalonApp(App[int]):
         self.uow: Any = None
         self.locked = False
         self._last_input = time.monotonic()
-        self.add_mode("login", self._login_screen)
         for area in AREAS:
             self.add_mode(area.mode, area.factory())
-
-    @staticmethod
-    def _login_screen() -> Screen[Any]:
-        from salon_tui.screens.login import LoginScreen
-
-        return LoginScreen()
 
     # --- start-up --------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.switch_mode("login")
-        self.open_database()
+        # Open the database once the login screen has painted: its imports are heavy.
+        self.call_after_refresh(self.open_database)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
 
     @work(thread=True, exit_on_error=False, group="database")
@@ -137,7 +144,7 @@ class SalonApp(App[int]):
             self.add_mode(area.mode, area.factory())
         await self.switch_mode(current if current != "login" else "home")
         await self.remove_mode("login")
-        self.add_mode("login", self._login_screen)
+        self.add_mode("login", _new_login_screen)
 
     @property
     def session_actor(self) -> Actor:
@@ -236,6 +243,34 @@ class SalonApp(App[int]):
 
         self.push_screen(ChangeOwnPinModal(self.actor))
 
+    # --- key names and the command palette ----------------------------------------------
+
+    KEY_NAMES: ClassVar[dict[str, str]] = {
+        "ctrl": "Ctrl",
+        "shift": "Shift",
+        "alt": "Alt",
+        "escape": "Esc",
+        "enter": "Enter",
+        "delete": "Del",
+        "space": "Space",
+        "tab": "Tab",
+    }
+
+    def get_key_display(self, binding: Binding) -> str:
+        """``F2``, ``Ctrl+L``, ``Esc``: how keys are printed on shop keyboards."""
+        if binding.key_display:
+            return binding.key_display
+        parts = binding.key.split(",")[0].split("+")
+        return "+".join(self.KEY_NAMES.get(part, part.upper()) for part in parts)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for a command…"))
+            )
+
     # --- errors -----------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
@@ -259,13 +294,12 @@ class SalonApp(App[int]):
 
 def run_tui() -> int:
     """Open the app on this machine's shop; the exit code for the shell."""
+    import os
     import sys
 
-    from salon_tui.data.engine import sqlite_path
-
-    url = paths.database_url()
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
+    # A plain path check: importing SQLAlchemy here would delay the first paint.
+    path = paths.database_path()
+    if not os.environ.get("SALON_DATABASE_URL") and not path.exists():
         print(
             _(
                 "No shop here yet ({path}).\n"
@@ -275,6 +309,6 @@ def run_tui() -> int:
             file=sys.stderr,
         )
         return 1
-    app = SalonApp(url)
+    app = SalonApp(paths.database_url())
     result = app.run()
     return result or 0

@@ -1,21 +1,22 @@
 """The ``salon`` command: the TUI with no sub-command, the owners' CLI with one.
 
 The language is chosen before the commands are built, so that their help is in it:
-``--lang`` on the command line, else the shop's language, else English.
+``--lang`` on the command line, else the shop's language, else English. Typer loads
+only when a sub-command is given: `salon` alone paints the app as early as it can.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING
 
-import typer
-
-from salon_tui import __version__, i18n, paths
-from salon_tui.commands._common import SalonGroup, state
+from salon_tui import i18n, paths
 from salon_tui.errors import ValidationError
 from salon_tui.i18n import _
+
+if TYPE_CHECKING:
+    from typer import Typer
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -47,59 +48,23 @@ def choose_language(argv: list[str]) -> str:
     return i18n.DEFAULT_LOCALE
 
 
-def _show_version(value: bool) -> None:
-    if value:
-        typer.echo(f"salon_tui {__version__}")
-        raise typer.Exit()
+def _only_opens_the_app(argv: list[str]) -> bool:
+    """True for `salon` and `salon --lang X`: the TUI, without building the command tree."""
+    remaining = list(argv)
+    while remaining:
+        argument = remaining.pop(0)
+        if argument == "--lang" and remaining:
+            remaining.pop(0)
+        elif not argument.startswith("--lang="):
+            return False
+    return True
 
 
-def build_app() -> typer.Typer:
+def build_app() -> Typer:
     """The root Typer app with every noun's sub-app (built after the language is set)."""
-    from salon_tui.commands import audit, db, demo, init, staff
+    from salon_tui.commands import audit, db, demo, init, root, staff
 
-    app = typer.Typer(
-        cls=SalonGroup,
-        help=_(
-            "salon_tui: checkout, members and bookings for salons, in the terminal. "
-            "Run `salon` alone to open the app."
-        ),
-        invoke_without_command=True,
-        add_completion=False,
-        rich_markup_mode=None,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-
-    @app.callback()
-    def root(
-        ctx: typer.Context,
-        lang: Annotated[
-            str | None,
-            typer.Option("--lang", help=_("Language for this run: en or zh_CN."), metavar="LANG"),
-        ] = None,
-        as_staff: Annotated[
-            str | None,
-            typer.Option(
-                "--as",
-                help=_("Staff name to act as (the PIN is asked, or read from SALON_PIN)."),
-                metavar="NAME",
-            ),
-        ] = None,
-        version: Annotated[
-            bool,
-            typer.Option(
-                "--version",
-                help=_("Show the version and exit."),
-                callback=_show_version,
-                is_eager=True,
-            ),
-        ] = False,
-    ) -> None:
-        state(ctx).staff_name = as_staff
-        if ctx.invoked_subcommand is None:
-            from salon_tui.app import run_tui
-
-            raise typer.Exit(run_tui())
-
+    app = root.new_root_app()
     app.command("init", help=_("Set up a new shop: its name, currency, language and owner."))(
         init.init_command
     )
@@ -123,4 +88,9 @@ def main() -> None:
     from salon_tui.logs import configure_logging
 
     configure_logging()
+    if _only_opens_the_app(argv):
+        # Typer's start-up (pydantic adapters and all) would delay the first paint.
+        from salon_tui.app import run_tui
+
+        raise SystemExit(run_tui())
     build_app()(prog_name="salon")

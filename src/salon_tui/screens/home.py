@@ -13,18 +13,26 @@ from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from salon_tui.domain.clock import shop_time, utc_now
-from salon_tui.i18n import _
+from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen
 from salon_tui.widgets.footer import TranslatedFooter
 from salon_tui.widgets.home_panels import HOME_PANELS
 from salon_tui.widgets.shop_header import ShopHeader
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 class HomeScreen(SalonScreen):
     def compose(self) -> ComposeResult:
-        yield ShopHeader("Home")
+        yield ShopHeader(N_("Home"))
         with VerticalScroll(id="home"):
             yield Static("", id="home-today")
             with Grid(id="home-panels"):

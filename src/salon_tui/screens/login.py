@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,8 +14,10 @@ from salon_tui.domain.clock import shop_time, utc_now
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen, call_service
-from salon_tui.services.staff import StaffView
 from salon_tui.widgets.footer import TranslatedFooter
+
+if TYPE_CHECKING:
+    from salon_tui.services.staff import StaffView
 
 
 class LoginScreen(SalonScreen):

@@ -52,7 +52,7 @@ SECTIONS: tuple[Section, ...] = (
 
 class SettingsScreen(SalonScreen):
     def compose(self) -> ComposeResult:
-        yield ShopHeader("Settings")
+        yield ShopHeader(N_("Settings"))
         with Vertical(id="settings-menu"):
             yield Static(_("Choose a section and press Enter."), classes="hint")
             actor = self.salon.actor

@@ -49,7 +49,7 @@ class ShopSettingsScreen(SalonScreen):
 
     def compose(self) -> ComposeResult:
         shop: ShopSettings = self.salon.shop
-        yield ShopHeader("Settings → Shop")
+        yield ShopHeader(N_("Settings → Shop"))
         with VerticalScroll(id="shop-form", classes="form"):
             yield from self._field(_("Shop name"), Input(shop.name, id="name"))
             yield from self._field(_("Address"), Input(shop.address, id="address"))

@@ -31,7 +31,7 @@ class StaffSettingsScreen(SalonScreen):
         self.people: list[StaffView] = []
 
     def compose(self) -> ComposeResult:
-        yield ShopHeader("Settings → Staff")
+        yield ShopHeader(N_("Settings → Staff"))
         with Vertical(id="staff-settings"):
             yield Static(
                 _("Everyone who can log in. Deactivated staff keep their history."), classes="hint"

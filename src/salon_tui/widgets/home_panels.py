@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import business_date, utc_now
-from salon_tui.i18n import _, ngettext
+from salon_tui.i18n import N_, _, ngettext
 from salon_tui.widgets.worker import call_service
 
 
@@ -46,7 +46,7 @@ class Panel(Widget):
 class StaffPanel(Panel):
     """Who works here, and whose account is waiting or locked (managers reset PINs)."""
 
-    TITLE = "Staff"
+    TITLE = N_("Staff")
 
     def on_mount(self) -> None:
         from salon_tui.services import staff
@@ -70,7 +70,7 @@ class StaffPanel(Panel):
 class ActivityPanel(Panel):
     """How many audited actions and failed logins today."""
 
-    TITLE = "Today's activity"
+    TITLE = N_("Today's activity")
 
     def on_mount(self) -> None:
         from salon_tui.services import audit

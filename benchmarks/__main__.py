@@ -1,0 +1,32 @@
+"""`python -m benchmarks [NAME …]`: run the benchmarks and print each figure beside its floor."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from benchmarks.harness import print_figures
+
+# Each area that names a speed target adds its module here.
+BENCHMARKS = ["startup"]
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or BENCHMARKS
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        print(
+            f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
+        return 2
+    figures = []
+    for name in chosen:
+        module = importlib.import_module(f"benchmarks.{name}")
+        figures.extend(module.figures())
+    print_figures(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
