@@ -59,7 +59,8 @@ def clock() -> Iterator[time_machine.Coordinates]:
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Unique per process: several checkouts may share one PostgreSQL server.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
