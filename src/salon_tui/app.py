@@ -68,6 +68,7 @@ class SalonApp(App[int]):
         super().__init__()
         self.database_url = database_url or paths.database_url()
         self.uow: Any = None
+        self._presence: Any = None
         self.locked = False
         self._last_input = time.monotonic()
         for area in AREAS:
@@ -100,7 +101,14 @@ class SalonApp(App[int]):
                 ),
             )
             return
+        self._hold_app_presence()
         self.call_from_thread(self._database_opened, uow, settings)
+
+    def _hold_app_presence(self) -> None:
+        """Tell `salon backup restore` that the app is open on this database."""
+        from salon_tui.services.database import hold_app_presence
+
+        self._presence = hold_app_presence(self.database_url)
 
     def _database_opened(self, uow: Any, settings: Any) -> None:
         self.uow = uow
@@ -290,6 +298,8 @@ class SalonApp(App[int]):
     def on_unmount(self) -> None:
         if self.uow is not None:
             self.uow.dispose()
+        if self._presence is not None:
+            self._presence.release()
 
 
 def run_tui() -> int:

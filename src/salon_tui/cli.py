@@ -62,7 +62,7 @@ def _only_opens_the_app(argv: list[str]) -> bool:
 
 def build_app() -> Typer:
     """The root Typer app with every noun's sub-app (built after the language is set)."""
-    from salon_tui.commands import audit, db, demo, init, root, staff
+    from salon_tui.commands import audit, backup, db, demo, init, root, staff
 
     app = root.new_root_app()
     app.command("init", help=_("Set up a new shop: its name, currency, language and owner."))(
@@ -71,6 +71,7 @@ def build_app() -> Typer:
     app.add_typer(staff.app, name="staff")
     app.add_typer(audit.app, name="audit")
     app.add_typer(db.app, name="db")
+    app.add_typer(backup.app, name="backup")
     app.command("demo", help=_("Build a demo shop with believable data (same seed, same shop)."))(
         demo.demo_command
     )

@@ -38,8 +38,9 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "settings.shop": MANAGERS,
     "staff.view": EVERYONE,
     "staff.manage": MANAGERS,
-    # audit and database
+    # audit, database and backups
     "audit.view": MANAGERS,
+    "backup.view": MANAGERS,
     "db.admin": OWNER,
 }
 

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import inspect, text
 from sqlmodel import Session
 
 from salon_tui import paths
 from salon_tui.data import schema
+from salon_tui.data.app_lock import AppPresence
 from salon_tui.data.engine import sqlite_path
+from salon_tui.data.inspection import row_counts
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.errors import ShopNotInitialised
 from salon_tui.i18n import _
@@ -58,12 +59,7 @@ def describe(uow: UnitOfWork) -> DatabaseInfo:
 
     with uow.engine.connect() as connection:
         revision = schema.current_revision(connection)
-        tables = sorted(inspect(connection).get_table_names())
-        counts = {
-            table: int(connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one())  # noqa: S608
-            for table in tables
-            if table != "alembic_version"
-        }
+        counts = row_counts(connection)
     return DatabaseInfo(
         location=make_url(uow.url).render_as_string(hide_password=True),
         path=path,
@@ -119,3 +115,9 @@ def upgrade_database(url: str) -> schema.UpgradeResult | None:
 
 
 HEAD_REVISION = schema.HEAD_REVISION
+
+
+def hold_app_presence(url: str) -> AppPresence | None:
+    """Held by the running app so that a restore refuses while it is open (SQLite only)."""
+    path = sqlite_path(url)
+    return AppPresence(path) if path is not None else None

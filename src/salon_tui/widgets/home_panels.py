@@ -87,6 +87,33 @@ class ActivityPanel(Panel):
         self.show("\n".join(lines))
 
 
+class BackupPanel(Panel):
+    """Last night's backup: when, and whether it worked."""
+
+    TITLE = N_("Backups")
+
+    def on_mount(self) -> None:
+        from salon_tui.services import backup
+
+        _call(self, backup.read_status, self._loaded)
+
+    def _loaded(self, status: Any) -> None:
+        app: Any = self.app
+        if status is None:
+            self.show(_("No backup yet. Set up nightly backups: salon backup schedule --install"))
+            return
+        from salon_tui.domain.clock import shop_time
+
+        when = shop_time(status.finished_at, app.shop.timezone).strftime("%Y-%m-%d %H:%M")
+        if status.ok:
+            self.show(_("Last backup {when}: ok").format(when=when))
+        else:
+            from rich.markup import escape
+
+            failed = _("[b red]Last backup FAILED[/] {when}: {message}")
+            self.show(failed.format(when=when, message=escape(status.message)))
+
+
 @dataclass(frozen=True)
 class HomePanel:
     widget: type[Panel]
@@ -99,4 +126,5 @@ class HomePanel:
 HOME_PANELS: list[HomePanel] = [
     HomePanel(StaffPanel, "staff.manage"),
     HomePanel(ActivityPanel, "audit.view"),
+    HomePanel(BackupPanel, "backup.view"),
 ]
