@@ -77,6 +77,9 @@ class SalonApp(App[int]):
     # --- start-up --------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from salon_tui.logs import configure_logging
+
+        configure_logging()
         self.theme = "textual-dark"
         # Open the database once the login screen has painted: its imports are heavy.
         self.call_after_refresh(self.open_database)

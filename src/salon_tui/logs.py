@@ -17,17 +17,22 @@ LOG_FILE_NAME = "salon.log"
 def configure_logging(level: int = logging.INFO) -> None:
     """Send the program's logs to ``<log dir>/salon.log`` (1 MB × 5 files)."""
     root = logging.getLogger("salon_tui")
-    if any(getattr(handler, "salon_handler", False) for handler in root.handlers):
-        return
+    folder = paths.log_dir()
+    for handler in list(root.handlers):
+        if getattr(handler, "salon_handler", None) == str(folder):
+            return
+        if getattr(handler, "salon_handler", None):
+            root.removeHandler(handler)  # SALON_HOME changed (tests): follow it
+            handler.close()
     try:
-        folder = paths.make_private_dir(paths.log_dir())
+        paths.make_private_dir(folder)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
             folder / LOG_FILE_NAME, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.salon_handler = True  # type: ignore[attr-defined]
+    handler.salon_handler = str(folder)  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
     root.propagate = False

@@ -125,3 +125,21 @@ def test_check_reports_integrity_and_audit_chain(uow: UnitOfWork, owner) -> None
     with uow.engine.begin() as connection:
         connection.execute(text("UPDATE audit_entry SET action = 'x' WHERE seq = 1"))
     assert not all(result.ok for result in database.check(uow))
+
+
+def test_a_database_that_cannot_be_written_gives_a_clear_message(salon_home: Path) -> None:
+    # Root ignores folder permissions, so this opens the file read-only instead:
+    # SQLite then refuses every write exactly as it does in a read-only folder.
+    from salon_tui.domain.actor import SYSTEM
+    from salon_tui.services import audit
+
+    uow = database.open_shop_database()
+    shop.init_shop(uow, shop_name="S", owner_name="O", owner_pin="1234")
+    uow.dispose()
+    read_only = UnitOfWork(f"sqlite:///file:{salon_home / 'salon.db'}?mode=ro&uri=true")
+    with (
+        pytest.raises(DatabaseError, match="cannot be written"),
+        read_only.transaction() as session,
+    ):
+        audit.record(session, SYSTEM, "test.write", "shop", "shop")
+    read_only.dispose()

@@ -97,3 +97,16 @@ async def test_keys_keep_the_screen_awake() -> None:
         app._last_input -= 10_000
         await pilot.press("down")
         assert app.idle_seconds() < 5
+
+
+async def test_an_unexpected_error_is_logged_and_shown_without_a_traceback(salon_home) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await log_in(pilot, "desk")
+        app._handle_exception(RuntimeError("boom"))
+        await settle(pilot)
+        assert app.is_running
+        messages = [notification.message for notification in app._notifications]
+        assert any("Something went wrong" in message for message in messages)
+        assert not any("Traceback" in message or "boom" in message for message in messages)
+    assert "RuntimeError: boom" in (salon_home / "logs" / "salon.log").read_text()
