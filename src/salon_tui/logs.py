@@ -18,12 +18,12 @@ def configure_logging(level: int = logging.INFO) -> None:
     """Send the program's logs to ``<log dir>/salon.log`` (1 MB × 5 files)."""
     root = logging.getLogger("salon_tui")
     folder = paths.log_dir()
-    for handler in list(root.handlers):
-        if getattr(handler, "salon_handler", None) == str(folder):
+    for existing in list(root.handlers):
+        if getattr(existing, "salon_handler", None) == str(folder):
             return
-        if getattr(handler, "salon_handler", None):
-            root.removeHandler(handler)  # SALON_HOME changed (tests): follow it
-            handler.close()
+        if getattr(existing, "salon_handler", None):
+            root.removeHandler(existing)  # SALON_HOME changed (tests): follow it
+            existing.close()
     try:
         paths.make_private_dir(folder)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
