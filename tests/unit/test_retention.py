@@ -34,7 +34,7 @@ def test_two_runs_on_one_day_keep_only_the_later_one_of_that_day() -> None:
 
 @given(
     st.lists(
-        st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)),  # noqa: DTZ001
+        st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)),
         min_size=1,
         max_size=60,
     ),

@@ -1,0 +1,242 @@
+"""Reading and writing spreadsheets: xlsx through openpyxl, CSV in UTF-8 or GBK.
+
+Reading streams row by row (openpyxl read-only mode, the csv module), so a file of a
+million rows stays in bounded memory. An xlsx is checked for zip bombs before openpyxl
+opens it; openpyxl parses XML through defusedxml (installed with salon_tui) against XML
+bombs. A CSV's encoding is found as: byte-order mark, then strict UTF-8, then GB18030
+(which covers GBK), unless one is given.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from salon_tui.domain.tabular import neutralise
+from salon_tui.i18n import _
+
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
+MAX_UNCOMPRESSED_BYTES = 2_000_000_000
+MAX_COMPRESSION_RATIO = 200
+SAMPLE_BYTES = 1 << 20
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read as a table; the message says why."""
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # as a spreadsheet shows it: the header is row 1
+    cells: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: Iterator[Row]
+    encoding: str | None
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8-sig`` with a BOM, ``utf-8`` when every byte decodes, else ``gb18030``."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+        if start.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+        try:
+            for chunk in iter(lambda: handle.read(SAMPLE_BYTES), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8"
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SpreadsheetError(
+            _("{name} is not a readable xlsx file (damaged or truncated).").format(name=path.name)
+        ) from error
+    total = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries) or 1
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        raise SpreadsheetError(
+            _("{name} unpacks to far more than its size (a zip bomb?); not read.").format(
+                name=path.name
+            )
+        )
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator[Row]]:
+    _check_zip(path)
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SpreadsheetError(
+            _("{name} is not a readable xlsx file (damaged or truncated).").format(name=path.name)
+        ) from error
+    except Exception as error:  # defusedxml raises its own errors on entity tricks
+        raise SpreadsheetError(
+            _("{name} could not be read safely: {detail}").format(
+                name=path.name, detail=type(error).__name__
+            )
+        ) from error
+    if sheet is not None and sheet not in workbook.sheetnames:
+        names = ", ".join(workbook.sheetnames)
+        workbook.close()
+        raise SpreadsheetError(
+            _("There is no sheet {sheet!r}; the sheets are: {names}.").format(
+                sheet=sheet, names=names
+            )
+        )
+    if not workbook.worksheets:
+        workbook.close()
+        raise SpreadsheetError(_("{name} has no sheets.").format(name=path.name))
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    values = worksheet.iter_rows(values_only=True)
+    header = next(values, None)
+    if header is None:
+        workbook.close()
+        raise SpreadsheetError(_("{name} is empty.").format(name=path.name))
+
+    def rows() -> Iterator[Row]:
+        try:
+            for number, cells in enumerate(values, start=2):
+                if cells and any(cell not in (None, "") for cell in cells):
+                    yield Row(number, tuple(cells))
+        finally:
+            workbook.close()
+
+    return tuple("" if cell is None else str(cell).strip() for cell in header), rows()
+
+
+def _csv_rows(path: Path, encoding: str) -> tuple[tuple[str, ...], Iterator[Row]]:
+    csv.field_size_limit(MAX_CELL_CHARACTERS * 4)
+    handle = path.open("r", encoding=encoding, newline="", errors="strict")
+    reader = csv.reader(handle)
+    try:
+        header = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as error:
+        handle.close()
+        raise SpreadsheetError(
+            _("{name} cannot be read as {encoding} text: {detail}").format(
+                name=path.name, encoding=encoding, detail=error
+            )
+        ) from error
+    if header is None:
+        handle.close()
+        raise SpreadsheetError(_("{name} is empty.").format(name=path.name))
+
+    def rows() -> Iterator[Row]:
+        try:
+            number = 1
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    raise SpreadsheetError(
+                        _("Row {row}: {detail}").format(row=number + 1, detail=error)
+                    ) from error
+                except UnicodeDecodeError as error:
+                    raise SpreadsheetError(
+                        _("The file stops being valid {encoding} text after row {row}.").format(
+                            row=number, encoding=encoding
+                        )
+                    ) from error
+                number = reader.line_num
+                if any(cell.strip() for cell in cells):
+                    yield Row(number, tuple(cells))
+        finally:
+            handle.close()
+
+    return tuple(cell.strip() for cell in header), rows()
+
+
+def read_table(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Table:
+    """The header and a lazy stream of non-empty rows of ``path`` (.xlsx or .csv)."""
+    if not path.is_file():
+        raise SpreadsheetError(_("There is no file at {path}.").format(path=path))
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        headers, rows = _xlsx_rows(path, sheet)
+        return Table(headers, rows, None)
+    if suffix in {".csv", ".txt"}:
+        chosen = encoding or detect_encoding(path)
+        try:
+            codecs.lookup(chosen)
+        except LookupError:
+            raise SpreadsheetError(
+                _("Unknown encoding {encoding!r}.").format(encoding=chosen)
+            ) from None
+        headers, rows = _csv_rows(path, chosen)
+        return Table(headers, rows, chosen)
+    raise SpreadsheetError(
+        _("{name}: only .xlsx and .csv files can be read.").format(name=path.name)
+    )
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table to write: a title, headers, and rows of plain values.
+
+    Numbers stay numbers and dates stay dates; text that would run as a formula is
+    neutralised in CSV and xlsx alike.
+    """
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]]
+
+
+def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(title=sheet.title[:31])
+        worksheet.append([neutralise(header) for header in sheet.headers])
+        for row in sheet.rows:
+            worksheet.append([neutralise(cell) for cell in row])
+    temporary = path.with_name(path.name + ".partial")
+    workbook.save(temporary)
+    temporary.replace(path)
+
+
+def write_csv(path: Path, sheet: Sheet, *, encoding: str = "utf-8-sig") -> None:
+    """UTF-8 with a BOM (Excel opens it right) or GBK; unencodable characters refused."""
+    temporary = path.with_name(path.name + ".partial")
+    with temporary.open("w", encoding=encoding, newline="", errors="strict") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([neutralise(header) for header in sheet.headers])
+        for row in sheet.rows:
+            writer.writerow(["" if cell is None else neutralise(cell) for cell in row])
+    temporary.replace(path)
+
+
+def rows_as_text(sheet: Sheet) -> str:
+    """A sheet as CSV text (for reports shown on a terminal or piped)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(sheet.headers)
+    for row in sheet.rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return buffer.getvalue()

@@ -1,0 +1,139 @@
+"""Reading files from old systems safely; writing files that open right in Excel."""
+
+from __future__ import annotations
+
+import tracemalloc
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from salon_tui.data.spreadsheets import (
+    Sheet,
+    SpreadsheetError,
+    detect_encoding,
+    read_table,
+    write_csv,
+    write_xlsx,
+)
+
+
+@pytest.mark.parametrize("name", ["members_legacy.xlsx", "members_legacy_gbk.csv"])
+def test_the_legacy_member_files_read_alike(name: str) -> None:
+    path = Path(__file__).resolve().parents[1] / "data" / "import" / name
+    table = read_table(path)
+    rows = list(table.rows)
+    assert table.headers[:3] == ("会员卡号", "姓名", "手机号")
+    assert len(rows) == 36
+    assert rows[0].number == 2
+    assert rows[0].cells[1] == "李莉"
+
+
+def test_encodings_are_detected(tmp_path: Path) -> None:
+    text = "姓名,手机\n张三,13800138000\n"
+    for encoding, expected in [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030")]:
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        assert detect_encoding(path) == expected
+        assert next(iter(read_table(path).rows)).cells == ("张三", "13800138000")
+
+
+def test_a_file_in_a_wrong_given_encoding_is_refused_with_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("name\nok\n张三\n".encode("gbk"))
+    with pytest.raises(SpreadsheetError, match="cannot be read as utf-8"):
+        list(read_table(path, encoding="utf-8").rows)
+    long_file = tmp_path / "long.csv"
+    long_file.write_bytes(("name\n" + "ok\n" * 20_000).encode() + "张三\n".encode("gbk"))
+    with pytest.raises(SpreadsheetError, match="after row"):
+        list(read_table(long_file, encoding="utf-8").rows)
+
+
+def test_a_truncated_xlsx_is_refused(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[1] / "data" / "import" / "members_legacy.xlsx"
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(source.read_bytes()[:3000])
+    with pytest.raises(SpreadsheetError, match="damaged or truncated"):
+        read_table(path)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 50_000_000)
+    with pytest.raises(SpreadsheetError, match="zip bomb"):
+        read_table(path)
+
+
+def test_an_xml_entity_bomb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "billion.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name"])
+    workbook.save(path)
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol3;</workbook>'
+    )
+    rebuilt = tmp_path / "rebuilt.xlsx"
+    with zipfile.ZipFile(path) as original, zipfile.ZipFile(rebuilt, "w") as out:
+        for item in original.infolist():
+            data = bomb.encode() if item.filename == "xl/workbook.xml" else original.read(item)
+            out.writestr(item, data)
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(SpreadsheetError):
+        list(read_table(rebuilt).rows)
+    assert time.monotonic() - started < 5  # the entities were never expanded
+
+
+def test_a_one_megabyte_cell_is_reported_not_crashed(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("name,notes\nok,short\nbig," + "x" * 1_000_000 + "\n", encoding="utf-8")
+    rows = read_table(path).rows
+    assert next(rows).cells == ("ok", "short")
+    with pytest.raises(SpreadsheetError, match="Row 3"):
+        next(rows)
+
+
+def test_a_million_rows_stream_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "million.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("name,phone\n")
+        for index in range(1_000_000):
+            handle.write(f"member {index},138{index:08d}\n")
+    tracemalloc.start()
+    count = sum(1 for _ in read_table(path).rows)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 1_000_000
+    assert peak < 20_000_000
+
+
+def test_exports_neutralise_formulas_and_keep_numbers_and_dates(tmp_path: Path) -> None:
+    sheet = Sheet(
+        "members",
+        ["name", "balance", "joined"],
+        [['=HYPERLINK("x")', Decimal("12.50"), date(2020, 2, 10)]],
+    )
+    xlsx, csv_path = tmp_path / "out.xlsx", tmp_path / "out.csv"
+    write_xlsx(xlsx, [sheet])
+    write_csv(csv_path, sheet)
+    cells = next(openpyxl.load_workbook(xlsx).active.iter_rows(min_row=2, values_only=True))
+    assert cells[0] == '\'=HYPERLINK("x")'
+    assert cells[1] == 12.5
+    assert cells[2].date() == date(2020, 2, 10)
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "'=HYPERLINK" in raw.decode("utf-8-sig")
+
+
+def test_gbk_export_refuses_what_gbk_cannot_hold(tmp_path: Path) -> None:
+    with pytest.raises(UnicodeEncodeError):
+        write_csv(tmp_path / "x.csv", Sheet("s", ["name"], [["😀"]]), encoding="gbk")
+    assert not (tmp_path / "x.csv").exists()
