@@ -1,0 +1,126 @@
+"""`salon import KIND FILE`: bring members, services, products, staff … in from xlsx or csv."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salon_tui.commands._common import UsageProblem, acting_staff, open_database, print_table
+from salon_tui.i18n import _
+
+
+def import_command(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help=_("What the file holds: members, services, products, packages, staff.")
+        ),
+    ],
+    file: Annotated[Path, typer.Argument(help=_("The .xlsx or .csv file."))],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Check every row and report; write nothing."))
+    ] = False,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help=_("Sheet name in an xlsx (default: the first)."))
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help=_("CSV encoding (default: detected: UTF-8 or GBK).")),
+    ] = None,
+    create_levels: Annotated[
+        bool,
+        typer.Option(
+            "--create-levels", help=_("Create member levels the file names that do not exist.")
+        ),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help=_("Import the good rows even when others have problems.")
+        ),
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help=_("Refresh records that already exist (matched by card number, phone or code)."),
+        ),
+    ] = False,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option("--map", help=_("Rename a header: THEIR_HEADER=our_column (repeatable).")),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help=_("Write the problems to this .xlsx or .csv file.")),
+    ] = None,
+) -> None:
+    from salon_tui.domain.tabular import parse_column_map
+    from salon_tui.services import imports
+
+    try:
+        mapping = parse_column_map(column_map or [])
+    except ValueError as error:
+        raise UsageProblem(str(error)) from None
+    imports.kind_named(kind)
+    uow = open_database()
+    actor = acting_staff(ctx, uow)
+    options = imports.ImportOptions(
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        update=update,
+        create_levels=create_levels,
+        sheet=sheet,
+        encoding=encoding,
+        column_map=mapping,
+    )
+    if sys.stderr.isatty():
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
+            task = bar.add_task(_("Checking rows…"), total=None)
+            result = imports.run_import(
+                uow,
+                actor,
+                kind,
+                file,
+                options,
+                progress=lambda rows: bar.update(
+                    task, description=_("Checked {rows} rows…").format(rows=rows)
+                ),
+            )
+    else:
+        result = imports.run_import(uow, actor, kind, file, options)
+    if report is not None:
+        imports.write_report(result, report)
+    _print_report(result)
+    if result.problems and not result.imported:
+        raise typer.Exit(1)
+
+
+def _print_report(result: object) -> None:
+    from salon_tui.services.imports import ImportReport
+
+    assert isinstance(result, ImportReport)
+    if result.unknown_columns:
+        typer.echo(_("Ignored columns: {names}").format(names=", ".join(result.unknown_columns)))
+    if result.problems:
+        print_table(
+            [_("Row"), _("Column"), _("Value"), _("Problem"), _("Message")],
+            [(p.row, p.column, p.value, p.kind, p.message) for p in result.problems],
+        )
+    summary = _("{rows} rows, {good} importable, {bad} with problems.").format(
+        rows=result.rows, good=result.importable, bad=len({p.row for p in result.problems})
+    )
+    typer.echo(summary)
+    if result.dry_run:
+        typer.echo(_("Dry run: nothing was written."))
+    elif result.imported:
+        written = ", ".join(f"{name} {count}" for name, count in result.written.items())
+        typer.echo(_("Imported in one transaction: {written}.").format(written=written))
+    elif result.problems:
+        typer.echo(_("Nothing was imported: fix the rows above, or use --skip-invalid."), err=True)

@@ -1,0 +1,224 @@
+"""Importing files from a previous system: check every row first, then all or nothing.
+
+An import kind (members, services, staff …) declares its columns (with Chinese and
+English synonyms), how to read one row, how to check the rows against the database,
+and how to write them. ``run_import`` reads the file as a stream, collects every
+problem with its row, column and value, and — unless it is a dry run, or there are
+problems and ``skip_invalid`` was not given — writes every good row in one transaction,
+audited as an import. Re-importing the same file creates no duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from sqlmodel import Session
+
+from salon_tui.data.spreadsheets import Sheet, SpreadsheetError, read_table, write_csv, write_xlsx
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.tabular import Column, cell_text, match_headers
+from salon_tui.errors import SalonError, ValidationError
+from salon_tui.i18n import N_, _
+from salon_tui.services import audit
+from salon_tui.services.permissions import require
+
+Record = TypeVar("Record")
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    value: str
+    kind: str  # a stable code: short_phone, dup_phone, bad_date, unknown_level …
+    message: str
+
+
+class RowProblems(Exception):
+    """Raised by a row reader with every problem it found in the row."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    dry_run: bool = False
+    skip_invalid: bool = False
+    update: bool = False
+    create_levels: bool = False
+    sheet: str | None = None
+    encoding: str | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RowContext:
+    """What a row reader may consult: options, the shop, and what earlier rows held."""
+
+    options: ImportOptions
+    session: Session
+    shop: Any
+    seen: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def first_row_with(self, key: str, value: str, row: int) -> int | None:
+        """The earlier row that had the same ``value`` in ``key``, remembering this one."""
+        bucket = self.seen.setdefault(key, {})
+        earlier = bucket.get(value)
+        if earlier is None:
+            bucket[value] = row
+        return earlier
+
+
+@dataclass(frozen=True)
+class ImportKind(Generic[Record]):
+    name: str
+    title: str  # msgid
+    permission: str
+    columns: Sequence[Column]
+    read_row: Callable[[RowContext, int, dict[str, Any]], Record]
+    write: Callable[[Session, Actor, list[Record], ImportOptions], dict[str, int]]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str
+    file: str
+    rows: int
+    importable: int
+    problems: list[Problem]
+    unknown_columns: list[str]
+    written: dict[str, int]
+    dry_run: bool
+
+    @property
+    def imported(self) -> bool:
+        return bool(self.written)
+
+    def as_sheet(self) -> Sheet:
+        return Sheet(
+            _("Import report"),
+            [_("Row"), _("Column"), _("Value"), _("Problem"), _("Message")],
+            [[p.row, p.column, p.value, p.kind, p.message] for p in self.problems],
+        )
+
+
+class ImportRefused(SalonError):
+    title = N_("Import refused")
+
+
+KINDS: dict[str, ImportKind[Any]] = {}
+
+
+def register(kind: ImportKind[Any]) -> ImportKind[Any]:
+    KINDS[kind.name] = kind
+    return kind
+
+
+def kind_named(name: str) -> ImportKind[Any]:
+    _load_kinds()
+    if name not in KINDS:
+        raise ValidationError(
+            _("Unknown import kind {name!r}; known: {known}.").format(
+                name=name, known=", ".join(sorted(KINDS))
+            ),
+            field="kind",
+        )
+    return KINDS[name]
+
+
+def _load_kinds() -> None:
+    # Each area registers its kinds when its module is imported.
+    from salon_tui.services import import_staff  # noqa: F401
+
+
+Progress = Callable[[int], None]
+
+
+def run_import(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind_name: str,
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check every row of ``path``; write the good ones in one transaction (see module)."""
+    kind = kind_named(kind_name)
+    require(actor, kind.permission)
+    try:
+        table = read_table(path, sheet=options.sheet, encoding=options.encoding)
+    except SpreadsheetError as error:
+        raise ImportRefused(str(error)) from error
+    match = match_headers(table.headers, kind.columns, options.column_map)
+    if not match.positions:
+        raise ImportRefused(
+            _(
+                "No known column headers in the first row of {name}: is the header row missing?"
+            ).format(name=path.name)
+        )
+    if match.missing:
+        raise ImportRefused(
+            _("Required columns are missing: {columns}.").format(columns=", ".join(match.missing))
+        )
+    from salon_tui.services.settings import load_shop_settings
+
+    with uow.transaction() as session:
+        context = RowContext(options, session, load_shop_settings(session))
+        records: list[Any] = []
+        problems: list[Problem] = []
+        rows = 0
+        try:
+            for row in table.rows:
+                rows += 1
+                values = {
+                    key: row.cells[index] if index < len(row.cells) else None
+                    for key, index in match.positions.items()
+                }
+                try:
+                    records.append(kind.read_row(context, row.number, values))
+                except RowProblems as found:
+                    problems.extend(found.problems)
+                if progress is not None and rows % 1000 == 0:
+                    progress(rows)
+        except SpreadsheetError as error:
+            raise ImportRefused(str(error)) from error
+        report_args = {
+            "kind": kind.name,
+            "file": path.name,
+            "rows": rows,
+            "importable": len(records),
+            "problems": problems,
+            "unknown_columns": match.unknown,
+            "dry_run": options.dry_run,
+        }
+        if options.dry_run or not records or (problems and not options.skip_invalid):
+            session.rollback()
+            return ImportReport(written={}, **report_args)  # type: ignore[arg-type]
+        written = kind.write(session, actor, records, options)
+        audit.record(
+            session,
+            actor,
+            "import.run",
+            "import",
+            kind.name,
+            after={"file": path.name, "rows": rows, "written": written, "skipped": len(problems)},
+        )
+    return ImportReport(written=written, **report_args)  # type: ignore[arg-type]
+
+
+def write_report(report: ImportReport, target: Path) -> None:
+    """The problems as xlsx or csv, one row per problem."""
+    if target.suffix.lower() == ".csv":
+        write_csv(target, report.as_sheet())
+    else:
+        write_xlsx(target, [report.as_sheet()])
+
+
+def problem(row: int, column: str, value: object, kind: str, message: str) -> Problem:
+    return Problem(row, column, cell_text(value), kind, message)
