@@ -62,7 +62,18 @@ def _only_opens_the_app(argv: list[str]) -> bool:
 
 def build_app() -> Typer:
     """The root Typer app with every noun's sub-app (built after the language is set)."""
-    from salon_tui.commands import audit, backup, db, demo, exporting, importing, init, root, staff
+    from salon_tui.commands import (
+        audit,
+        backup,
+        db,
+        demo,
+        exporting,
+        importing,
+        init,
+        report,
+        root,
+        staff,
+    )
 
     app = root.new_root_app()
     app.command("init", help=_("Set up a new shop: its name, currency, language and owner."))(
@@ -72,6 +83,9 @@ def build_app() -> Typer:
     app.add_typer(audit.app, name="audit")
     app.add_typer(db.app, name="db")
     app.add_typer(backup.app, name="backup")
+    app.command("report", help=_("Reports in one shape: `salon report list` names them."))(
+        report.report_command
+    )
     app.command("import", help=_("Import members, services, products or staff from xlsx or csv."))(
         importing.import_command
     )

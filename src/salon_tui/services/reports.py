@@ -1,0 +1,151 @@
+"""One home for every report: a registry, a request, and a result that every face renders.
+
+A report is a service returning a ``ReportResult``: sections of typed columns and
+rows (money in minor units), each with an optional chart. The CLI renders it as a table,
+CSV, JSON (stable, for scripts) or xlsx (one sheet per section, with charts); the TUI's
+Reports screen shows the same sections. Each area registers its reports here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.periods import Bucket, Period
+from salon_tui.errors import ValidationError
+from salon_tui.i18n import _
+from salon_tui.services.permissions import require
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    MONEY = "money"  # minor units; rendered in the shop's currency
+    PERCENT = "percent"  # basis points (1 % = 100)
+    DATE = "date"
+    DECIMAL = "decimal"
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    key: str
+    header: str  # translated by the report when it builds the result
+    kind: Kind = Kind.TEXT
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Plot ``values`` (column keys) against ``category`` (a column key)."""
+
+    kind: str  # "bar" or "line"
+    category: str
+    values: tuple[str, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    columns: Sequence[ReportColumn]
+    rows: Sequence[dict[str, Any]]
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    name: str
+    title: str
+    period: Period | None
+    currency: str
+    sections: Sequence[Section]
+    notes: Sequence[str] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON shape: money stays in minor units beside the currency code."""
+        return {
+            "report": self.name,
+            "title": self.title,
+            "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()}
+            if self.period
+            else None,
+            "currency": self.currency,
+            "sections": [
+                {
+                    "key": section.key,
+                    "title": section.title,
+                    "columns": [
+                        {"key": c.key, "header": c.header, "kind": c.kind.value}
+                        for c in section.columns
+                    ],
+                    "rows": [
+                        {c.key: _json_value(row.get(c.key)) for c in section.columns}
+                        for row in section.rows
+                    ],
+                }
+                for section in self.sections
+            ],
+            "notes": list(self.notes),
+        }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    period: Period
+    bucket: Bucket = Bucket.DAY
+    today: date | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    title: str  # msgid
+    description: str  # msgid
+    permission: str
+    build: Callable[[UnitOfWork, Actor, ReportRequest], ReportResult]
+    takes_period: bool = True
+
+
+REPORTS: dict[str, ReportSpec] = {}
+
+
+def register(spec: ReportSpec) -> ReportSpec:
+    REPORTS[spec.name] = spec
+    return spec
+
+
+def _load_reports() -> None:
+    # Each area imports its report module here so that its reports register.
+    return None
+
+
+def list_reports(actor: Actor | None = None) -> list[ReportSpec]:
+    _load_reports()
+    specs = sorted(REPORTS.values(), key=lambda spec: spec.name)
+    return [spec for spec in specs if actor is None or actor.can(spec.permission)]
+
+
+def run_report(uow: UnitOfWork, actor: Actor, name: str, request: ReportRequest) -> ReportResult:
+    """Build the report ``name`` for ``actor``; refuses unknown names and missing permission."""
+    _load_reports()
+    spec = REPORTS.get(name)
+    if spec is None:
+        known = ", ".join(sorted(REPORTS)) or "—"
+        raise ValidationError(
+            _("Unknown report {name!r}; the reports are: {known}.").format(name=name, known=known),
+            field="name",
+        )
+    require(actor, spec.permission)
+    return spec.build(uow, actor, request)
