@@ -18,7 +18,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,12 +73,29 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def _read_mo(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_mo(handle)
+
+
+def _messages(catalog: Catalog) -> dict[object, object]:
+    # Compared by content, not bytes: the header names the Babel version that wrote it.
+    def frozen(value: object) -> object:
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {
+        frozen(message.id): frozen(message.string)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+
+
 def stale_catalogs() -> list[Path]:
     stale = []
     for locale in TRANSLATED_LOCALES:
         for path, catalog in catalogs(locale).items():
             mo = path.with_suffix(".mo")
-            if not mo.exists() or mo.read_bytes() != compiled(catalog):
+            if not mo.exists() or _messages(_read_mo(mo)) != _messages(catalog):
                 stale.append(mo)
     return stale
 

@@ -74,7 +74,7 @@ def test_listing_needs_the_permission(uow: UnitOfWork, make_actor) -> None:
         audit.list_entries(uow, make_actor(Role.FRONT_DESK))
 
 
-def test_listing_filters_by_day_and_staff(uow: UnitOfWork, owner: Actor, clock) -> None:
+def test_listing_filters_by_day_and_staff(clock, uow: UnitOfWork, owner: Actor) -> None:
     staff.add_staff(uow, owner, "Today Hire", Role.STYLIST, "1234")
     clock.shift(timedelta(days=1))
     staff.add_staff(uow, owner, "Tomorrow Hire", Role.STYLIST, "1234")
