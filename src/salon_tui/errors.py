@@ -78,3 +78,15 @@ class SchemaTooNew(DatabaseError):
 
 class DatabaseBusy(DatabaseError):
     title = N_("Database busy")
+
+
+class PrinterError(SalonError):
+    """The receipt printer cannot print now; the job waits in the queue."""
+
+    title = N_("Printer")
+
+
+class ScannerError(SalonError):
+    """The barcode scanner cannot be used as configured."""
+
+    title = N_("Scanner")

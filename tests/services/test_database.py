@@ -92,8 +92,9 @@ def test_an_upgrade_keeps_a_copy_of_the_database_first(
     shop.init_shop(uow, shop_name="Keep me", owner_name="O", owner_pin="1234")
     uow.dispose()
     # Pretend the file was written by the previous schema: the upgrade must copy it first.
+    current = schema.HEAD_REVISION
     monkeypatch.setattr(schema, "HEAD_REVISION", "core_next")
-    monkeypatch.setattr(schema, "known_revisions", lambda: {"core_0001", "core_next"})
+    monkeypatch.setattr(schema, "known_revisions", lambda: {current, "core_next"})
     monkeypatch.setattr(schema, "_run_upgrade", lambda uow: None)
     result = database.upgrade_database(f"sqlite:///{salon_home / 'salon.db'}")
     assert result is not None and result.safety_copy is not None

@@ -42,6 +42,11 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "audit.view": MANAGERS,
     "backup.view": MANAGERS,
     "db.admin": OWNER,
+    # printer, cash drawer and scanner
+    "printer.drawer": DESK,
+    "printer.jobs": DESK,
+    "printer.print": DESK,
+    "printer.setup": MANAGERS,
 }
 
 # What a manager may do to other accounts: only an owner creates, edits or
