@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from salon_tui.data import schema
 from salon_tui.data.models import Setting, Staff
 from tests.cli.conftest import OWNER_ENV
 
@@ -150,7 +151,7 @@ def test_audit_show_refuses_a_bad_date_as_a_usage_error(run, initialised) -> Non
 def test_db_info_and_check(run, initialised) -> None:
     info = run("db", "info")
     assert info.exit_code == 0
-    assert "core_0001" in info.stdout and "staff\t1" in info.stdout
+    assert schema.HEAD_REVISION in info.stdout and "staff\t1" in info.stdout
     check = run("db", "check")
     assert check.exit_code == 0
     assert "[ok] Audit chain" in check.stdout

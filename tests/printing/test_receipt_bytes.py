@@ -109,7 +109,7 @@ def test_the_member_statement_shows_balances_uses_and_points() -> None:
 def test_money_symbols_are_fullwidth_yen_in_gbk_never_the_latin_yen() -> None:
     payload = receipt_bytes(samples.sale(), PrinterProfile(columns=48))
     assert "￥305.00".encode("gbk") in payload
-    assert "¥".encode("utf-8") not in payload
+    assert "¥".encode() not in payload
     lines = read(payload).text_lines
     assert any(line.startswith("合计") and line.endswith("￥305.00") for line in lines)
 
