@@ -70,8 +70,10 @@ def build_app() -> Typer:
         exporting,
         importing,
         init,
+        printer,
         report,
         root,
+        scanner,
         staff,
     )
 
@@ -95,6 +97,8 @@ def build_app() -> Typer:
     app.command("demo", help=_("Build a demo shop with believable data (same seed, same shop)."))(
         demo.demo_command
     )
+    app.add_typer(printer.app, name="printer")
+    app.add_typer(scanner.app, name="scanner")
     return app
 
 

@@ -29,9 +29,10 @@ from salon_tui.domain.clock import utc_now
 from salon_tui.errors import Conflict, NotFound, PrinterError, ValidationError
 from salon_tui.i18n import N_, _
 from salon_tui.printing import escpos
-from salon_tui.printing.layout import ReceiptLayout, labels_for
+from salon_tui.printing.layout import Element, ReceiptLayout, labels_for, preview
 from salon_tui.printing.receipt import Receipt, receipt_from_json
 from salon_tui.printing.testpage import lay_out_test_page
+from salon_tui.printing.text import HanziMode
 from salon_tui.printing.transports import (
     PrinterInterrupted,
     PrinterStatus,
@@ -317,31 +318,54 @@ def recover_interrupted(uow: UnitOfWork) -> int:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def render_document(
-    kind: str, document_json: str, config: PrinterConfig, *, reprint: bool, open_drawer: bool
-) -> bytes:
-    """The ESC/POS bytes of a stored job for this machine's printer."""
-    profile = profile_for(config)
-    kick = open_drawer and config.drawer
-    if kind == DRAWER_KIND:
-        return escpos.drawer_only() if kick else escpos.INIT
+TEST_PAGE_KIND = "test_page"
+
+
+def _elements(
+    kind: str, document_json: str, config: PrinterConfig, *, reprint: bool
+) -> list[Element]:
+    mode = HanziMode(config.hanzi)
     if kind == TEST_PAGE_KIND:
         data = json.loads(document_json)
-        elements = lay_out_test_page(
+        return lay_out_test_page(
             data["shop_name"],
             config.columns,
-            profile.hanzi,
+            mode,
             when=datetime.fromisoformat(data["when"]),
             timezone=data["timezone"],
             settings=printer_summary(config),
         )
-        return escpos.render(elements, profile, open_drawer=kick)
     receipt = receipt_from_json(document_json)
-    elements = ReceiptLayout(config.columns, profile.hanzi).lay_out(receipt, reprint=reprint)
-    return escpos.render(elements, profile, open_drawer=kick)
+    return ReceiptLayout(config.columns, mode).lay_out(receipt, reprint=reprint)
 
 
-TEST_PAGE_KIND = "test_page"
+def render_document(
+    kind: str, document_json: str, config: PrinterConfig, *, reprint: bool, open_drawer: bool
+) -> bytes:
+    """The ESC/POS bytes of a stored job for this machine's printer."""
+    kick = open_drawer and config.drawer
+    if kind == DRAWER_KIND:
+        return escpos.drawer_only() if kick else escpos.INIT
+    elements = _elements(kind, document_json, config, reprint=reprint)
+    return escpos.render(elements, profile_for(config), open_drawer=kick)
+
+
+def preview_receipt(receipt: Receipt, config: PrinterConfig, *, reprint: bool = False) -> list[str]:
+    """The receipt as the paper will show it, one string per line (for screens)."""
+    return preview(
+        _elements(receipt.kind.value, receipt.to_json(), config, reprint=reprint),
+        config.columns,
+        HanziMode(config.hanzi),
+    )
+
+
+def preview_job(uow: UnitOfWork, job_id: int, config: PrinterConfig) -> list[str]:
+    with uow.read() as session:
+        job = _load(session, job_id)
+    if job.kind == DRAWER_KIND:
+        return [job.title]
+    elements = _elements(job.kind, job.document_json, config, reprint=job.reprint_of is not None)
+    return preview(elements, config.columns, HanziMode(config.hanzi))
 
 
 def printer_summary(config: PrinterConfig) -> list[str]:
