@@ -130,10 +130,9 @@ def test_a_drawer_opening_without_a_reason_is_refused_and_nothing_is_queued(
 
 
 def test_jobs_reprint_cancel_and_preview(run, initialised, salon_home: Path, reopen) -> None:  # type: ignore[no-untyped-def]
-    from tests.printing import samples
-
     from salon_tui.domain.actor import Actor
     from salon_tui.domain.permissions import Role
+    from tests.printing import samples
 
     uow = reopen()
     owner = Actor(1, "王芳", Role.OWNER)
