@@ -65,11 +65,13 @@ def build_app() -> Typer:
     from salon_tui.commands import (
         audit,
         backup,
+        card,
         db,
         demo,
         exporting,
         importing,
         init,
+        member,
         printer,
         report,
         root,
@@ -82,6 +84,8 @@ def build_app() -> Typer:
         init.init_command
     )
     app.add_typer(staff.app, name="staff")
+    app.add_typer(member.app, name="member")
+    app.add_typer(card.app, name="card")
     app.add_typer(audit.app, name="audit")
     app.add_typer(db.app, name="db")
     app.add_typer(backup.app, name="backup")

@@ -47,6 +47,17 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "printer.jobs": DESK,
     "printer.print": DESK,
     "printer.setup": MANAGERS,
+    # members and their cards
+    "card.manage": DESK,
+    "member.contact": DESK,
+    "member.edit": DESK,
+    "member.export": MANAGERS,
+    "member.import": MANAGERS,
+    "member.levels": MANAGERS,
+    "member.merge": MANAGERS,
+    "member.personal_data": OWNER,
+    "member.safety": EVERYONE,
+    "member.view": EVERYONE,
 }
 
 # What a manager may do to other accounts: only an owner creates, edits or

@@ -10,6 +10,7 @@ from salon_tui.domain.permissions import Role
 from salon_tui.errors import ShopAlreadyInitialised, ShopNotInitialised
 from salon_tui.i18n import _
 from salon_tui.services import audit
+from salon_tui.services.member_levels import seed_default_levels
 from salon_tui.services.settings import (
     SHOP_PREFIX,
     ShopSettings,
@@ -68,4 +69,5 @@ def init_shop(
         store_shop_settings(session, settings)
         audit.record(session, SYSTEM, "shop.init", "shop", "shop", after=settings.__dict__)
         owner = create_staff(session, SYSTEM, owner_name, Role.OWNER, owner_pin)
+        seed_default_levels(session, settings.locale)
         return ShopSetUp(settings=settings, owner=staff_view(owner))

@@ -4,8 +4,33 @@ One module per area; each area adds its module to the imports below.
 """
 
 from salon_tui.data.models.audit import AuditEntry, AuditHead
+from salon_tui.data.models.members import (
+    Allergy,
+    Card,
+    Formula,
+    Member,
+    MemberGram,
+    MemberLevel,
+    MemberLevelChange,
+    PatchTest,
+)
 from salon_tui.data.models.printing import PrintJob
 from salon_tui.data.models.shop import IdempotencyRecord, Setting
 from salon_tui.data.models.staff import Staff
 
-__all__ = ["AuditEntry", "AuditHead", "IdempotencyRecord", "PrintJob", "Setting", "Staff"]
+__all__ = [
+    "Allergy",
+    "AuditEntry",
+    "AuditHead",
+    "Card",
+    "Formula",
+    "IdempotencyRecord",
+    "Member",
+    "MemberGram",
+    "MemberLevel",
+    "MemberLevelChange",
+    "PatchTest",
+    "PrintJob",
+    "Setting",
+    "Staff",
+]
