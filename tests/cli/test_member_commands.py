@@ -12,8 +12,19 @@ from tests.cli.conftest import OWNER_ENV
 
 def test_add_search_show_and_edit_a_member(run, initialised, reopen) -> None:
     added = run(
-        "member", "add", "王芳", "--phone", "+86 138 0013 8000", "--birthday", "1990-03-05",
-        "--level", "金卡会员", "--tags", "VIP", "--card", env=OWNER_ENV,
+        "member",
+        "add",
+        "王芳",
+        "--phone",
+        "+86 138 0013 8000",
+        "--birthday",
+        "1990-03-05",
+        "--level",
+        "金卡会员",
+        "--tags",
+        "VIP",
+        "--card",
+        env=OWNER_ENV,
     )
     assert added.exit_code == 0, added.output
     assert "Card 88" in added.output or "88" in added.output

@@ -120,9 +120,7 @@ def test_the_audit_keeps_changed_field_names_not_personal_values(
     added = members.add_member(uow, owner, name="王芳", phone="13800138000")
     members.edit_member(uow, owner, added.id, phone="13900139000", notes="喜欢短发")
     with uow.read() as session:
-        entries = session.exec(
-            select(AuditEntry).where(col(AuditEntry.entity) == "member")
-        ).all()
+        entries = session.exec(select(AuditEntry).where(col(AuditEntry.entity) == "member")).all()
     text = " ".join(entry.before + entry.after for entry in entries)
     assert "13900139000" not in text and "喜欢短发" not in text and "王芳" not in text
     assert json.loads(entries[-1].after) == {"changed": ["notes", "phone"]}
@@ -201,7 +199,9 @@ def test_patch_tests_are_valid_for_the_categorys_days(uow: UnitOfWork, owner: Ac
     from datetime import date
 
     added = members.add_member(uow, owner, name="王芳")
-    test = member_safety.add_patch_test(uow, owner, added.id, "2026-11-01", "Wella Koleston", "pass")
+    test = member_safety.add_patch_test(
+        uow, owner, added.id, "2026-11-01", "Wella Koleston", "pass"
+    )
     assert test.valid_until == date(2027, 4, 30)
     with uow.read() as session:
         assert member_safety.has_valid_patch_test(session, added.id, "colour", date(2026, 12, 1))
