@@ -15,8 +15,10 @@ from salon_tui.data.engine import sqlite_path
 from salon_tui.data.inspection import row_counts
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.errors import ShopNotInitialised
-from salon_tui.i18n import _
+from salon_tui.i18n import N_, _
 from salon_tui.services import audit
+from salon_tui.services.drawer import check_drawer_ledger
+from salon_tui.services.sales_checks import check_sales
 
 
 def open_shop_database(url: str | None = None) -> UnitOfWork:
@@ -79,7 +81,10 @@ def _audit_chain_check(uow: UnitOfWork) -> list[str]:
     return [] if report.ok else [report.describe()]
 
 
-LEDGER_CHECKS: list[tuple[str, LedgerCheck]] = []
+LEDGER_CHECKS: list[tuple[str, LedgerCheck]] = [
+    (N_("Sales: totals, payments and refunds"), check_sales),
+    (N_("Cash drawer: expected cash = movements"), check_drawer_ledger),
+]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,22 @@ from salon_tui.data.models.members import (
     PatchTest,
 )
 from salon_tui.data.models.printing import PrintJob
+from salon_tui.data.models.sales import (
+    CommissionEntry,
+    CommissionRule,
+    CommissionStaffLevel,
+    DrawerMovement,
+    DrawerSession,
+    NumberSequence,
+    Payment,
+    Refund,
+    RefundLine,
+    Sale,
+    SaleAdjustment,
+    SaleLine,
+    SaleLineStaff,
+    SaleTip,
+)
 from salon_tui.data.models.shop import IdempotencyRecord, Setting
 from salon_tui.data.models.staff import Staff
 
@@ -23,14 +39,28 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Card",
+    "CommissionEntry",
+    "CommissionRule",
+    "CommissionStaffLevel",
+    "DrawerMovement",
+    "DrawerSession",
     "Formula",
     "IdempotencyRecord",
     "Member",
     "MemberGram",
     "MemberLevel",
     "MemberLevelChange",
+    "NumberSequence",
     "PatchTest",
+    "Payment",
     "PrintJob",
+    "Refund",
+    "RefundLine",
+    "Sale",
+    "SaleAdjustment",
+    "SaleLine",
+    "SaleLineStaff",
+    "SaleTip",
     "Setting",
     "Staff",
 ]

@@ -1,0 +1,250 @@
+"""Paying a sale: one transaction, once per sale, whatever happens.
+
+``pay_sale`` prices the cart again, checks the split payment, and writes in ONE
+transaction: the sale's number (gap-free per business day), the fixed line amounts and
+every discount with its source, the payments, the cash drawer movement, balance
+movements of other tenders, commissions, stock, and the audit entry. It runs under the
+sale's idempotency key (made when the sale opened): a second Enter, a retry after a
+crash, or another terminal paying the same sale gets the first result back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from salon_tui.data.models import Payment, SaleAdjustment, SaleLine, SaleLineStaff, SaleTip
+from salon_tui.data.sequences import next_number
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.clock import business_date, utc_now
+from salon_tui.domain.sales import LineKind, SaleStatus
+from salon_tui.domain.tenders import PaymentIn, PaymentProblem, format_sale_number, settle
+from salon_tui.errors import Conflict, ValidationError
+from salon_tui.i18n import _
+from salon_tui.services import audit, commission, drawer
+from salon_tui.services.idempotency import run_once
+from salon_tui.services.permissions import require
+from salon_tui.services.sale_items import ON_SOLD, ItemMovement
+from salon_tui.services.sales import load_sale, price_sale, sale_lines
+from salon_tui.services.settings import load_shop_settings
+from salon_tui.services.tenders import TENDERS, TenderUse, tender_table
+
+PAY_ACTION = "sales.pay"
+
+
+@dataclass(frozen=True)
+class PaidPart:
+    tender: str
+    amount_cents: int
+    tendered_cents: int
+    change_cents: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class PaidSale:
+    sale_id: int
+    number: str
+    business_day: date
+    total_cents: int
+    payments: tuple[PaidPart, ...]
+    commission_cents: int
+
+    @property
+    def change_cents(self) -> int:
+        return sum(part.change_cents for part in self.payments)
+
+    @property
+    def opens_drawer(self) -> bool:
+        return any(TENDERS[p.tender].tender.is_cash for p in self.payments if p.tender in TENDERS)
+
+
+def _encode(paid: PaidSale) -> dict[str, Any]:
+    return {
+        "sale_id": paid.sale_id,
+        "number": paid.number,
+        "business_day": paid.business_day.isoformat(),
+        "total_cents": paid.total_cents,
+        "commission_cents": paid.commission_cents,
+        "payments": [part.__dict__ for part in paid.payments],
+    }
+
+
+def _decode(stored: dict[str, Any]) -> PaidSale:
+    return PaidSale(
+        sale_id=int(stored["sale_id"]),
+        number=str(stored["number"]),
+        business_day=date.fromisoformat(stored["business_day"]),
+        total_cents=int(stored["total_cents"]),
+        commission_cents=int(stored["commission_cents"]),
+        payments=tuple(PaidPart(**part) for part in stored["payments"]),
+    )
+
+
+def _check_lines_ready(session: Session, lines: Sequence[SaleLine]) -> None:
+    if not lines:
+        raise ValidationError(_("The cart is empty: add a service or a product first."))
+    for line in lines:
+        if line.kind != LineKind.SERVICE:
+            continue
+        has_staff = session.exec(
+            select(SaleLineStaff.id).where(col(SaleLineStaff.line_id) == line.id)
+        ).first()
+        if has_staff is None:
+            raise ValidationError(
+                _("Choose who did {service} before paying.").format(service=line.description),
+                field="staff",
+            )
+
+
+def pay_sale(
+    uow: UnitOfWork, actor: Actor, sale_id: int, payments: Sequence[PaymentIn]
+) -> PaidSale:
+    """Take payment for an open sale and commit everything it touches at once."""
+    require(actor, "sales.sell")
+    with uow.read() as session:
+        key = load_sale(session, sale_id).idempotency_key
+
+    def body(session: Session) -> PaidSale:
+        return _pay(session, actor, sale_id, payments)
+
+    return run_once(uow, key, PAY_ACTION, body, _encode, _decode)
+
+
+def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[PaymentIn]) -> PaidSale:
+    assert actor.staff_id is not None
+    sale = load_sale(session, sale_id, lock=True)
+    if sale.status == SaleStatus.PARKED:
+        raise Conflict(_("This sale is parked; resume it before paying."))
+    if sale.status != SaleStatus.OPEN:
+        raise Conflict(_("This sale is no longer open; it cannot be paid."))
+    lines = sale_lines(session, sale_id)
+    _check_lines_ready(session, lines)
+    priced = price_sale(session, sale, lines)
+    tips = list(session.exec(select(SaleTip).where(col(SaleTip.sale_id) == sale_id)))
+    tips_cents = sum(tip.amount_cents for tip in tips)
+    total = priced.goods_total_cents + tips_cents
+    try:
+        settled = settle(total, payments, tender_table())
+    except PaymentProblem as problem:
+        raise ValidationError(str(problem), field=problem.field) from None
+
+    now = utc_now()
+    settings = load_shop_settings(session)
+    day = business_date(now, settings.timezone)
+    sequence = next_number(session, "sale", day)
+    number = format_sale_number(day.strftime("%Y%m%d"), sequence)
+
+    for line in lines:
+        assert line.id is not None
+        priced_line = priced.line(line.id)
+        line.gross_cents = priced_line.gross_cents
+        line.net_cents = priced_line.net_cents
+        line.discount_cents = priced_line.discount_cents
+        session.add(line)
+        for adjustment in priced_line.adjustments:
+            session.add(
+                SaleAdjustment(
+                    line_id=line.id,
+                    source=adjustment.source.value,
+                    amount_cents=adjustment.amount_cents,
+                    explanation=adjustment.explanation[:200],
+                    reason=adjustment.reason[:200],
+                    approved_by=adjustment.approved_by,
+                )
+            )
+    session.flush()
+
+    cash_drawer = None
+    for part in settled:
+        registered = TENDERS[part.tender]
+        drawer_id = None
+        if registered.tender.is_cash:
+            cash_drawer = cash_drawer or drawer.require_open(session)
+            drawer_id = cash_drawer.id
+            drawer.add_movement(
+                session, cash_drawer, actor, "sale", part.amount_cents, sale_id=sale_id
+            )
+        if registered.take is not None:
+            registered.take(
+                session,
+                actor,
+                TenderUse(sale_id, None, sale.member_id, part.amount_cents, part.reference),
+            )
+        session.add(
+            Payment(
+                sale_id=sale_id,
+                business_day=day,
+                tender=part.tender,
+                amount_cents=part.amount_cents,
+                tendered_cents=part.tendered_cents,
+                change_cents=part.change_cents,
+                reference=part.reference,
+                drawer_session_id=drawer_id,
+                paid_at=now,
+            )
+        )
+
+    for line in lines:
+        hook = ON_SOLD.get(line.kind)
+        if hook is not None:
+            assert line.id is not None
+            hook(
+                session,
+                actor,
+                ItemMovement(sale_id, None, line.id, line.item_id, line.qty, line.description),
+            )
+
+    commission_cents = commission.fix_for_sale(session, sale, lines, day)
+
+    sale.status = SaleStatus.PAID.value
+    sale.number = number
+    sale.business_day = day
+    sale.day_seq = sequence
+    sale.subtotal_cents = priced.subtotal_cents
+    sale.discount_cents = priced.discount_cents
+    sale.rounding_cents = priced.rounding_cents
+    sale.tips_cents = tips_cents
+    sale.total_cents = total
+    sale.paid_by = actor.staff_id
+    sale.paid_at = now
+    sale.closed_at = now
+    session.add(sale)
+    session.flush()
+    paid = PaidSale(
+        sale_id=sale_id,
+        number=number,
+        business_day=day,
+        total_cents=total,
+        payments=tuple(
+            PaidPart(p.tender, p.amount_cents, p.tendered_cents, p.change_cents, p.reference)
+            for p in settled
+        ),
+        commission_cents=commission_cents,
+    )
+    audit.record(
+        session,
+        actor,
+        PAY_ACTION,
+        "sale",
+        sale_id,
+        after={
+            "number": number,
+            "member_id": sale.member_id,
+            "total_cents": total,
+            "discount_cents": priced.discount_cents,
+            "rounding_cents": priced.rounding_cents,
+            "tips_cents": tips_cents,
+            "lines": [
+                {"description": line.description, "qty": line.qty, "net_cents": line.net_cents}
+                for line in lines
+            ],
+            "payments": [{"tender": p.tender, "amount_cents": p.amount_cents} for p in settled],
+        },
+    )
+    return paid

@@ -1,0 +1,840 @@
+"""The cart of an unpaid sale: open, add and change lines, discounts, park, resume, void.
+
+A sale is stored from the moment it opens, so a parked sale waits for any terminal and
+a crash loses no cart. Its idempotency key is made here, when it opens; paying with it
+(``services.sale_payment.pay_sale``) acts once. Pricing is worked out afresh from the
+lines each time (``domain.pricing``) and fixed on the lines only when the sale is paid.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from salon_tui.data.models import Sale, SaleLine, SaleLineStaff, SaleTip, Staff
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.clock import utc_now
+from salon_tui.domain.money import Rounding, RoundingMode
+from salon_tui.domain.pricing import (
+    ADJUSTMENT_LABELS,
+    AdjustmentSource,
+    CartPrice,
+    LineDiscount,
+    LineToPrice,
+    discount_share_bp,
+    price_cart,
+)
+from salon_tui.domain.sales import (
+    DESCRIPTION_MAX,
+    FULL_SHARE_BP,
+    PRICE_MAX_CENTS,
+    QTY_MAX,
+    SALE_STATUS_LABELS,
+    TEXT_MAX,
+    LineKind,
+    SaleStatus,
+)
+from salon_tui.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from salon_tui.i18n import _
+from salon_tui.services import audit
+from salon_tui.services.auth import confirm_with_pin
+from salon_tui.services.permissions import require
+from salon_tui.services.settings import load_shop_settings, read_setting
+
+DISCOUNT_LIMIT_KEY = "checkout.discount_limit_bp"
+DISCOUNT_LIMIT_DEFAULT_BP = 2_000
+
+
+@dataclass(frozen=True)
+class StaffShare:
+    staff_id: int
+    share_bp: int = FULL_SHARE_BP
+    requested: bool = False
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A manager's PIN, checked on the spot (``approve``), for a discount above the limit."""
+
+    staff_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class AdjustmentView:
+    source: str
+    label: str
+    amount_cents: int
+    explanation: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LineStaffView:
+    staff_id: int
+    name: str
+    share_bp: int
+    requested: bool
+
+
+@dataclass(frozen=True)
+class CartLineView:
+    id: int
+    kind: str
+    item_id: int | None
+    item_code: str
+    description: str
+    category: str
+    qty: int
+    list_unit_cents: int
+    unit_cents: int
+    gross_cents: int
+    net_cents: int
+    staff: tuple[LineStaffView, ...]
+    adjustments: tuple[AdjustmentView, ...]
+    note: str
+
+    @property
+    def discount_cents(self) -> int:
+        return self.gross_cents - self.net_cents
+
+
+@dataclass(frozen=True)
+class TipView:
+    staff_id: int
+    name: str
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class CartView:
+    sale_id: int
+    idempotency_key: str
+    status: str
+    member_id: int | None
+    member_label: str
+    park_label: str
+    lines: tuple[CartLineView, ...]
+    tips: tuple[TipView, ...]
+    subtotal_cents: int
+    discount_cents: int
+    rounding_cents: int
+    goods_total_cents: int
+    tips_cents: int
+    sale_discount_reason: str
+
+    @property
+    def total_cents(self) -> int:
+        return self.goods_total_cents + self.tips_cents
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+# Automatic discounts (member level, birthday, coupons, packages …) that other areas
+# register: given the sale and its lines, the discounts for each line id, in order.
+PriceRule = Callable[[Session, Sale, Sequence[SaleLine]], dict[int, list[LineDiscount]]]
+PRICE_RULES: list[PriceRule] = []
+
+
+# --- loading and pricing -------------------------------------------------------------
+
+
+def load_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
+    query = select(Sale).where(col(Sale.id) == sale_id)
+    if lock:
+        query = query.with_for_update()
+    sale = session.exec(query).first()
+    if sale is None:
+        raise NotFound(_("There is no sale #{id}.").format(id=sale_id))
+    return sale
+
+
+def _open_sale(session: Session, sale_id: int) -> Sale:
+    sale = load_sale(session, sale_id, lock=True)
+    if sale.status == SaleStatus.PARKED:
+        raise Conflict(_("This sale is parked; resume it first."))
+    if sale.status != SaleStatus.OPEN:
+        raise Conflict(
+            _("This sale is already {status}; it cannot change.").format(
+                status=_(SALE_STATUS_LABELS[SaleStatus(sale.status)]).lower()
+            )
+        )
+    return sale
+
+
+def sale_lines(session: Session, sale_id: int) -> list[SaleLine]:
+    return list(
+        session.exec(
+            select(SaleLine)
+            .where(col(SaleLine.sale_id) == sale_id)
+            .order_by(col(SaleLine.position), col(SaleLine.id))
+        )
+    )
+
+
+def shop_rounding(session: Session) -> Rounding:
+    settings = load_shop_settings(session)
+    return Rounding(settings.rounding_unit_minor, RoundingMode(settings.rounding_mode))
+
+
+def _manual_discounts(line: SaleLine) -> tuple[LineDiscount, ...]:
+    if not (line.manual_discount_bp or line.manual_discount_cents):
+        return ()
+    return (
+        LineDiscount(
+            AdjustmentSource.MANUAL,
+            percent_bp=line.manual_discount_bp,
+            amount_cents=line.manual_discount_cents,
+            reason=line.manual_discount_reason,
+            approved_by=line.manual_discount_approved_by,
+        ),
+    )
+
+
+def price_sale(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> CartPrice:
+    """The sale priced now: automatic discounts, manual ones, sale discount, rounding."""
+    automatic: dict[int, list[LineDiscount]] = {}
+    for rule in PRICE_RULES:
+        for line_id, discounts in rule(session, sale, lines).items():
+            automatic.setdefault(line_id, []).extend(discounts)
+    to_price = []
+    for line in lines:
+        assert line.id is not None
+        to_price.append(
+            LineToPrice(
+                key=line.id,
+                qty=line.qty,
+                list_unit_cents=line.list_unit_cents,
+                unit_cents=line.unit_cents,
+                discounts=(*automatic.get(line.id, ()), *_manual_discounts(line)),
+                override_reason=line.override_reason,
+                override_approved_by=line.override_approved_by,
+            )
+        )
+    return price_cart(
+        to_price,
+        shop_rounding(session),
+        sale_discount_cents=sale.sale_discount_cents,
+        sale_discount_bp=sale.sale_discount_bp,
+        sale_discount_reason=sale.sale_discount_reason,
+        sale_discount_approved_by=sale.sale_discount_approved_by,
+    )
+
+
+def _staff_names(session: Session, staff_ids: set[int]) -> dict[int, str]:
+    if not staff_ids:
+        return {}
+    rows = session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(staff_ids)))
+    return {int(staff_id): name for staff_id, name in rows if staff_id is not None}
+
+
+def build_cart_view(session: Session, sale: Sale) -> CartView:
+    assert sale.id is not None
+    lines = sale_lines(session, sale.id)
+    line_ids = [line.id for line in lines]
+    shares = (
+        list(
+            session.exec(
+                select(SaleLineStaff)
+                .where(col(SaleLineStaff.line_id).in_(line_ids))
+                .order_by(col(SaleLineStaff.id))
+            )
+        )
+        if line_ids
+        else []
+    )
+    tips = list(
+        session.exec(
+            select(SaleTip).where(col(SaleTip.sale_id) == sale.id).order_by(col(SaleTip.id))
+        )
+    )
+    names = _staff_names(session, {s.staff_id for s in shares} | {t.staff_id for t in tips})
+    priced = price_sale(session, sale, lines)
+    line_views = []
+    for line in lines:
+        assert line.id is not None
+        priced_line = priced.line(line.id)
+        line_views.append(
+            CartLineView(
+                id=line.id,
+                kind=line.kind,
+                item_id=line.item_id,
+                item_code=line.item_code,
+                description=line.description,
+                category=line.category,
+                qty=line.qty,
+                list_unit_cents=line.list_unit_cents,
+                unit_cents=line.unit_cents,
+                gross_cents=priced_line.gross_cents,
+                net_cents=priced_line.net_cents,
+                staff=tuple(
+                    LineStaffView(s.staff_id, names.get(s.staff_id, "?"), s.share_bp, s.requested)
+                    for s in shares
+                    if s.line_id == line.id
+                ),
+                adjustments=tuple(
+                    AdjustmentView(
+                        a.source.value,
+                        _(ADJUSTMENT_LABELS[a.source]),
+                        a.amount_cents,
+                        a.explanation,
+                        a.reason,
+                    )
+                    for a in priced_line.adjustments
+                ),
+                note=line.note,
+            )
+        )
+    tip_views = tuple(TipView(t.staff_id, names.get(t.staff_id, "?"), t.amount_cents) for t in tips)
+    return CartView(
+        sale_id=sale.id,
+        idempotency_key=sale.idempotency_key,
+        status=sale.status,
+        member_id=sale.member_id,
+        member_label=sale.member_label,
+        park_label=sale.park_label,
+        lines=tuple(line_views),
+        tips=tip_views,
+        subtotal_cents=priced.subtotal_cents,
+        discount_cents=priced.discount_cents,
+        rounding_cents=priced.rounding_cents,
+        goods_total_cents=priced.goods_total_cents,
+        tips_cents=sum(t.amount_cents for t in tips),
+        sale_discount_reason=sale.sale_discount_reason,
+    )
+
+
+# --- checks --------------------------------------------------------------------------
+
+
+def _clean_text(text: str, field: str, limit: int = TEXT_MAX, *, needed: bool = False) -> str:
+    cleaned = " ".join(text.split())
+    if needed and not cleaned:
+        raise ValidationError(_("Please give a reason."), field=field)
+    if len(cleaned) > limit:
+        raise ValidationError(
+            _("That is too long: at most {limit} characters.").format(limit=limit), field=field
+        )
+    return cleaned
+
+
+def _check_price(unit_cents: int) -> None:
+    if unit_cents < 0:
+        raise ValidationError(_("A price cannot be negative."), field="price")
+    if unit_cents > PRICE_MAX_CENTS:
+        raise ValidationError(_("That price is too large; check the amount."), field="price")
+
+
+def _check_qty(qty: int) -> None:
+    if not 1 <= qty <= QTY_MAX:
+        raise ValidationError(
+            _("The quantity is between 1 and {most}.").format(most=QTY_MAX), field="qty"
+        )
+
+
+def _check_shares(session: Session, shares: Sequence[StaffShare]) -> None:
+    if not shares:
+        return
+    if len({share.staff_id for share in shares}) != len(shares):
+        raise ValidationError(_("Each person appears once on a line."), field="staff")
+    if (
+        any(share.share_bp <= 0 for share in shares)
+        or sum(share.share_bp for share in shares) != FULL_SHARE_BP
+    ):
+        raise ValidationError(_("The shares of a line add up to 100 %."), field="staff")
+    for share in shares:
+        person = session.get(Staff, share.staff_id)
+        if person is None or not person.active:
+            raise ValidationError(
+                _("There is no active staff member #{id}.").format(id=share.staff_id),
+                field="staff",
+            )
+
+
+def discount_limit_bp(session: Session) -> int:
+    return int(read_setting(session, DISCOUNT_LIMIT_KEY, DISCOUNT_LIMIT_DEFAULT_BP))
+
+
+def _check_approval(
+    session: Session, actor: Actor, share_bp: int, approval: Approval | None
+) -> int | None:
+    """Who approved a discount of ``share_bp``; refuses one above the limit without a PIN."""
+    if share_bp <= discount_limit_bp(session) or actor.can("sales.approve_discount"):
+        return approval.staff_id if approval else None
+    if approval is None:
+        raise PermissionDenied(
+            _("A discount of more than {limit} % needs a manager's PIN.").format(
+                limit=discount_limit_bp(session) // 100
+            )
+        )
+    return approval.staff_id
+
+
+def approve(uow: UnitOfWork, staff_id: int, pin: str) -> Approval:
+    """A manager approves on the spot with their PIN (checked and audited like a login)."""
+    approver = confirm_with_pin(uow, pin, staff_id=staff_id, permission="sales.approve_discount")
+    assert approver.staff_id is not None
+    return Approval(approver.staff_id, approver.name)
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+# --- use-cases -------------------------------------------------------------------------
+
+
+def open_sale(
+    uow: UnitOfWork, actor: Actor, *, member_id: int | None = None, member_label: str = ""
+) -> CartView:
+    """Start a sale (walk-in unless a member is given); its idempotency key is made now."""
+    require(actor, "sales.sell")
+    assert actor.staff_id is not None
+    with uow.transaction() as session:
+        sale = Sale(
+            idempotency_key=new_idempotency_key(),
+            status=SaleStatus.OPEN.value,
+            member_id=member_id,
+            member_label=_clean_text(member_label, "member", 80),
+            opened_by=actor.staff_id,
+            opened_at=utc_now(),
+        )
+        session.add(sale)
+        session.flush()
+        return build_cart_view(session, sale)
+
+
+def get_cart(uow: UnitOfWork, actor: Actor, sale_id: int) -> CartView:
+    require(actor, "sales.sell")
+    with uow.read() as session:
+        return build_cart_view(session, load_sale(session, sale_id))
+
+
+def set_member(
+    uow: UnitOfWork, actor: Actor, sale_id: int, member_id: int | None, member_label: str = ""
+) -> CartView:
+    """Put a member on the sale, or make it a walk-in (None)."""
+    require(actor, "sales.sell")
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        sale.member_id = member_id
+        sale.member_label = _clean_text(member_label, "member", 80) if member_id else ""
+        session.add(sale)
+        session.flush()
+        return build_cart_view(session, sale)
+
+
+def add_line(
+    uow: UnitOfWork,
+    actor: Actor,
+    sale_id: int,
+    *,
+    kind: LineKind | str,
+    description: str,
+    unit_cents: int,
+    qty: int = 1,
+    item_id: int | None = None,
+    item_code: str = "",
+    category: str = "",
+    staff: Sequence[StaffShare] = (),
+    note: str = "",
+) -> CartView:
+    """Add a line at its list price; services take who did them (shares add up to 100 %)."""
+    require(actor, "sales.sell")
+    try:
+        line_kind = LineKind(kind)
+    except ValueError:
+        raise ValidationError(_("Unknown kind of line {kind!r}.").format(kind=kind)) from None
+    text = _clean_text(description, "description", DESCRIPTION_MAX)
+    if not text:
+        raise ValidationError(_("A line needs a description."), field="description")
+    _check_price(unit_cents)
+    _check_qty(qty)
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        _check_shares(session, staff)
+        position = session.exec(
+            select(func.coalesce(func.max(SaleLine.position), 0)).where(
+                col(SaleLine.sale_id) == sale_id
+            )
+        ).one()
+        line = SaleLine(
+            sale_id=sale_id,
+            position=int(position) + 1,
+            kind=line_kind.value,
+            item_id=item_id,
+            item_code=item_code[:40],
+            description=text,
+            category=category[:60],
+            qty=qty,
+            list_unit_cents=unit_cents,
+            unit_cents=unit_cents,
+            note=_clean_text(note, "note"),
+        )
+        session.add(line)
+        session.flush()
+        assert line.id is not None
+        for share in staff:
+            session.add(
+                SaleLineStaff(
+                    line_id=line.id,
+                    staff_id=share.staff_id,
+                    share_bp=share.share_bp,
+                    requested=share.requested,
+                )
+            )
+        session.flush()
+        return build_cart_view(session, sale)
+
+
+def _line_of(session: Session, sale: Sale, line_id: int) -> SaleLine:
+    line = session.get(SaleLine, line_id)
+    if line is None or line.sale_id != sale.id:
+        raise NotFound(_("That line is not on this sale."))
+    return line
+
+
+def set_qty(uow: UnitOfWork, actor: Actor, sale_id: int, line_id: int, qty: int) -> CartView:
+    require(actor, "sales.sell")
+    _check_qty(qty)
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        line = _line_of(session, sale, line_id)
+        line.qty = qty
+        session.add(line)
+        session.flush()
+        return build_cart_view(session, sale)
+
+
+def remove_line(uow: UnitOfWork, actor: Actor, sale_id: int, line_id: int) -> CartView:
+    """Take a line off an unpaid sale (nothing was charged for it yet)."""
+    require(actor, "sales.sell")
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        line = _line_of(session, sale, line_id)
+        for old_share in session.exec(
+            select(SaleLineStaff).where(col(SaleLineStaff.line_id) == line_id)
+        ):
+            session.delete(old_share)
+        session.flush()
+        session.delete(line)
+        session.flush()
+        return build_cart_view(session, sale)
+
+
+def set_line_staff(
+    uow: UnitOfWork, actor: Actor, sale_id: int, line_id: int, staff: Sequence[StaffShare]
+) -> CartView:
+    """Who did a line: one person, or several with shares adding up to 100 %."""
+    require(actor, "sales.sell")
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        _line_of(session, sale, line_id)
+        _check_shares(session, staff)
+        for old_share in session.exec(
+            select(SaleLineStaff).where(col(SaleLineStaff.line_id) == line_id)
+        ):
+            session.delete(old_share)
+        session.flush()
+        for share in staff:
+            session.add(
+                SaleLineStaff(
+                    line_id=line_id,
+                    staff_id=share.staff_id,
+                    share_bp=share.share_bp,
+                    requested=share.requested,
+                )
+            )
+        session.flush()
+        return build_cart_view(session, sale)
+
+
+def set_tip(
+    uow: UnitOfWork, actor: Actor, sale_id: int, staff_id: int, amount_cents: int
+) -> CartView:
+    """A tip for one person (0 removes it); paid with the sale, never discounted."""
+    require(actor, "sales.sell")
+    _check_price(amount_cents)
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        _check_shares(session, [StaffShare(staff_id)])
+        existing = session.exec(
+            select(SaleTip).where(
+                col(SaleTip.sale_id) == sale_id, col(SaleTip.staff_id) == staff_id
+            )
+        ).first()
+        if existing is not None:
+            if amount_cents:
+                existing.amount_cents = amount_cents
+                session.add(existing)
+            else:
+                session.delete(existing)
+        elif amount_cents:
+            session.add(SaleTip(sale_id=sale_id, staff_id=staff_id, amount_cents=amount_cents))
+        session.flush()
+        return build_cart_view(session, sale)
+
+
+def _discount_request(percent_bp: int, amount_cents: int) -> None:
+    if percent_bp and amount_cents:
+        raise ValidationError(_("Give a percent or an amount, not both."), field="discount")
+    if not 0 <= percent_bp <= 10_000:
+        raise ValidationError(_("A discount is between 0 % and 100 %."), field="discount")
+    if amount_cents < 0:
+        raise ValidationError(_("A discount cannot be negative."), field="discount")
+
+
+def discount_line(
+    uow: UnitOfWork,
+    actor: Actor,
+    sale_id: int,
+    line_id: int,
+    *,
+    percent_bp: int = 0,
+    amount_cents: int = 0,
+    reason: str = "",
+    approval: Approval | None = None,
+) -> CartView:
+    """A manual discount on one line, with a reason; above the shop's limit a manager's
+    PIN approves it. Zero removes it. Audited."""
+    require(actor, "sales.discount")
+    _discount_request(percent_bp, amount_cents)
+    removing = not (percent_bp or amount_cents)
+    cleaned = _clean_text(reason, "reason", needed=not removing)
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        line = _line_of(session, sale, line_id)
+        base = line.qty * line.unit_cents
+        if amount_cents > base:
+            raise ValidationError(_("The discount is more than the line costs."), field="discount")
+        share = percent_bp or discount_share_bp(base, amount_cents)
+        approved_by = None if removing else _check_approval(session, actor, share, approval)
+        before = {
+            "percent_bp": line.manual_discount_bp,
+            "amount_cents": line.manual_discount_cents,
+        }
+        line.manual_discount_bp = percent_bp
+        line.manual_discount_cents = amount_cents
+        line.manual_discount_reason = cleaned
+        line.manual_discount_approved_by = approved_by
+        session.add(line)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "sales.discount_line",
+            "sale",
+            sale_id,
+            before=before,
+            after={
+                "line_id": line_id,
+                "percent_bp": percent_bp,
+                "amount_cents": amount_cents,
+                "reason": cleaned,
+                "approved_by": approved_by,
+            },
+        )
+        return build_cart_view(session, sale)
+
+
+def override_price(
+    uow: UnitOfWork,
+    actor: Actor,
+    sale_id: int,
+    line_id: int,
+    unit_cents: int,
+    *,
+    reason: str,
+    approval: Approval | None = None,
+) -> CartView:
+    """Charge another unit price than the list price, with a reason (audited); a cut
+    above the discount limit needs a manager's PIN."""
+    require(actor, "sales.override_price")
+    _check_price(unit_cents)
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        line = _line_of(session, sale, line_id)
+        back_to_list = unit_cents == line.list_unit_cents
+        cleaned = _clean_text(reason, "reason", needed=not back_to_list)
+        cut = max(line.list_unit_cents - unit_cents, 0)
+        share = discount_share_bp(line.list_unit_cents, cut)
+        approved_by = None if back_to_list else _check_approval(session, actor, share, approval)
+        before = {"unit_cents": line.unit_cents}
+        line.unit_cents = unit_cents
+        line.override_reason = "" if back_to_list else cleaned
+        line.override_approved_by = approved_by
+        if line.manual_discount_cents > line.qty * unit_cents:
+            line.manual_discount_cents = 0
+            line.manual_discount_reason = ""
+        session.add(line)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "sales.override_price",
+            "sale",
+            sale_id,
+            before=before,
+            after={
+                "line_id": line_id,
+                "unit_cents": unit_cents,
+                "list_unit_cents": line.list_unit_cents,
+                "reason": cleaned,
+                "approved_by": approved_by,
+            },
+        )
+        return build_cart_view(session, sale)
+
+
+def discount_sale(
+    uow: UnitOfWork,
+    actor: Actor,
+    sale_id: int,
+    *,
+    percent_bp: int = 0,
+    amount_cents: int = 0,
+    reason: str = "",
+    approval: Approval | None = None,
+) -> CartView:
+    """A discount on the whole sale, spread over its lines; zero removes it. Audited."""
+    require(actor, "sales.discount")
+    _discount_request(percent_bp, amount_cents)
+    removing = not (percent_bp or amount_cents)
+    cleaned = _clean_text(reason, "reason", needed=not removing)
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        sale.sale_discount_cents = 0
+        sale.sale_discount_bp = 0
+        priced = price_sale(session, sale, sale_lines(session, sale_id))
+        base = priced.goods_total_cents + priced.rounding_cents
+        if amount_cents > base:
+            raise ValidationError(_("The discount is more than the sale costs."), field="discount")
+        share = percent_bp or discount_share_bp(base, amount_cents)
+        approved_by = None if removing else _check_approval(session, actor, share, approval)
+        sale.sale_discount_bp = percent_bp
+        sale.sale_discount_cents = amount_cents
+        sale.sale_discount_reason = cleaned
+        sale.sale_discount_approved_by = approved_by
+        session.add(sale)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "sales.discount_sale",
+            "sale",
+            sale_id,
+            after={
+                "percent_bp": percent_bp,
+                "amount_cents": amount_cents,
+                "reason": cleaned,
+                "approved_by": approved_by,
+            },
+        )
+        return build_cart_view(session, sale)
+
+
+def park_sale(uow: UnitOfWork, actor: Actor, sale_id: int, label: str = "") -> CartView:
+    """Set an unpaid sale aside (挂单) for later, on this or another terminal."""
+    require(actor, "sales.sell")
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        if not sale_lines(session, sale_id):
+            raise ValidationError(_("An empty sale is not worth parking; void it instead."))
+        sale.status = SaleStatus.PARKED.value
+        sale.park_label = _clean_text(label, "label", 80)
+        session.add(sale)
+        session.flush()
+        audit.record(
+            session, actor, "sales.park", "sale", sale_id, after={"label": sale.park_label}
+        )
+        return build_cart_view(session, sale)
+
+
+def resume_sale(uow: UnitOfWork, actor: Actor, sale_id: int) -> CartView:
+    """Bring a parked sale back; prices and discounts are worked out again now."""
+    require(actor, "sales.sell")
+    with uow.transaction() as session:
+        sale = load_sale(session, sale_id, lock=True)
+        if sale.status != SaleStatus.PARKED:
+            raise Conflict(_("Only a parked sale can be resumed."))
+        sale.status = SaleStatus.OPEN.value
+        session.add(sale)
+        session.flush()
+        audit.record(session, actor, "sales.resume", "sale", sale_id)
+        return build_cart_view(session, sale)
+
+
+def void_sale(uow: UnitOfWork, actor: Actor, sale_id: int, reason: str = "") -> CartView:
+    """Cancel an unpaid sale; its lines stay on record and the audit keeps what it held."""
+    require(actor, "sales.void")
+    with uow.transaction() as session:
+        sale = load_sale(session, sale_id, lock=True)
+        if sale.status not in {SaleStatus.OPEN, SaleStatus.PARKED}:
+            raise Conflict(_("Only an unpaid sale can be voided; refund a paid one."))
+        lines = sale_lines(session, sale_id)
+        cleaned = _clean_text(reason, "reason", needed=bool(lines))
+        view = build_cart_view(session, sale)
+        sale.status = SaleStatus.VOIDED.value
+        sale.void_reason = cleaned
+        sale.closed_at = utc_now()
+        session.add(sale)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "sales.void",
+            "sale",
+            sale_id,
+            before={
+                "lines": [
+                    {"description": line.description, "qty": line.qty, "net_cents": line.net_cents}
+                    for line in view.lines
+                ],
+                "total_cents": view.total_cents,
+            },
+            after={"status": SaleStatus.VOIDED.value, "reason": cleaned},
+        )
+        return build_cart_view(session, sale)
+
+
+@dataclass(frozen=True)
+class UnpaidSale:
+    sale_id: int
+    status: str
+    member_label: str
+    park_label: str
+    lines: int
+    opened_by: str
+    opened_at_iso: str
+
+
+def list_unpaid(uow: UnitOfWork, actor: Actor) -> list[UnpaidSale]:
+    """Open and parked sales, oldest first (what a terminal can resume)."""
+    require(actor, "sales.sell")
+    with uow.read() as session:
+        rows = session.exec(
+            select(Sale, Staff.name, func.count(col(SaleLine.id)))
+            .join(Staff, col(Staff.id) == col(Sale.opened_by))
+            .outerjoin(SaleLine, col(SaleLine.sale_id) == col(Sale.id))
+            .where(col(Sale.status).in_([SaleStatus.OPEN.value, SaleStatus.PARKED.value]))
+            .group_by(col(Sale.id), col(Staff.name))
+            .order_by(col(Sale.opened_at))
+        ).all()
+        return [
+            UnpaidSale(
+                sale_id=sale.id or 0,
+                status=sale.status,
+                member_label=sale.member_label,
+                park_label=sale.park_label,
+                lines=int(count),
+                opened_by=name,
+                opened_at_iso=sale.opened_at.isoformat(),
+            )
+            for sale, name, count in rows
+        ]

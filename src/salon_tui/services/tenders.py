@@ -1,0 +1,57 @@
+"""The ways a shop takes money, and the hooks other areas add to them.
+
+Cash, bank card, WeChat Pay and Alipay only record the payment. A tender that moves a
+balance (stored value, gift card, points) registers ``take`` and ``give_back``
+functions that run inside the sale's or refund's transaction and raise a
+``SalonError`` to refuse (not enough balance, a limit reached).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.tenders import BASE_TENDERS, Tender
+
+
+@dataclass(frozen=True)
+class TenderUse:
+    """What a balance-moving tender is told about its part of a sale or refund."""
+
+    sale_id: int
+    refund_id: int | None
+    member_id: int | None
+    amount_cents: int  # positive: taken for a sale, or given back by a refund
+    reference: str
+
+
+TenderHook = Callable[[Session, Actor, TenderUse], None]
+
+
+@dataclass(frozen=True)
+class RegisteredTender:
+    tender: Tender
+    take: TenderHook | None = None
+    give_back: TenderHook | None = None
+
+
+TENDERS: dict[str, RegisteredTender] = {
+    tender.code: RegisteredTender(tender) for tender in BASE_TENDERS
+}
+
+
+def register_tender(
+    tender: Tender, take: TenderHook | None = None, give_back: TenderHook | None = None
+) -> None:
+    TENDERS[tender.code] = RegisteredTender(tender, take, give_back)
+
+
+def tender_table() -> dict[str, Tender]:
+    return {code: registered.tender for code, registered in TENDERS.items()}
+
+
+def list_tenders() -> list[Tender]:
+    return [registered.tender for registered in TENDERS.values()]
