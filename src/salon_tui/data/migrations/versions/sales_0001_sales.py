@@ -1,7 +1,7 @@
 """sales: sales, lines, payments, refunds, commissions, cash drawer
 
 Revision ID: sales_0001
-Revises: printing_0001
+Revises: members_0001
 Create Date: 2026-11-29 16:45:50.513957
 """
 
