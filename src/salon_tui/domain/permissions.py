@@ -71,6 +71,8 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "member.personal_data": OWNER,
     "member.safety": EVERYONE,
     "member.view": EVERYONE,
+    # reports (each report names its own permission; this one opens the screen)
+    "reports.view": MANAGERS,
 }
 
 # What a manager may do to other accounts: only an owner creates, edits or

@@ -25,9 +25,19 @@ class Area:
     description: str  # msgid
     permission: str
     screen: str  # "module:Class"
+    # "module:function(actor) -> bool": shown only when there is something to show
+    available: str | None = None
 
     def allowed_for(self, actor: Actor | None) -> bool:
-        return actor is not None and actor.can(self.permission)
+        if actor is None or not actor.can(self.permission):
+            return False
+        if self.available is None:
+            return True
+        module_name, function_name = self.available.split(":")
+        check: Callable[[Actor], bool] = getattr(
+            importlib.import_module(module_name), function_name
+        )
+        return check(actor)
 
     def factory(self) -> Callable[[], Screen[Any]]:
         module_name, class_name = self.screen.split(":")
@@ -48,6 +58,15 @@ AREAS: tuple[Area, ...] = (
         N_("Today's shop at a glance"),
         "home.view",
         "salon_tui.screens.home:HomeScreen",
+    ),
+    Area(
+        "reports",
+        "f6",
+        N_("Reports"),
+        N_("Sales, staff, members and stock over any period, with charts"),
+        "reports.view",
+        "salon_tui.screens.reports:ReportsScreen",
+        available="salon_tui.services.reports:has_reports",
     ),
     Area(
         "settings",

@@ -19,7 +19,7 @@ from salon_tui.i18n import N_, _
 from salon_tui.services.permissions import require
 
 
-def _timestamp(moment: datetime) -> str:
+def timestamp_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -41,7 +41,7 @@ def record(
     head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
     link = ChainLink(
         seq=head.seq + 1,
-        at=_timestamp(utc_now()),
+        at=timestamp_text(utc_now()),
         staff_id=actor.staff_id,
         staff_name=actor.name,
         action=action,
@@ -103,7 +103,7 @@ def list_entries(
     query = select(AuditEntry)
     if since is not None:
         start, _end = day_bounds_utc(since, timezone)
-        query = query.where(col(AuditEntry.at) >= _timestamp(start))
+        query = query.where(col(AuditEntry.at) >= timestamp_text(start))
     if staff_name:
         query = query.where(col(AuditEntry.staff_name) == staff_name)
     if entity:
@@ -194,7 +194,7 @@ def day_summary(uow: UnitOfWork, actor: Actor, day: date, timezone: str) -> DayS
     """How many entries, and how many wrong PINs, on the shop's ``day``."""
     require(actor, "audit.view")
     start, end = day_bounds_utc(day, timezone)
-    within = (col(AuditEntry.at) >= _timestamp(start), col(AuditEntry.at) < _timestamp(end))
+    within = (col(AuditEntry.at) >= timestamp_text(start), col(AuditEntry.at) < timestamp_text(end))
     with uow.read() as session:
         actions = session.exec(select(func.count()).select_from(AuditEntry).where(*within)).one()
         failed = session.exec(

@@ -128,13 +128,18 @@ def register(spec: ReportSpec) -> ReportSpec:
 
 def _load_reports() -> None:
     # Each area imports its report module here so that its reports register.
-    return None
+    from salon_tui.services import report_activity  # noqa: F401
 
 
 def list_reports(actor: Actor | None = None) -> list[ReportSpec]:
     _load_reports()
     specs = sorted(REPORTS.values(), key=lambda spec: spec.name)
     return [spec for spec in specs if actor is None or actor.can(spec.permission)]
+
+
+def has_reports(actor: Actor) -> bool:
+    """Whether ``actor`` may run at least one report (the Reports screen shows only then)."""
+    return bool(list_reports(actor))
 
 
 def run_report(uow: UnitOfWork, actor: Actor, name: str, request: ReportRequest) -> ReportResult:
