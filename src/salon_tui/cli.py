@@ -73,10 +73,14 @@ def build_app() -> Typer:
         init,
         member,
         printer,
+        products,
+        purchasing,
         report,
         root,
         scanner,
+        services_menu,
         staff,
+        stock,
     )
 
     app = root.new_root_app()
@@ -89,6 +93,11 @@ def build_app() -> Typer:
     app.add_typer(audit.app, name="audit")
     app.add_typer(db.app, name="db")
     app.add_typer(backup.app, name="backup")
+    app.add_typer(services_menu.app, name="service")
+    app.add_typer(products.app, name="product")
+    app.add_typer(products.supplier_app, name="supplier")
+    app.add_typer(stock.app, name="stock")
+    app.add_typer(purchasing.app, name="po")
     app.command("report", help=_("Reports in one shape: `salon report list` names them."))(
         report.report_command
     )

@@ -38,6 +38,17 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "settings.shop": MANAGERS,
     "staff.view": EVERYONE,
     "staff.manage": MANAGERS,
+    # catalogue and inventory
+    "catalog.manage": MANAGERS,
+    "catalog.view": EVERYONE,
+    "inventory.adjust": MANAGERS,
+    "inventory.count": DESK,
+    "inventory.count_post": MANAGERS,
+    "inventory.receive": DESK,
+    "inventory.use": EVERYONE,
+    "inventory.view": EVERYONE,
+    "purchasing.approve": MANAGERS,
+    "purchasing.draft": DESK,
     # audit, database and backups
     "audit.view": MANAGERS,
     "backup.view": MANAGERS,

@@ -81,9 +81,16 @@ def _audit_chain_check(uow: UnitOfWork) -> list[str]:
     return [] if report.ok else [report.describe()]
 
 
+def _stock_ledger_check(session: Session) -> list[str]:
+    from salon_tui.services.stock_levels import check_stock_ledger
+
+    return check_stock_ledger(session)
+
+
 LEDGER_CHECKS: list[tuple[str, LedgerCheck]] = [
     (N_("Sales: totals, payments and refunds"), check_sales),
     (N_("Cash drawer: expected cash = movements"), check_drawer_ledger),
+    (N_("Stock ledger"), _stock_ledger_check),
 ]
 
 

@@ -4,6 +4,22 @@ One module per area; each area adds its module to the imports below.
 """
 
 from salon_tui.data.models.audit import AuditEntry, AuditHead
+from salon_tui.data.models.catalog import (
+    Service,
+    ServiceCategory,
+    ServiceLevelPrice,
+    ServiceRecipe,
+    ServiceStylist,
+)
+from salon_tui.data.models.inventory import (
+    Product,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    StockCount,
+    StockCountLine,
+    StockMovement,
+    Supplier,
+)
 from salon_tui.data.models.members import (
     Allergy,
     Card,
@@ -54,6 +70,9 @@ __all__ = [
     "PatchTest",
     "Payment",
     "PrintJob",
+    "Product",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
     "Refund",
     "RefundLine",
     "Sale",
@@ -61,6 +80,15 @@ __all__ = [
     "SaleLine",
     "SaleLineStaff",
     "SaleTip",
+    "Service",
+    "ServiceCategory",
+    "ServiceLevelPrice",
+    "ServiceRecipe",
+    "ServiceStylist",
     "Setting",
     "Staff",
+    "StockCount",
+    "StockCountLine",
+    "StockMovement",
+    "Supplier",
 ]
