@@ -148,3 +148,30 @@ def test_an_empty_period_and_the_permission(uow: UnitOfWork, shop_days: Actor, m
     assert rows(result, "by_tender") == [] and rows(result, "top_services") == []
     with pytest.raises(PermissionDenied):
         run(uow, make_actor(Role.FRONT_DESK), D22, D23)
+
+
+def test_the_home_glance_uses_the_same_sums(uow: UnitOfWork, shop_days: Actor, make_actor) -> None:
+    from salon_tui.services import report_sales
+
+    glance = report_sales.glance(uow, shop_days, D23)
+    assert (glance.today.sales, glance.today.net_cents) == (1, 2_900)
+    assert (glance.yesterday.net_cents, glance.day_before.net_cents) == (66_800, 0)
+    assert glance.yesterday_change_bp is None  # nothing to compare with
+    assert (glance.month.net_cents, glance.month_change_bp) == (69_700, None)
+    later = report_sales.glance(uow, shop_days, date(2026, 11, 24))
+    assert later.yesterday_change_bp == (2_900 - 66_800) * 10_000 // 66_800
+    with pytest.raises(PermissionDenied):
+        report_sales.glance(uow, make_actor(Role.STYLIST), D23)
+
+
+@pytest.mark.parametrize(
+    ("today", "start", "end"),
+    [
+        (date(2026, 3, 31), date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 1, 15), date(2025, 12, 1), date(2025, 12, 15)),
+    ],
+)
+def test_same_days_last_month(today: date, start: date, end: date) -> None:
+    from salon_tui.services.report_sales import same_days_last_month
+
+    assert same_days_last_month(today) == Period(start, end)

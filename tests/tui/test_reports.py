@@ -127,3 +127,19 @@ async def test_without_any_report_the_area_is_not_offered(monkeypatch) -> None:
         await pilot.press("f6")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_owners_home_shows_sales_at_a_glance_and_a_stylists_does_not() -> None:
+    from salon_tui.widgets.home_panels import SalesPanel
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "owner")
+        body = app.screen.query_one(SalesPanel).query_one(".panel-body")
+        text = str(body.render())
+        assert "Today: CN¥0.00 net, 0 sales" in text
+        assert "This month: CN¥0.00 vs the same days last month" in text
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "stylist")
+        assert len(app.screen.query(SalesPanel)) == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,6 +27,7 @@ from salon_tui.domain.pricing import ADJUSTMENT_LABELS, AdjustmentSource
 from salon_tui.domain.sales import LINE_KIND_LABELS, LineKind, SaleStatus
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
+from salon_tui.services.permissions import require
 from salon_tui.services.reports import (
     Chart,
     Kind,
@@ -96,6 +97,46 @@ def totals(session: Session, period: Period) -> Totals:
         tips_cents=int(row[4]),
         refunds_cents=int(refunds),
     )
+
+
+@dataclass(frozen=True)
+class SalesGlance:
+    """The owner's morning: today so far, yesterday, and the month so far, each with
+    what it is compared with (the day before; the same days of last month)."""
+
+    today: Totals
+    yesterday: Totals
+    day_before: Totals
+    month: Totals
+    last_month: Totals
+
+    @property
+    def yesterday_change_bp(self) -> int | None:
+        return _change_bp(self.yesterday.net_cents, self.day_before.net_cents)
+
+    @property
+    def month_change_bp(self) -> int | None:
+        return _change_bp(self.month.net_cents, self.last_month.net_cents)
+
+
+def same_days_last_month(today: date) -> Period:
+    """The 1st of last month to the same day number (or its last day, if shorter)."""
+    last_day = today.replace(day=1) - timedelta(days=1)
+    return Period(last_day.replace(day=1), last_day.replace(day=min(today.day, last_day.day)))
+
+
+def glance(uow: UnitOfWork, actor: Actor, today: date) -> SalesGlance:
+    """Figures for the home screen, from the same sums as the sales report."""
+    require(actor, "reports.sales")
+    one_day = timedelta(days=1)
+    with uow.read() as session:
+        return SalesGlance(
+            today=totals(session, Period(today, today)),
+            yesterday=totals(session, Period(today - one_day, today - one_day)),
+            day_before=totals(session, Period(today - 2 * one_day, today - 2 * one_day)),
+            month=totals(session, Period(today.replace(day=1), today)),
+            last_month=totals(session, same_days_last_month(today)),
+        )
 
 
 def _change_bp(now: int, before: int) -> int | None:

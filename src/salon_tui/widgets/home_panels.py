@@ -114,6 +114,51 @@ class BackupPanel(Panel):
             self.show(failed.format(when=when, message=escape(status.message)))
 
 
+class SalesPanel(Panel):
+    """The owner's morning: today so far, yesterday and this month against before."""
+
+    TITLE = N_("Sales")
+
+    def on_mount(self) -> None:
+        from salon_tui.services import report_sales
+
+        app: Any = self.app
+        uow, actor, shop = app.uow, app.actor, app.shop
+        today = business_date(utc_now(), shop.timezone)
+        _call(self, lambda: report_sales.glance(uow, actor, today), self._loaded)
+
+    def _loaded(self, glance: Any) -> None:
+        from salon_tui.domain.money import format_money
+
+        app: Any = self.app
+        currency, locale = app.shop.currency, app.shop.locale
+
+        def money(totals: Any) -> str:
+            return format_money(totals.net_cents, currency, locale)
+
+        def change(bp: int | None) -> str:
+            if bp is None:
+                return ""
+            arrow = "[green]▲[/]" if bp >= 0 else "[red]▼[/]"
+            return f" {arrow}{abs(bp) / 100:.0f}%"
+
+        self.show(
+            "\n".join(
+                (
+                    _("Today: {net} net, {count} sales").format(
+                        net=money(glance.today), count=glance.today.sales
+                    ),
+                    _("Yesterday: {net}{change} vs the day before").format(
+                        net=money(glance.yesterday), change=change(glance.yesterday_change_bp)
+                    ),
+                    _("This month: {net}{change} vs the same days last month").format(
+                        net=money(glance.month), change=change(glance.month_change_bp)
+                    ),
+                )
+            )
+        )
+
+
 @dataclass(frozen=True)
 class HomePanel:
     widget: type[Panel]
@@ -124,6 +169,7 @@ class HomePanel:
 
 
 HOME_PANELS: list[HomePanel] = [
+    HomePanel(SalesPanel, "reports.sales"),
     HomePanel(StaffPanel, "staff.manage"),
     HomePanel(ActivityPanel, "audit.view"),
     HomePanel(BackupPanel, "backup.view"),
