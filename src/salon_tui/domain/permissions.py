@@ -83,6 +83,7 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "member.safety": EVERYONE,
     "member.view": EVERYONE,
     # reports (each report names its own permission; this one opens the screen)
+    "reports.members": MANAGERS,
     "reports.sales": MANAGERS,
     "reports.view": MANAGERS,
 }
