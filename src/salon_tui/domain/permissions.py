@@ -85,6 +85,7 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     # reports (each report names its own permission; this one opens the screen)
     "reports.members": MANAGERS,
     "reports.sales": MANAGERS,
+    "reports.staff": MANAGERS,
     "reports.view": MANAGERS,
 }
 

@@ -128,7 +128,12 @@ def register(spec: ReportSpec) -> ReportSpec:
 
 def _load_reports() -> None:
     # Each area imports its report module here so that its reports register.
-    from salon_tui.services import report_activity, report_members, report_sales  # noqa: F401
+    from salon_tui.services import (  # noqa: F401
+        report_activity,
+        report_members,
+        report_sales,
+        report_staff,
+    )
 
 
 def list_reports(actor: Actor | None = None) -> list[ReportSpec]:

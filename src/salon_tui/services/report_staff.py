@@ -1,0 +1,168 @@
+"""`salon report staff`: what each person did in the period, side by side.
+
+Credit follows the stylist shares fixed on each line when the sale was paid
+(``sale_line_staff.basis_cents``): a service split 60/40 credits 60 % and 40 %. Tips go
+to whom they were given. Commission is the sum of the commission ledger's entries dated
+in the period, refund reversals included, so it equals the commission statement. People
+who have left the shop keep their rows for the periods they worked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from salon_tui.data.models.sales import CommissionEntry, Sale, SaleLine, SaleLineStaff, SaleTip
+from salon_tui.data.models.staff import Staff
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.permissions import ROLE_LABELS, Role
+from salon_tui.domain.sales import LineKind
+from salon_tui.i18n import N_, _
+from salon_tui.services import settings
+from salon_tui.services.report_sales import COUNTED
+from salon_tui.services.reports import (
+    Chart,
+    Kind,
+    ReportColumn,
+    ReportRequest,
+    ReportResult,
+    ReportSpec,
+    Section,
+    register,
+)
+
+
+def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
+    shop = settings.get_shop_settings(uow)
+    period = request.period
+    in_period = (
+        col(Sale.business_day) >= period.start,
+        col(Sale.business_day) <= period.end,
+        col(Sale.status).in_(COUNTED),
+    )
+    people: dict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(
+            ("services", "service_cents", "products", "product_cents", "requested_cents",
+             "credited_cents", "tips", "commission"),
+            0,
+        )
+    )  # fmt: skip
+    with uow.read() as session:
+        for staff_id, kind, requested, lines, qty, basis in session.execute(
+            select(
+                col(SaleLineStaff.staff_id),
+                col(SaleLine.kind),
+                col(SaleLineStaff.requested),
+                func.count(),
+                func.sum(col(SaleLine.qty)),
+                func.sum(col(SaleLineStaff.basis_cents)),
+            )
+            .join(SaleLine, col(SaleLine.id) == col(SaleLineStaff.line_id))
+            .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
+            .where(*in_period)
+            .group_by(col(SaleLineStaff.staff_id), col(SaleLine.kind), col(SaleLineStaff.requested))
+        ).all():
+            figures = people[int(staff_id)]
+            amount = int(basis or 0)
+            figures["credited_cents"] += amount
+            if requested:
+                figures["requested_cents"] += amount
+            if kind == LineKind.SERVICE.value:
+                figures["services"] += int(lines)
+                figures["service_cents"] += amount
+            elif kind == LineKind.PRODUCT.value:
+                figures["products"] += int(qty or 0)
+                figures["product_cents"] += amount
+        for staff_id, amount in session.execute(
+            select(col(SaleTip.staff_id), func.sum(col(SaleTip.amount_cents)))
+            .join(Sale, col(Sale.id) == col(SaleTip.sale_id))
+            .where(*in_period)
+            .group_by(col(SaleTip.staff_id))
+        ).all():
+            people[int(staff_id)]["tips"] += int(amount or 0)
+        for staff_id, amount in session.execute(
+            select(col(CommissionEntry.staff_id), func.sum(col(CommissionEntry.amount_cents)))
+            .where(
+                col(CommissionEntry.business_day) >= period.start,
+                col(CommissionEntry.business_day) <= period.end,
+            )
+            .group_by(col(CommissionEntry.staff_id))
+        ).all():
+            people[int(staff_id)]["commission"] += int(amount or 0)
+        staff = {
+            int(person_id): (name, role, active)
+            for person_id, name, role, active in session.execute(
+                select(col(Staff.id), col(Staff.name), col(Staff.role), col(Staff.active))
+            ).all()
+        }
+
+    rows: list[dict[str, Any]] = []
+    for staff_id, figures in people.items():
+        name, role, active = staff.get(staff_id, (f"#{staff_id}", "", False))
+        label = _(ROLE_LABELS[Role(role)]) if role in set(Role) else role
+        rows.append(
+            {
+                "name": name if active else _("{name} (left)").format(name=name),
+                "role": label,
+                "services": figures["services"],
+                "service_revenue": figures["service_cents"],
+                "products": figures["products"],
+                "product_revenue": figures["product_cents"],
+                "requested": (figures["requested_cents"] * 10_000 // figures["credited_cents"])
+                if figures["credited_cents"]
+                else None,
+                "tips": figures["tips"],
+                "commission": figures["commission"],
+            }
+        )
+    rows.sort(key=lambda row: (-int(row["service_revenue"]) - int(row["product_revenue"]),
+                               str(row["name"])))  # fmt: skip
+    section = Section(
+        "by_person",
+        _("By person"),
+        (
+            ReportColumn("name", _("Person"), Kind.TEXT),
+            ReportColumn("role", _("Role"), Kind.TEXT),
+            ReportColumn("services", _("Services"), Kind.INT),
+            ReportColumn("service_revenue", _("Service revenue"), Kind.MONEY),
+            ReportColumn("products", _("Products sold"), Kind.INT),
+            ReportColumn("product_revenue", _("Product revenue"), Kind.MONEY),
+            ReportColumn("requested", _("Requested"), Kind.PERCENT),
+            ReportColumn("tips", _("Tips"), Kind.MONEY),
+            ReportColumn("commission", _("Commission"), Kind.MONEY),
+        ),
+        rows,
+        chart=Chart("bar", "name", ("service_revenue", "product_revenue"), _("Revenue per person")),
+    )
+    return ReportResult(
+        name="staff",
+        title=_("Staff"),
+        period=period,
+        currency=shop.currency,
+        sections=(section,),
+        notes=(
+            _(
+                "Revenue is credited by each line's stylist shares; commission is the "
+                "commission ledger for the period, refunds reversed (see `salon report "
+                "commission` for every line)."
+            ),
+        ),
+    )
+
+
+register(
+    ReportSpec(
+        name="staff",
+        title=N_("Staff"),
+        description=N_(
+            "Per person: services, products, revenue credited, requested share, tips "
+            "and commission."
+        ),
+        permission="reports.staff",
+        build=build,
+    )
+)

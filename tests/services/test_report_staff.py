@@ -1,0 +1,99 @@
+"""`staff`: credit by shares, requested share, tips and commission, worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.periods import Period
+from salon_tui.domain.permissions import Role
+from salon_tui.domain.tenders import PaymentIn
+from salon_tui.errors import PermissionDenied
+from salon_tui.services import commission, refunds, reports, sales, staff
+from salon_tui.services.sale_payment import pay_sale
+from salon_tui.services.sales import StaffShare
+
+D22 = date(2026, 11, 22)
+
+
+def run(uow: UnitOfWork, actor: Actor, start: date, end: date):
+    request = reports.ReportRequest(period=Period(start, end))
+    return reports.run_report(uow, actor, "staff", request)
+
+
+@pytest.fixture
+def team(clock, uow: UnitOfWork, owner: Actor, make_actor) -> dict[str, Actor]:
+    """Services pay 10 % commission. Tony (requested) and Amy share a 400 colour 60/40;
+    Tony cuts 100 (rotation) and sells 2 × 50 shampoo; Amy gets a 20 tip. Next day the
+    cut is refunded."""
+    desk = make_actor(Role.FRONT_DESK, "Nina")
+    tony = make_actor(Role.STYLIST, "Tony")
+    amy = make_actor(Role.STYLIST, "Amy")
+    commission.add_rule(uow, owner, name="services", method="percent", rate_bp=1_000,
+                        line_kind="service")  # fmt: skip
+    sale_id = sales.open_sale(uow, desk).sale_id
+    shares = [StaffShare(tony.staff_id or 0, 6_000, True), StaffShare(amy.staff_id or 0, 4_000)]
+    sales.add_line(uow, desk, sale_id, kind="service", description="Colour", unit_cents=40_000,
+                   category="colour", staff=shares)  # fmt: skip
+    sales.set_tip(uow, desk, sale_id, amy.staff_id or 0, 2_000)
+    pay_sale(uow, desk, sale_id, [PaymentIn("bank_card", 42_000)])
+    sale_id = sales.open_sale(uow, desk).sale_id
+    cart = sales.add_line(uow, desk, sale_id, kind="service", description="Cut",
+                          unit_cents=10_000, category="hair",
+                          staff=[StaffShare(tony.staff_id or 0)])  # fmt: skip
+    cut = cart.lines[0].id
+    sales.add_line(uow, desk, sale_id, kind="product", description="Shampoo", unit_cents=5_000,
+                   qty=2, category="retail", staff=[StaffShare(tony.staff_id or 0)])  # fmt: skip
+    pay_sale(uow, desk, sale_id, [PaymentIn("wechat", 20_000, reference="42")])
+    clock.shift(timedelta(days=1))
+    refunds.refund_sale(uow, owner, sale_id, key="r", reason="unhappy", lines={cut: 1})
+    return {"owner": owner, "tony": tony, "amy": amy, "desk": desk}
+
+
+def test_each_persons_credit_tips_and_commission(uow: UnitOfWork, team) -> None:
+    (section,) = run(uow, team["owner"], D22, D22 + timedelta(days=1)).sections
+    by_name = {row["name"]: row for row in section.rows}
+    assert by_name["Tony"] == {
+        "name": "Tony",
+        "role": "Stylist",
+        "services": 2,
+        "service_revenue": 24_000 + 10_000,
+        "products": 2,
+        "product_revenue": 10_000,
+        "requested": 24_000 * 10_000 // 44_000,
+        "tips": 0,
+        "commission": 2_400 + 1_000 - 1_000,  # the refund reversed the cut's commission
+    }
+    assert by_name["Amy"] == {
+        "name": "Amy",
+        "role": "Stylist",
+        "services": 1,
+        "service_revenue": 16_000,
+        "products": 0,
+        "product_revenue": 0,
+        "requested": 0,
+        "tips": 2_000,
+        "commission": 1_600,
+    }
+    assert [row["name"] for row in section.rows] == ["Tony", "Amy"]
+
+
+def test_the_refund_day_alone_shows_the_reversal(uow: UnitOfWork, team) -> None:
+    (section,) = run(uow, team["owner"], D22 + timedelta(days=1), D22 + timedelta(days=1)).sections
+    assert [(row["name"], row["services"], row["commission"]) for row in section.rows] == [
+        ("Tony", 0, -1_000)
+    ]
+
+
+def test_someone_who_left_keeps_their_row(uow: UnitOfWork, team) -> None:
+    staff.set_active(uow, team["owner"], team["amy"].staff_id or 0, False)
+    (section,) = run(uow, team["owner"], D22, D22).sections
+    assert "Amy (left)" in [row["name"] for row in section.rows]
+
+
+def test_stylists_cannot_read_everyones_figures(uow: UnitOfWork, team) -> None:
+    with pytest.raises(PermissionDenied):
+        run(uow, team["tony"], D22, D22)
