@@ -106,7 +106,29 @@ async def test_the_shown_report_is_saved_as_xlsx_with_numbers(salon_home: Path) 
     assert any(isinstance(value, int) and value == 6 for row in values for value in row)
 
 
-async def test_stylists_do_not_see_reports() -> None:
+async def test_each_role_sees_only_the_reports_it_may_run(monkeypatch) -> None:
+    from dataclasses import replace
+
+    reports.list_reports()  # the real ones register
+    everyone = replace(reports.REPORTS["activity"], name="mine", permission="home.view")
+    monkeypatch.setitem(reports.REPORTS, "mine", everyone)
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "stylist")
+        screen = await open_reports(pilot)
+        assert [spec.name for spec in screen.specs] == [
+            spec.name for spec in reports.list_reports(app.actor)
+        ]
+        assert "mine" in [spec.name for spec in screen.specs]
+        assert "sales" not in [spec.name for spec in screen.specs]
+
+
+async def test_without_a_report_they_may_run_stylists_get_no_reports_area(monkeypatch) -> None:
+    monkeypatch.setattr(
+        reports,
+        "list_reports",
+        lambda actor=None: [] if actor is not None and actor.role == "stylist" else [1],
+    )
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "stylist")

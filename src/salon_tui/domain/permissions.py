@@ -82,11 +82,12 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "member.personal_data": OWNER,
     "member.safety": EVERYONE,
     "member.view": EVERYONE,
-    # reports (each report names its own permission; this one opens the screen)
+    # reports: each report names its own permission; the screen shows each person the
+    # reports they may run (a stylist their own commission, the desk the day close)
     "reports.members": MANAGERS,
     "reports.sales": MANAGERS,
     "reports.staff": MANAGERS,
-    "reports.view": MANAGERS,
+    "reports.view": EVERYONE,
 }
 
 # What a manager may do to other accounts: only an owner creates, edits or
