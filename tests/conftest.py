@@ -29,6 +29,7 @@ REQUIRE_PEERS = os.environ.get("SALON_REQUIRE_PEERS") == "1"
 FROZEN_NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 OWNER_PIN = "8888"
 STAFF_PIN = "2468"
+TEST_MACHINE_CONFIG = "[scanner]\nenabled = false\nkeyboard_bursts = false\n"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,6 +42,9 @@ def salon_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("SALON_HOME", str(home))
+    # Tests type faster than any person: keyboard-burst scan detection would take a
+    # typed PIN for a scan. The scanner tests turn it on themselves.
+    (home / "config.toml").write_text(TEST_MACHINE_CONFIG, encoding="utf-8")
     for name in ("SALON_DATABASE_URL", "SALON_LANG", "SALON_STAFF", "SALON_PIN"):
         monkeypatch.delenv(name, raising=False)
     i18n.install("en")

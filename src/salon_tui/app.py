@@ -24,6 +24,7 @@ from salon_tui.domain.actor import Actor
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.areas import AREAS, Area, area_for_mode
+from salon_tui.widgets.devices import DeviceHub, DeviceState
 
 logger = logging.getLogger("salon_tui.app")
 
@@ -63,6 +64,8 @@ class SalonApp(App[int]):
     shop: reactive[Any] = reactive(None, init=False)
     database_problem: reactive[str] = reactive("", init=False)
     actor: reactive[Actor | None] = reactive(None, init=False)
+    # The printer and the scanner, as the header and the home panel show them.
+    devices: reactive[DeviceState] = reactive(DeviceState, init=False)
 
     def __init__(self, database_url: str | None = None) -> None:
         super().__init__()
@@ -71,6 +74,7 @@ class SalonApp(App[int]):
         self._presence: Any = None
         self.locked = False
         self._last_input = time.monotonic()
+        self.hub = DeviceHub(self)
         for area in AREAS:
             self.add_mode(area.mode, area.factory())
 
@@ -81,6 +85,8 @@ class SalonApp(App[int]):
 
         configure_logging()
         self.theme = "textual-dark"
+        self.hub.load()
+        self.hub.start_keyboard_scans(self._handle_key)
         # Open the database once the login screen has painted: its imports are heavy.
         self.call_after_refresh(self.open_database)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
@@ -116,6 +122,7 @@ class SalonApp(App[int]):
     def _database_opened(self, uow: Any, settings: Any) -> None:
         self.uow = uow
         self.shop = settings
+        self.hub.start(uow)
 
     def _database_failed(self, message: str) -> None:
         self.database_problem = message
@@ -175,6 +182,25 @@ class SalonApp(App[int]):
             event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
         ):
             self._last_input = time.monotonic()
+        keyboard = self.hub.keyboard
+        if (
+            keyboard is not None
+            and isinstance(event, events.Key)
+            and not event.is_forwarded
+            and await keyboard.intercept(event)
+        ):
+            return  # held for a moment, or part of a keyboard-wedge scan
+        await super().on_event(event)
+
+    def restart_devices(self) -> None:
+        """config.toml changed (Settings → Printer / Scanner): start the devices again."""
+        self.hub.load()
+        self.hub.start_keyboard_scans(self._handle_key)
+        if self.uow is not None:
+            self.hub.restart(self.uow)
+
+    async def _handle_key(self, event: events.Key) -> None:
+        """A held key let through: handled as if it had just been typed."""
         await super().on_event(event)
 
     def idle_seconds(self) -> float:
@@ -299,6 +325,7 @@ class SalonApp(App[int]):
             super()._handle_exception(error)
 
     def on_unmount(self) -> None:
+        self.hub.stop()
         if self.uow is not None:
             self.uow.dispose()
         if self._presence is not None:

@@ -87,7 +87,7 @@ def test_a_printer_that_is_off_keeps_the_job_waiting_then_prints_it_once(
     assert len(printer.printed) == 1
     assert printing.send_pending(uow, config, printer) == []
     assert len(printer.printed) == 1
-    assert printing.queue_state(uow) == printing.QueueState(0, 0, "")
+    assert printing.queue_state(uow) == printing.QueueState(0, 0, "", job.id)
 
 
 def test_a_job_that_breaks_off_waits_for_a_person_and_is_not_resent_by_itself(

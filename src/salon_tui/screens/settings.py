@@ -47,6 +47,20 @@ SECTIONS: tuple[Section, ...] = (
         "staff.manage",
         "salon_tui.screens.settings_staff:StaffSettingsScreen",
     ),
+    Section(
+        "printer",
+        N_("Printer"),
+        N_("Receipt printer, paper, Chinese, cash drawer; test page; print jobs and reprints"),
+        "printer.setup",
+        "salon_tui.screens.settings_printer:PrinterSettingsScreen",
+    ),
+    Section(
+        "scanner",
+        N_("Scanner"),
+        N_("Barcode scanner, its timing and end key; try a scan"),
+        "printer.setup",
+        "salon_tui.screens.settings_scanner:ScannerSettingsScreen",
+    ),
 )
 
 

@@ -94,9 +94,30 @@ def seed_shop_and_staff(uow: UnitOfWork, context: DemoContext) -> dict[str, int]
     return {"staff": len(DEMO_STAFF)}
 
 
+def seed_printer(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
+    """The demo till prints to the file printer in SALON_HOME/printer-out (a machine that
+    already has a printer keeps it), and prints its bilingual test page there."""
+    from dataclasses import replace
+
+    from salon_tui import config as machine
+    from salon_tui import paths
+    from salon_tui.services import printing
+
+    current = machine.load_config()
+    if not current.printer.enabled:
+        folder = paths.data_dir() / "printer-out"
+        printer = replace(current.printer, connection="folder", folder=str(folder), columns=48)
+        machine.save_config(replace(current, printer=printer))
+    printer = machine.load_config().printer
+    printing.enqueue_test_page(uow, context.owner, DEMO_SHOP.name, DEMO_SHOP.timezone)
+    sent = printing.send_pending(uow, printer)
+    return {"print jobs": len(sent)}
+
+
 # (what it makes, seeder) in the order they run.
 SEEDERS: list[tuple[str, Seeder]] = [
     ("shop and staff", seed_shop_and_staff),
+    ("printer", seed_printer),
 ]
 
 

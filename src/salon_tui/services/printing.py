@@ -85,6 +85,7 @@ class QueueState:
     waiting: int
     failed: int
     last_error: str
+    last_printed_id: int | None = None
 
 
 def job_view(job: PrintJob) -> PrintJobView:
@@ -294,10 +295,14 @@ def queue_state(uow: UnitOfWork) -> QueueState:
             .order_by(col(PrintJob.updated_at).desc())
             .limit(1)
         ).first()
+        last_printed = session.exec(
+            select(func.max(PrintJob.id)).where(col(PrintJob.status) == PRINTED)
+        ).one()
     return QueueState(
         waiting=counts.get(QUEUED, 0) + counts.get(SENDING, 0),
         failed=counts.get(FAILED, 0),
         last_error=last or "",
+        last_printed_id=last_printed,
     )
 
 
@@ -376,6 +381,27 @@ def printer_summary(config: PrinterConfig) -> list[str]:
         f"cutter: {'yes' if config.cutter else 'no'}  drawer: {'yes' if config.drawer else 'no'}",
         f"codes: {'printer' if config.native_codes else 'images'}  timeout: {config.timeout_seconds}s",
     ]
+
+
+def enqueue_test_page(
+    uow: UnitOfWork, actor: Actor, shop_name: str, timezone: str, *, open_drawer: bool = False
+) -> PrintJobView:
+    """Queue a test page (it shows in the job list like any receipt)."""
+    require(actor, "printer.setup")
+    document = json.dumps(
+        {"shop_name": shop_name, "when": utc_now().isoformat(), "timezone": timezone},
+        ensure_ascii=False,
+    )
+    with uow.transaction() as session:
+        job = _add_job(
+            session,
+            actor,
+            kind=TEST_PAGE_KIND,
+            title=_("Test page"),
+            document_json=document,
+            open_drawer=open_drawer,
+        )
+        return job_view(job)
 
 
 def test_page_bytes(

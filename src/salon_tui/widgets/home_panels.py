@@ -159,6 +159,32 @@ class SalesPanel(Panel):
         )
 
 
+class DevicesPanel(Panel):
+    """The receipt printer and the scanner: ready, jobs waiting or failed, unplugged."""
+
+    TITLE = N_("Printer and scanner")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "devices", self._show_devices)
+
+    def _show_devices(self, devices: Any) -> None:
+        from rich.markup import escape
+
+        lines = []
+        if devices.printer_enabled:
+            lines.append(f"{devices.printer_line} — {escape(devices.printer_name)}")
+            if devices.printer_problem:
+                lines.append(f"[b red]{escape(devices.printer_problem)}[/]")
+            if devices.failed:
+                lines.append(_("Retry or cancel them in Settings → Printer."))
+        else:
+            lines.append(_("No printer set up: Settings → Printer, or salon printer setup."))
+        scanner = devices.scanner_line
+        if scanner:
+            lines.append(f"{scanner} {escape(devices.scanner_device)}".rstrip())
+        self.show("\n".join(lines))
+
+
 @dataclass(frozen=True)
 class HomePanel:
     widget: type[Panel]
@@ -173,4 +199,5 @@ HOME_PANELS: list[HomePanel] = [
     HomePanel(StaffPanel, "staff.manage"),
     HomePanel(ActivityPanel, "audit.view"),
     HomePanel(BackupPanel, "backup.view"),
+    HomePanel(DevicesPanel, "printer.jobs"),
 ]

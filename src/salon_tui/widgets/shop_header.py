@@ -22,6 +22,9 @@ class ShopHeader(Horizontal):
     }
     ShopHeader > Static { width: auto; padding: 0 1; }
     ShopHeader > #header-area { width: 1fr; text-style: bold; }
+    ShopHeader > #header-devices { display: none; }
+    ShopHeader > #header-devices.-shown { display: block; }
+    ShopHeader > #header-devices.-attention { background: $error; color: $text; }
     """
 
     def __init__(self, area_title: str) -> None:
@@ -31,12 +34,14 @@ class ShopHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static("", id="header-shop")
         yield Static(_(self.area_title), id="header-area")
+        yield Static("", id="header-devices")
         yield Static("", id="header-actor")
         yield Static("", id="header-clock")
 
     def on_mount(self) -> None:
         self.watch(self.app, "shop", self._show_shop)
         self.watch(self.app, "actor", self._show_actor)
+        self.watch(self.app, "devices", self._show_devices)
         self.set_interval(15, self._tick)
 
     def _show_shop(self, shop: Any) -> None:
@@ -46,6 +51,13 @@ class ShopHeader(Horizontal):
     def _show_actor(self, actor: Any) -> None:
         text = f"{actor.name} · {_(ROLE_LABELS[actor.role])}" if actor and actor.role else ""
         self.query_one("#header-actor", Static).update(text)
+
+    def _show_devices(self, devices: Any) -> None:
+        parts = [part for part in (devices.printer_line, devices.scanner_line) if part]
+        label = self.query_one("#header-devices", Static)
+        label.update(" · ".join(parts))
+        label.set_class(bool(parts), "-shown")
+        label.set_class(devices.needs_attention, "-attention")
 
     def _tick(self) -> None:
         shop = getattr(self.app, "shop", None)
