@@ -68,6 +68,7 @@ def build_app() -> Typer:
         card,
         db,
         demo,
+        expense,
         exporting,
         importing,
         init,
@@ -98,6 +99,7 @@ def build_app() -> Typer:
     app.add_typer(products.supplier_app, name="supplier")
     app.add_typer(stock.app, name="stock")
     app.add_typer(purchasing.app, name="po")
+    app.add_typer(expense.app, name="expense")
     app.command("report", help=_("Reports in one shape: `salon report list` names them."))(
         report.report_command
     )

@@ -82,9 +82,12 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "member.personal_data": OWNER,
     "member.safety": EVERYONE,
     "member.view": EVERYONE,
+    # expenses paid outside the drawer
+    "expenses.manage": MANAGERS,
     # reports: each report names its own permission; the screen shows each person the
     # reports they may run (a stylist their own commission, the desk the day close)
     "reports.members": MANAGERS,
+    "reports.pnl": OWNER,
     "reports.sales": MANAGERS,
     "reports.staff": MANAGERS,
     "reports.view": EVERYONE,

@@ -131,6 +131,7 @@ def _load_reports() -> None:
     from salon_tui.services import (  # noqa: F401
         report_activity,
         report_members,
+        report_pnl,
         report_sales,
         report_staff,
     )

@@ -11,6 +11,7 @@ from salon_tui.data.models.catalog import (
     ServiceRecipe,
     ServiceStylist,
 )
+from salon_tui.data.models.expenses import Expense
 from salon_tui.data.models.inventory import (
     Product,
     PurchaseOrder,
@@ -60,6 +61,7 @@ __all__ = [
     "CommissionStaffLevel",
     "DrawerMovement",
     "DrawerSession",
+    "Expense",
     "Formula",
     "IdempotencyRecord",
     "Member",
