@@ -19,6 +19,7 @@ from salon_tui.domain.actor import SYSTEM, Actor
 from salon_tui.domain.clock import business_date, utc_now
 from salon_tui.domain.permissions import Role
 from salon_tui.services import audit
+from salon_tui.services.demo_members import seed_members
 from salon_tui.services.settings import ShopSettings, store_shop_settings, validate_shop_settings
 from salon_tui.services.staff import create_staff
 
@@ -117,6 +118,7 @@ def seed_printer(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
 # (what it makes, seeder) in the order they run.
 SEEDERS: list[tuple[str, Seeder]] = [
     ("shop and staff", seed_shop_and_staff),
+    ("members", seed_members),
     ("printer", seed_printer),
 ]
 

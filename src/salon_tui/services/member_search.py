@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, text, update
 from sqlmodel import Session, col
 
-from salon_tui.data.models import Allergy, Card, Member, MemberGram, MemberLevel
+from salon_tui.data.models import MemberGram
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain import cards as card_rules
 from salon_tui.domain.actor import Actor
@@ -37,14 +39,35 @@ _LETTERS = re.compile(r"^[a-z]+$")
 _PHONE_CHARS = re.compile(r"^\+?[\d\s()-]+$")
 
 
-def _pinyin_tokens(name: str) -> list[str]:
-    """Syllables of the Chinese characters and the other words, lower case."""
+@lru_cache(maxsize=8192)
+def _char_pinyin(char: str) -> str:
     from pypinyin import lazy_pinyin
 
+    return str(lazy_pinyin(char)[0]).lower()
+
+
+def _pinyin_tokens(name: str) -> list[str]:
+    """Syllables of the Chinese characters and the other words, lower case.
+
+    Characters are looked up one by one (cached): names are short and the per-character
+    reading is what people type.
+    """
     tokens: list[str] = []
     for word in fold(name).split():
-        for piece in lazy_pinyin(word, errors="default"):
-            tokens.extend(part for part in re.split(r"[^a-z0-9]+", piece.lower()) if part)
+        latin = ""
+        for char in word:
+            if _HAN.match(char):
+                if latin:
+                    tokens.append(latin)
+                    latin = ""
+                tokens.append(_char_pinyin(char))
+            elif char.isalnum() and char.isascii():
+                latin += char
+            elif latin:
+                tokens.append(latin)
+                latin = ""
+        if latin:
+            tokens.append(latin)
     return tokens
 
 
@@ -137,24 +160,53 @@ def _next_prefix(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+# The look-ups as plain SQL on the Core connection: built once, no ORM per call, and the
+# same text on SQLite and PostgreSQL. Each one walks a B-tree index and stops at LIMIT.
+_GRAM_EQUAL = text(
+    "SELECT member_id FROM member_gram WHERE archived = :archived AND gram = :gram LIMIT :limit"
+)
+_GRAM_PREFIX = text(
+    "SELECT member_id FROM member_gram "
+    "WHERE archived = :archived AND gram >= :low AND gram < :high LIMIT :limit"
+)
+_CARD = text(
+    "SELECT c.member_id, c.status, m.name, m.status FROM card c "
+    "JOIN member m ON m.id = c.member_id WHERE c.number = :number"
+)
+_PHONE = text("SELECT id, status FROM member WHERE phone = :phone")
+_PHONE_TAIL = text(
+    "SELECT id FROM member WHERE phone_tail = :tail AND status IN :statuses LIMIT :limit"
+).bindparams(bindparam("statuses", expanding=True))
+_NAME_KEYS = text("SELECT id, name_key FROM member WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_REGION = text("SELECT value_json FROM setting WHERE key = 'shop.country'")
+_HITS = text(
+    "SELECT m.id, m.name, m.name_key, m.phone, m.status, l.name, c.number, a.substance "
+    "FROM member m "
+    "LEFT JOIN member_level l ON l.id = m.level_id "
+    "LEFT JOIN card c ON c.member_id = m.id AND c.status = 'active' "
+    "LEFT JOIN member_allergy a ON a.member_id = m.id AND a.removed_at IS NULL "
+    "WHERE m.id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
 def _gram_ids(
-    session: Session, gram: str, *, prefix: bool, archived: Sequence[bool], limit: int
+    connection: Connection, gram: str, *, prefix: bool, archived: Sequence[bool], limit: int
 ) -> list[int]:
     found: list[int] = []
     for state in archived:
         if len(found) >= limit:
             break
-        condition = (
-            and_(col(MemberGram.gram) >= gram, col(MemberGram.gram) < _next_prefix(gram))
-            if prefix
-            else col(MemberGram.gram) == gram
-        )
-        query = (
-            select(col(MemberGram.member_id))
-            .where(col(MemberGram.archived) == state, condition)
-            .limit(limit - len(found))
-        )
-        found.extend(row for row in session.execute(query).scalars() if row not in found)
+        room = limit - len(found)
+        if prefix:
+            rows = connection.execute(
+                _GRAM_PREFIX,
+                {"archived": state, "low": gram, "high": _next_prefix(gram), "limit": room},
+            )
+        else:
+            rows = connection.execute(_GRAM_EQUAL, {"archived": state, "gram": gram, "limit": room})
+        found.extend(row[0] for row in rows if row[0] not in found)
     return found
 
 
@@ -162,18 +214,14 @@ def _statuses(include_archived: bool) -> tuple[str, ...]:
     return ("active", "archived") if include_archived else ("active",)
 
 
-def _search_card(session: Session, text: str, found: _Found, include_archived: bool) -> str:
+def _search_card(connection: Connection, query: str, found: _Found, include_archived: bool) -> str:
     """Look the text up as a card number; a notice for lost, replaced or misread cards."""
-    number = card_rules.clean_card_text(text)
+    number = card_rules.clean_card_text(query)
     if card_rules.is_shop_scheme(number) and not card_rules.check_digit_ok(number):
         return _("{number} has a wrong check digit: scan again or type it carefully.").format(
             number=number
         )
-    row = session.execute(
-        select(col(Card.member_id), col(Card.status), col(Member.name), col(Member.status))
-        .join(Member, col(Member.id) == col(Card.member_id))
-        .where(col(Card.number) == number)
-    ).first()
+    row = connection.execute(_CARD, {"number": number}).first()
     if row is None:
         return ""
     member_id, card_status, name, member_status = row
@@ -190,26 +238,24 @@ def _search_card(session: Session, text: str, found: _Found, include_archived: b
     return messages.get(card_status, messages["closed"]).format(number=number, name=name)
 
 
-def _phone_key(text: str) -> str | None:
-    cleaned = fold(text).strip()
+def _phone_key(query: str) -> str | None:
+    cleaned = fold(query).strip()
     if not _PHONE_CHARS.match(cleaned):
         return None
     return re.sub(r"[\s()-]", "", cleaned)
 
 
 def _search_phone(
-    session: Session, digits: str, region: str, found: _Found, include_archived: bool
+    connection: Connection, digits: str, region: str, found: _Found, include_archived: bool
 ) -> None:
     from salon_tui.domain.members import normalise_phone
 
     statuses = _statuses(include_archived)
     if len(digits) == 4 and digits.isdigit():
-        ids = session.execute(
-            select(col(Member.id))
-            .where(col(Member.phone_tail) == digits, col(Member.status).in_(statuses))
-            .limit(found.room())
-        ).scalars()
-        found.add(ids, 0, "phone")
+        rows = connection.execute(
+            _PHONE_TAIL, {"tail": digits, "statuses": list(statuses), "limit": found.room()}
+        )
+        found.add((row[0] for row in rows), 0, "phone")
         return
     if len(digits.lstrip("+")) < 7:
         return
@@ -217,13 +263,11 @@ def _search_phone(
         phone = normalise_phone(digits, region)
     except ValueError:
         return
-    ids = session.execute(
-        select(col(Member.id)).where(col(Member.phone) == phone, col(Member.status).in_(statuses))
-    ).scalars()
-    found.add(ids, 0, "phone")
+    rows = connection.execute(_PHONE, {"phone": phone})
+    found.add((row[0] for row in rows if row[1] in statuses), 0, "phone")
 
 
-def _search_names(session: Session, key: str, found: _Found, include_archived: bool) -> None:
+def _search_names(connection: Connection, key: str, found: _Found, include_archived: bool) -> None:
     archived = (False, True) if include_archived else (False,)
     fragment = key[:GRAM_MAX]
     long_query = len(key) > GRAM_MAX
@@ -237,13 +281,11 @@ def _search_names(session: Session, key: str, found: _Found, include_archived: b
     for kind, prefix, rank, match in plans:
         if found.full:
             return
-        text = key if prefix else fragment
-        ids = _gram_ids(session, kind + text, prefix=prefix, archived=archived, limit=found.room())
+        gram = kind + (key if prefix else fragment)
+        ids = _gram_ids(connection, gram, prefix=prefix, archived=archived, limit=found.room())
         if long_query and not prefix and ids:
-            names = session.execute(
-                select(col(Member.id), col(Member.name_key)).where(col(Member.id).in_(ids))
-            ).all()
-            keep = {row[0] for row in names if key in "".join(row[1].split())}
+            rows = connection.execute(_NAME_KEYS, {"ids": ids})
+            keep = {row[0] for row in rows if key in "".join(row[1].split())}
             ids = [member_id for member_id in ids if member_id in keep]
         found.add(ids, rank, match)
 
@@ -262,63 +304,43 @@ def search_members(
     ``member.contact``.
     """
     require(actor, "member.view")
-    text = query.strip()
-    if not text:
+    text_query = query.strip()
+    if not text_query:
         return SearchResult(query, ())
     found = _Found({}, max(1, limit))
     with uow.read() as session:
-        region = _region(session)
-        notice = _search_card(session, text, found, include_archived)
-        phone_key = _phone_key(text)
+        connection = session.connection()
+        region = _region(connection)
+        notice = _search_card(connection, text_query, found, include_archived)
+        phone_key = _phone_key(text_query)
         if phone_key is not None:
-            _search_phone(session, phone_key, region, found, include_archived)
-        key = search_key(text)
+            _search_phone(connection, phone_key, region, found, include_archived)
+        key = search_key(text_query)
         if key and phone_key is None:
-            _search_names(session, key, found, include_archived)
-        hits = hits_for(session, found.ranked, actor, region)
+            _search_names(connection, key, found, include_archived)
+        hits = hits_for(connection, found.ranked, actor, region)
     return SearchResult(query, hits, notice)
 
 
-def _region(session: Session) -> str:
-    from salon_tui.services.settings import SHOP_PREFIX, read_setting
+def _region(connection: Connection) -> str:
+    import json
 
-    return str(read_setting(session, SHOP_PREFIX + "country", "CN"))
+    stored = connection.execute(_REGION).scalar()
+    return str(json.loads(stored)) if stored else "CN"
 
 
 def hits_for(
-    session: Session, ranked: dict[int, tuple[int, str]], actor: Actor, region: str
+    connection: Connection, ranked: dict[int, tuple[int, str]], actor: Actor, region: str
 ) -> tuple[MemberHit, ...]:
+    """Read models for the ranked member ids, best first (one query)."""
     if not ranked:
         return ()
-    ids = list(ranked)
-    members = session.execute(
-        select(
-            col(Member.id),
-            col(Member.name),
-            col(Member.name_key),
-            col(Member.phone),
-            col(Member.status),
-            col(MemberLevel.name),
-        )
-        .outerjoin(MemberLevel, col(MemberLevel.id) == col(Member.level_id))
-        .where(col(Member.id).in_(ids))
-    ).all()
-    card_numbers = dict(
-        session.execute(
-            select(col(Card.member_id), col(Card.number)).where(
-                col(Card.member_id).in_(ids),
-                col(Card.status) == "active",
-            )
-        ).all()
-    )
+    rows: dict[int, Any] = {}
     allergies: dict[int, list[str]] = {}
-    for member_id, substance in session.execute(
-        select(col(Allergy.member_id), col(Allergy.substance)).where(
-            col(Allergy.member_id).in_(ids),
-            col(Allergy.removed_at).is_(None),
-        )
-    ):
-        allergies.setdefault(member_id, []).append(substance)
+    for row in connection.execute(_HITS, {"ids": list(ranked)}):
+        rows.setdefault(row[0], row)
+        if row[7] and row[7] not in allergies.setdefault(row[0], []):
+            allergies[row[0]].append(row[7])
     show_contact = actor.can("member.contact")
     own_code = calling_code(region)
     hits = [
@@ -327,14 +349,14 @@ def hits_for(
             name=name,
             phone=phone_for(phone, own_code, show_contact),
             level=level or "",
-            card_number=card_numbers.get(member_id, ""),
+            card_number=card_number or "",
             status=status,
             allergies=", ".join(allergies.get(member_id, [])),
             match=ranked[member_id][1],
         )
-        for member_id, name, _key, phone, status, level in members
+        for member_id, name, _key, phone, status, level, card_number, _allergy in rows.values()
     ]
-    keys = {row[0]: row[2] for row in members}
+    keys = {member_id: row[2] for member_id, row in rows.items()}
     hits.sort(key=lambda hit: (ranked[hit.id][0], hit.is_archived, keys[hit.id], hit.id))
     return tuple(hits)
 

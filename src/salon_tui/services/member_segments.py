@@ -207,4 +207,4 @@ def list_members(
         query = query.order_by(col(Member.name_key), col(Member.id)).limit(limit)
         ids = list(session.execute(query).scalars())
         ranked = {member_id: (position, "list") for position, member_id in enumerate(ids)}
-        return list(hits_for(session, ranked, actor, shop_region(session)))
+        return list(hits_for(session.connection(), ranked, actor, shop_region(session)))
