@@ -60,6 +60,14 @@ AREAS: tuple[Area, ...] = (
         "salon_tui.screens.home:HomeScreen",
     ),
     Area(
+        "members",
+        "f3",
+        N_("Members"),
+        N_("Find anyone by card, phone or pinyin; profiles, cards, safety records"),
+        "member.view",
+        "salon_tui.screens.members:MembersScreen",
+    ),
+    Area(
         "reports",
         "f6",
         N_("Reports"),

@@ -48,6 +48,13 @@ SECTIONS: tuple[Section, ...] = (
         "salon_tui.screens.settings_staff:StaffSettingsScreen",
     ),
     Section(
+        "levels",
+        N_("Levels"),
+        N_("Member levels: discounts, points multiplier, upgrade rules"),
+        "member.levels",
+        "salon_tui.screens.settings_levels:LevelSettingsScreen",
+    ),
+    Section(
         "printer",
         N_("Printer"),
         N_("Receipt printer, paper, Chinese, cash drawer; test page; print jobs and reprints"),

@@ -254,7 +254,7 @@ def find_card(uow: UnitOfWork, actor: Actor, number: str) -> IssuedCard:
 
 
 CARD_STATUS_LABELS = {
-    "active": N_("active"),
+    "active": N_("in use"),
     "lost": N_("lost"),
     "replaced": N_("replaced"),
     "merged": N_("merged"),

@@ -208,3 +208,34 @@ def list_members(
         ids = list(session.execute(query).scalars())
         ranked = {member_id: (position, "list") for position, member_id in enumerate(ids)}
         return list(hits_for(session.connection(), ranked, actor, shop_region(session)))
+
+
+@dataclass(frozen=True)
+class MembersAtAGlance:
+    active: int
+    joined_today: int
+    birthdays_this_week: int
+    birthday_names: tuple[str, ...]  # the first few, for the home panel
+
+
+def members_at_a_glance(uow: UnitOfWork, actor: Actor) -> MembersAtAGlance:
+    """The home panel's figures: members, new today, birthdays in the next 7 days."""
+    require(actor, "member.view")
+    with uow.read() as session:
+        context = _context(session)
+        active = select(func.count()).select_from(Member).where(col(Member.status) == "active")
+        start, end = day_bounds_utc(context.today, context.timezone)
+        joined = active.where(col(Member.created_at) >= start, col(Member.created_at) < end)
+        birthdays = _birthdays_week(
+            select(col(Member.name)).where(col(Member.status) == "active"), "", context
+        )
+        names = list(session.execute(birthdays.order_by(col(Member.name_key)).limit(5)).scalars())
+        birthday_count = session.execute(
+            select(func.count()).select_from(birthdays.subquery())
+        ).scalar_one()
+        return MembersAtAGlance(
+            session.execute(active).scalar_one(),
+            session.execute(joined).scalar_one(),
+            birthday_count,
+            tuple(names),
+        )

@@ -114,6 +114,31 @@ class BackupPanel(Panel):
             self.show(failed.format(when=when, message=escape(status.message)))
 
 
+class MembersPanel(Panel):
+    """How many members, who joined today, whose birthday is this week."""
+
+    TITLE = N_("Members")
+
+    def on_mount(self) -> None:
+        from salon_tui.services.member_segments import members_at_a_glance
+
+        app: Any = self.app
+        uow, actor = app.uow, app.actor
+        _call(self, lambda: members_at_a_glance(uow, actor), self._loaded)
+
+    def _loaded(self, glance: Any) -> None:
+        from rich.markup import escape
+
+        lines = [
+            _("{count} members").format(count=glance.active),
+            _("{count} joined today").format(count=glance.joined_today),
+            _("{count} birthdays in the next 7 days").format(count=glance.birthdays_this_week),
+        ]
+        if glance.birthday_names:
+            lines.append("🎂 " + escape("、".join(glance.birthday_names)))
+        self.show("\n".join(lines))
+
+
 class SalesPanel(Panel):
     """The owner's morning: today so far, yesterday and this month against before."""
 
@@ -195,6 +220,7 @@ class HomePanel:
 
 
 HOME_PANELS: list[HomePanel] = [
+    HomePanel(MembersPanel, "member.view"),
     HomePanel(SalesPanel, "reports.sales"),
     HomePanel(StaffPanel, "staff.manage"),
     HomePanel(ActivityPanel, "audit.view"),

@@ -1,0 +1,255 @@
+"""Members (F3): one search box with results as you type, and the selected member's profile.
+
+Typing searches by card, phone, last four digits, name or pinyin (a scanned card lands in
+the box like typing). Results and profile come from services in thread workers; a result
+that arrives for an older query than the box now holds is dropped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Static
+
+from salon_tui.i18n import N_, _
+from salon_tui.screens.base import SalonScreen, call_service
+from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.shop_header import ShopHeader
+
+if TYPE_CHECKING:
+    from salon_tui.services.member_safety import SafetyRecords
+    from salon_tui.services.member_search import MemberHit, SearchResult
+    from salon_tui.services.members import MemberView
+
+
+def profile_text(view: MemberView, safety: SafetyRecords | None) -> str:
+    """The profile as Rich markup; every stored text is escaped (names may hold `[`)."""
+    from salon_tui.domain.members import GENDERS
+    from salon_tui.services.cards import status_label
+
+    lines = [f"[b]{escape(view.name)}[/b]  #{view.id}"]
+    if view.is_archived:
+        lines.append(f"[reverse] {_('archived')} [/reverse]")
+    if view.allergies:
+        allergy = _("ALLERGY: {items}").format(items=escape(", ".join(view.allergies)))
+        lines.append(f"[b red]⚠ {allergy}[/]")
+    fields = [
+        (_("Phone"), view.phone),
+        (_("Level"), view.level),
+        (_("Birthday"), view.birthday),
+        (_("Gender"), _(GENDERS[view.gender]) if view.gender else ""),
+        (_("Tags"), ", ".join(view.tags)),
+        (_("Source"), view.source),
+        (_("Referred by"), view.referrer),
+        (_("Preferred stylist"), view.preferred_stylist),
+        (_("Notes"), view.notes),
+        (_("Preferences"), view.preferences),
+    ]
+    lines += [f"{label}: {escape(value)}" for label, value in fields if value]
+    for card in view.cards:
+        lines.append(f"{_('Card')}: {card.number} ({_(status_label(card.status))})")
+    if safety is not None:
+        for test in safety.patch_tests[:3]:
+            lines.append(
+                _("Patch test {day} {product}: {result}, valid until {until}").format(
+                    day=test.tested_on,
+                    product=escape(test.product),
+                    result=_(test.result),
+                    until=test.valid_until,
+                )
+            )
+        for formula in safety.formulas[:3]:
+            lines.append(
+                _("Formula {day}: {products} {developer}").format(
+                    day=formula.visit_on,
+                    products=escape(formula.products),
+                    developer=escape(formula.developer),
+                )
+            )
+    return "\n".join(lines)
+
+
+class MembersScreen(SalonScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "add", N_("New member"), priority=True),
+        Binding("ctrl+e", "edit", N_("Edit"), priority=True),
+        Binding("ctrl+k", "card", N_("Card"), priority=True),
+        Binding("ctrl+t", "safety", N_("Safety record"), priority=True),
+        Binding("ctrl+r", "toggle_archived", N_("Archived on/off"), priority=True),
+        Binding("escape", "back_to_search", N_("Search"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[MemberHit] = []
+        self.include_archived = False
+        self.shown_member: MemberView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ShopHeader(N_("Members"))
+        with Horizontal(id="members"):
+            with Vertical(id="members-left"):
+                yield Input(
+                    placeholder=_("Card, phone, last 4 digits, name or pinyin (zs → 张三)"),
+                    id="member-search",
+                )
+                yield Static("", id="member-notice")
+                yield DataTable(id="member-results", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="members-right"):
+                yield Static(_("Type to search; Ctrl+N adds a member."), id="member-profile")
+        yield TranslatedFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#member-results", DataTable)
+        table.add_columns(_("Name"), _("Phone"), _("Level"), _("Card"), "⚠")
+        self.query_one("#member-search", Input).focus()
+
+    # --- searching -----------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "member-search":
+            self.search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "member-search" and self.hits:
+            self.query_one("#member-results", DataTable).focus()
+
+    def search(self, query: str) -> None:
+        from salon_tui.services.member_search import search_members
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        archived = self.include_archived
+        call_service(
+            self,
+            lambda: search_members(uow, actor, query, include_archived=archived),
+            self.show_results,
+            group="member-search",
+        )
+
+    def show_results(self, result: SearchResult) -> None:
+        if result.query != self.query_one("#member-search", Input).value:
+            return  # an older keystroke's answer
+        self.hits = list(result.hits)
+        notice = self.query_one("#member-notice", Static)
+        notice.update(escape(result.notice))
+        notice.set_class(bool(result.notice), "-error")
+        table = self.query_one("#member-results", DataTable)
+        table.clear()
+        for hit in self.hits:
+            name = hit.name + (f" ({_('archived')})" if hit.is_archived else "")
+            table.add_row(
+                escape(name),
+                hit.phone,
+                escape(hit.level),
+                hit.card_number,
+                "[b red]⚠[/]" if hit.allergies else "",
+                key=str(hit.id),
+            )
+        if self.hits:
+            self.load_profile(self.hits[0].id)
+        elif result.query.strip():
+            self.query_one("#member-profile", Static).update(
+                _("No member matches {query!r}. Ctrl+N adds one.").format(
+                    query=escape(result.query)
+                )
+            )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.load_profile(int(event.row_key.value))
+
+    def load_profile(self, member_id: int) -> None:
+        from salon_tui.services import member_safety, members
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+
+        def load() -> tuple[MemberView, SafetyRecords]:
+            return (
+                members.get_member(uow, actor, member_id),
+                member_safety.safety_records(uow, actor, member_id),
+            )
+
+        call_service(self, load, self.show_profile, group="member-profile")
+
+    def show_profile(self, loaded: tuple[MemberView, SafetyRecords]) -> None:
+        view, safety = loaded
+        self.shown_member = view
+        self.query_one("#member-profile", Static).update(profile_text(view, safety))
+
+    def refresh_after_change(self, member_id: int, message: str) -> None:
+        self.notify(message)
+        self.search(self.query_one("#member-search", Input).value)
+        self.load_profile(member_id)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def selected_member(self) -> MemberView | None:
+        if self.shown_member is None:
+            self.notify(_("Find a member first."), severity="warning")
+        return self.shown_member
+
+    def action_back_to_search(self) -> None:
+        self.query_one("#member-search", Input).focus()
+
+    def action_toggle_archived(self) -> None:
+        self.include_archived = not self.include_archived
+        self.notify(
+            _("Showing archived members too.")
+            if self.include_archived
+            else _("Archived members hidden.")
+        )
+        self.search(self.query_one("#member-search", Input).value)
+
+    def action_add(self) -> None:
+        from salon_tui.screens.modals.member_form import MemberFormModal
+
+        def added(view: Any) -> None:
+            if view is not None:
+                search = self.query_one("#member-search", Input)
+                search.value = view.name
+                self.refresh_after_change(view.id, _("{name} added.").format(name=view.name))
+
+        self.app.push_screen(MemberFormModal(None), added)
+
+    def action_edit(self) -> None:
+        from salon_tui.screens.modals.member_form import MemberFormModal
+
+        member = self.selected_member()
+        if member is None:
+            return
+
+        def saved(view: Any) -> None:
+            if view is not None:
+                self.refresh_after_change(view.id, _("{name} saved.").format(name=view.name))
+
+        self.app.push_screen(MemberFormModal(member), saved)
+
+    def action_card(self) -> None:
+        from salon_tui.screens.modals.member_card import CardModal
+
+        member = self.selected_member()
+        if member is None:
+            return
+
+        def done(message: str | None) -> None:
+            if message:
+                self.refresh_after_change(member.id, message)
+
+        self.app.push_screen(CardModal(member), done)
+
+    def action_safety(self) -> None:
+        from salon_tui.screens.modals.member_safety import SafetyModal
+
+        member = self.selected_member()
+        if member is None:
+            return
+
+        def done(message: str | None) -> None:
+            if message:
+                self.refresh_after_change(member.id, message)
+
+        self.app.push_screen(SafetyModal(member), done)

@@ -1,0 +1,164 @@
+"""The member form: add a member, or edit one. The service checks everything; its message
+shows in the form, next to the field it names, and the form stays open."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from salon_tui.errors import SalonError, ValidationError
+from salon_tui.i18n import N_, _
+from salon_tui.screens.base import SalonModal, call_service
+
+if TYPE_CHECKING:
+    from salon_tui.services.members import MemberView
+
+TEXT_FIELDS = ("name", "phone", "birthday", "tags", "source", "notes", "preferences")
+
+
+class MemberFormModal(SalonModal["MemberView"]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+    ]
+
+    def __init__(self, member: MemberView | None) -> None:
+        super().__init__()
+        self.member = member
+        self.original: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        from salon_tui.domain.members import GENDERS
+
+        member = self.member
+        title = _("New member") if member is None else _("Edit {name}").format(name=member.name)
+        with VerticalScroll(classes="dialog member-dialog"):
+            yield Static(title, classes="dialog-title")
+            labels = {
+                "name": _("Name"),
+                "phone": _("Phone"),
+                "birthday": _("Birthday (YYYY-MM-DD, or MM-DD)"),
+                "tags": _("Tags (comma separated)"),
+                "source": _("Source"),
+                "notes": _("Notes"),
+                "preferences": _("Preferences"),
+            }
+            for field in TEXT_FIELDS[:3]:
+                yield Label(labels[field])
+                yield Input(id=field, max_length=200)
+            yield Label(_("Gender"))
+            yield Select(
+                [(_(label), key) for key, label in GENDERS.items()], id="gender", prompt="—"
+            )
+            yield Label(_("Level"))
+            yield Select([], id="level", prompt="—")
+            for field in TEXT_FIELDS[3:]:
+                yield Label(labels[field])
+                yield Input(id=field, max_length=400)
+            yield Checkbox(_("Accepts marketing SMS"), id="consent_sms")
+            yield Checkbox(_("Accepts marketing email"), id="consent_email")
+            yield Static("", id="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Save"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        from salon_tui.services.member_levels import list_levels
+
+        member = self.member
+        if member is not None:
+            values = {
+                "name": member.name,
+                "phone": member.phone if member.contact_visible else "",
+                "birthday": member.birthday,
+                "tags": ", ".join(member.tags),
+                "source": member.source,
+                "notes": member.notes,
+                "preferences": member.preferences,
+            }
+            for field, value in values.items():
+                self.query_one(f"#{field}", Input).value = value
+            if not member.contact_visible:
+                self.query_one("#phone", Input).disabled = True
+                self.query_one("#birthday", Input).disabled = True
+            if member.gender:
+                self.query_one("#gender", Select).value = member.gender
+            self.query_one("#consent_sms", Checkbox).value = member.consent_sms
+            self.query_one("#consent_email", Checkbox).value = member.consent_email
+            self.original = self.collect()
+        self.query_one("#name", Input).focus()
+        uow, actor = self.salon.uow, self.salon.session_actor
+        call_service(self, lambda: list_levels(uow, actor), self.show_levels)
+
+    def show_levels(self, levels: list[Any]) -> None:
+        select = self.query_one("#level", Select)
+        select.set_options([(level.name, level.name) for level in levels])
+        if self.member is not None and self.member.level:
+            select.value = self.member.level
+            self.original["level"] = self.member.level
+
+    def collect(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            field: self.query_one(f"#{field}", Input).value
+            for field in TEXT_FIELDS
+            if not self.query_one(f"#{field}", Input).disabled
+        }
+        gender = self.query_one("#gender", Select).value
+        values["gender"] = gender if isinstance(gender, str) else ""
+        level = self.query_one("#level", Select).value
+        if isinstance(level, str):
+            values["level"] = level
+        values["consent_sms"] = self.query_one("#consent_sms", Checkbox).value
+        values["consent_email"] = self.query_one("#consent_email", Checkbox).value
+        return values
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        from salon_tui.services import members
+
+        values = self.collect()
+        uow, actor = self.salon.uow, self.salon.session_actor
+        member = self.member
+        if member is None:
+            call_service(
+                self.app,
+                lambda: members.add_member(uow, actor, **values),
+                self.dismiss,
+                failed=self.show_problem,
+            )
+            return
+        changes = {key: value for key, value in values.items() if self.original.get(key) != value}
+        if not changes:
+            self.dismiss(None)
+            return
+        call_service(
+            self.app,
+            lambda: members.edit_member(uow, actor, member.id, **changes),
+            self.dismiss,
+            failed=self.show_problem,
+        )
+
+    def show_problem(self, error: SalonError) -> None:
+        message = self.query_one("#form-message", Static)
+        message.update(error.message)
+        message.add_class("-error")
+        field = error.field if isinstance(error, ValidationError) else None
+        if field:
+            target = self.query(f"#{field}")
+            if target:
+                target.first().focus()

@@ -1,0 +1,187 @@
+"""The Members area (F3): search as you type, add/edit with messages, cards, privacy."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import col, select
+from textual.widgets import DataTable, Input, Static
+
+from salon_tui.app import SalonApp
+from salon_tui.data.models import Card, Member
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.permissions import Role
+from salon_tui.screens.members import MembersScreen
+from salon_tui.screens.modals.member_card import CardModal
+from salon_tui.screens.modals.member_form import MemberFormModal
+from salon_tui.services import cards, database, member_safety, members, staff
+from tests.tui.conftest import PEOPLE, SIZE, log_in, settle
+
+pytestmark = pytest.mark.usefixtures("shop_on_disk")
+
+
+@pytest.fixture
+def some_members() -> dict[str, int]:
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    made = {}
+    for name, phone in [("张三", "13900139001"), ("王芳", "13800138000"), ("李四", "13700137000")]:
+        made[name] = members.add_member(uow, owner, name=name, phone=phone).id
+    cards.issue_card(uow, owner, made["王芳"], "V100000")
+    member_safety.add_allergy(uow, owner, made["王芳"], "PPD", "头皮红肿", "severe")
+    uow.dispose()
+    return made
+
+
+def stored() -> list[Member]:
+    uow = database.open_shop_database()
+    try:
+        with uow.read() as session:
+            return list(session.exec(select(Member).order_by(col(Member.id))))
+    finally:
+        uow.dispose()
+
+
+def result_names(app: SalonApp) -> list[str]:
+    table = app.screen.query_one("#member-results", DataTable)
+    return [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
+
+
+def profile(app: SalonApp) -> str:
+    return str(app.screen.query_one("#member-profile", Static).content)
+
+
+async def open_members(pilot, who: str = "desk") -> None:
+    await log_in(pilot, who)
+    await pilot.press("f3")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MembersScreen)
+
+
+async def type_query(pilot, text: str) -> None:
+    for key in text:
+        await pilot.press(key)
+    await settle(pilot)
+
+
+async def test_results_follow_each_keystroke(some_members: dict[str, int]) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "z")
+        assert result_names(app) == ["张三"]
+        await pilot.press("backspace")
+        await type_query(pilot, "wangf")
+        assert result_names(app) == ["王芳"]
+        assert "ALLERGY: PPD" in profile(app)
+        await pilot.press(*["backspace"] * 5)
+        await type_query(pilot, "8000")
+        assert result_names(app) == ["王芳"]
+
+
+async def test_a_lost_card_scanned_says_whose_it_was(some_members: dict[str, int]) -> None:
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    cards.report_lost(uow, Actor(found.id, found.name, Role.OWNER), "V100000")
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "V100000")
+        notice = str(app.screen.query_one("#member-notice", Static).content)
+        assert "reported lost" in notice and "王芳" in notice
+        assert result_names(app) == ["王芳"]
+
+
+async def test_adding_shows_the_services_message_and_keeps_the_form_open() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, MemberFormModal)
+        form.query_one("#name", Input).value = "赵敏"
+        form.query_one("#phone", Input).value = "1516814538"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "not a valid phone" in str(form.query_one("#form-message", Static).content)
+        assert stored() == []
+        form.query_one("#phone", Input).value = "+86 151 6814 5380"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+        assert result_names(app) == ["赵敏"]
+    assert [(m.name, m.phone) for m in stored()] == [("赵敏", "+8615168145380")]
+
+
+async def test_editing_changes_only_what_was_typed(some_members: dict[str, int]) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "zs")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        app.screen.query_one("#notes", Input).value = "喜欢短发"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "喜欢短发" in profile(app)
+    zhang = next(m for m in stored() if m.name == "张三")
+    assert (zhang.notes, zhang.phone) == ("喜欢短发", "+8613900139001")
+
+
+async def test_report_lost_then_replace_from_the_card_dialog(some_members: dict[str, int]) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "wangf")
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert isinstance(app.screen, CardModal)
+        await pilot.click("#lost")
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        await pilot.click("#replace")
+        await settle(pilot)
+        assert "(in use)" in profile(app) and "V100000 (replaced)" in profile(app)
+    uow = database.open_shop_database()
+    with uow.read() as session:
+        statuses = sorted(session.exec(select(Card.status)).all())
+    uow.dispose()
+    assert statuses == ["active", "replaced"]
+
+
+async def test_a_stylist_sees_masked_phones_and_cannot_add(some_members: dict[str, int]) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, "stylist")
+        await type_query(pilot, "zs")
+        table = app.screen.query_one("#member-results", DataTable)
+        assert str(table.get_row_at(0)[1]) == "139****9001"
+        assert "139****9001" in profile(app) and "13900139001" not in profile(app)
+
+
+async def test_levels_are_listed_in_settings() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "owner")
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        table = app.screen.query_one("#levels-table", DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
+            "Regular",
+            "Silver",
+            "Gold",
+        ]
+
+
+async def test_the_home_panel_counts_members(some_members: dict[str, int]) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        texts = " ".join(str(widget.content) for widget in app.screen.query(Static))
+        assert "3 members" in texts
