@@ -211,3 +211,31 @@ def test_scanner_list_without_evdev_explains_the_keyboard_fallback(
     result = run("scanner", "list")
     assert result.exit_code == 1
     assert "evdev is not installed" in result.output
+
+
+def test_printer_receipt_prints_a_paid_sale_by_its_number(
+    run, initialised, salon_home: Path, reopen
+) -> None:  # type: ignore[no-untyped-def]
+    from salon_tui.domain.actor import Actor
+    from salon_tui.domain.permissions import Role
+    from salon_tui.domain.tenders import PaymentIn
+    from salon_tui.services import drawer, sales
+    from salon_tui.services.sale_payment import pay_sale
+
+    uow = reopen()
+    owner = Actor(1, "王芳", Role.OWNER)
+    drawer.open_drawer(uow, owner, 10_000)
+    cart = sales.open_sale(uow, owner)
+    sales.add_line(
+        uow, owner, cart.sale_id, kind="product", description="护发素 250ml", unit_cents=6_800
+    )
+    paid = pay_sale(uow, owner, cart.sale_id, [PaymentIn("alipay", 6_800, reference="2088")])
+    folder = use_file_printer(run, salon_home)
+    result = run("printer", "receipt", paid.number, env=OWNER_ENV)
+    assert result.exit_code == 0, result.output
+    assert f"Receipt {paid.number} queued as job #1." in result.output
+    page = read((folder / "job-000001.bin").read_bytes())
+    assert "支付宝 2088" + " " * 16 + "68.00" in page.text_lines
+    assert page.named("ESC p") == []  # a copy printed later never opens the drawer
+    missing = run("printer", "receipt", "20991231-0009", env=OWNER_ENV)
+    assert missing.exit_code == 1 and "no sale numbered 20991231-0009" in missing.output

@@ -295,6 +295,21 @@ def drawer_command(
     _send_now(uow)
 
 
+@app.command("receipt", help=_("Print a paid sale's receipt (by its number); no drawer kick."))
+def receipt_command(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help=_("The sale number, e.g. 20261122-0001."))],
+) -> None:
+    from salon_tui.services import printing, receipts
+
+    uow = open_database()
+    actor = acting_staff(ctx, uow)
+    receipt = receipts.sale_receipt(uow, actor, number)
+    job = printing.enqueue_receipt(uow, actor, receipt, open_drawer=False)
+    typer.echo(_("Receipt {number} queued as job #{id}.").format(number=receipt.number, id=job.id))
+    _send_now(uow)
+
+
 @app.command("preview", help=_("Show a job's receipt as text, at this printer's paper width."))
 def preview_command(
     job: Annotated[int, typer.Argument(help=_("The job number."))],

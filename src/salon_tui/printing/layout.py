@@ -322,7 +322,8 @@ class ReceiptLayout:
             return
         out.rule()
         for payment in receipt.payments:
-            name = labels[PAYMENT_LABEL_KEYS[payment.method.value]]
+            key = PAYMENT_LABEL_KEYS.get(str(payment.method))
+            name = labels[key] if key else (payment.label or str(payment.method))
             if payment.detail:
                 name = f"{name} {payment.detail}"
             out.pair(name, self._money(receipt, payment.amount_cents))

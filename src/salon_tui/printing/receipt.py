@@ -59,9 +59,10 @@ class ReceiptLine:
 
 @dataclass(frozen=True)
 class Payment:
-    method: PaymentMethod
+    method: str  # a PaymentMethod, or a tender another area registered
     amount_cents: int
     detail: str = ""  # card tail, voucher code …
+    label: str = ""  # printed when the method has no label of its own
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class Receipt:
 
     @property
     def paid_in_cash(self) -> bool:
-        return any(payment.method is PaymentMethod.CASH for payment in self.payments)
+        return any(payment.method == PaymentMethod.CASH for payment in self.payments)
 
     @property
     def opens_drawer(self) -> bool:
@@ -157,7 +158,7 @@ def receipt_from_json(text: str) -> Receipt:
         total_cents=data.get("total_cents", 0),
         tip_cents=data.get("tip_cents", 0),
         payments=tuple(
-            Payment(PaymentMethod(p["method"]), p["amount_cents"], p.get("detail", ""))
+            Payment(p["method"], p["amount_cents"], p.get("detail", ""), p.get("label", ""))
             for p in data.get("payments", ())
         ),
         tendered_cents=data.get("tendered_cents"),
