@@ -212,3 +212,25 @@ async def test_the_scanner_screen_shows_scans_instead_of_acting_on_them() -> Non
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert machine.load_config().scanner.max_gap_ms == 60
+
+
+async def test_a_member_card_scanned_on_home_names_the_member() -> None:
+    from salon_tui.services import cards, members
+
+    uow = database.open_shop_database()
+    try:
+        owner = Actor(1, "王芳", Role.OWNER)
+        member = members.add_member(uow, owner, name="张小姐")
+        card = cards.issue_card(uow, owner, member.id)
+    finally:
+        uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        app.screen.post_message(Scanned(card.number, "scanner"))
+        await settle(pilot)
+        app.screen.post_message(Scanned("NOPE-0000", "keyboard"))
+        await settle(pilot)
+        notes = [(note.title, note.message) for note in app._notifications]
+        assert ("Member: 张小姐", f"card {card.number} (active)") in notes
+        assert any("Scanned NOPE-0000: nothing" in message for _title, message in notes)

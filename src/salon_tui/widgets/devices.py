@@ -47,15 +47,11 @@ SCANNER_STATE_LABELS = {
 }
 
 
-# Areas add what a scanned code can name (a member card, a product, a gift card …):
-# a lookup opens it and returns True, or returns False when the code is not its own.
-ScanLookup = Callable[["SalonApp", str], bool]
-SCAN_LOOKUPS: list[ScanLookup] = []
-
-
-def route_scan(app: SalonApp, code: str) -> bool:
-    """Give ``code`` to the first area that knows it; False when none does."""
-    return any(lookup(app, code) for lookup in SCAN_LOOKUPS)
+# Areas open what a scan names (``services.scans.identify``) when they have a screen
+# for it: kind ("member", "product" …) → (app, match) → nothing.
+ScanOpener = Callable[["SalonApp", Any], None]
+SCAN_OPENERS: dict[str, ScanOpener] = {}
+SCAN_KIND_LABELS = {"member": N_("Member"), "product": N_("Product")}
 
 
 class Scanned(Message):
