@@ -91,3 +91,25 @@ def test_list_by_segment(run, initialised) -> None:
     run("member", "add", "乙", env=OWNER_ENV)
     listed = run("member", "list", "--segment", "tag:VIP", "--json", env=OWNER_ENV)
     assert [hit["name"] for hit in json.loads(listed.stdout)] == ["甲"]
+
+
+def test_import_the_legacy_members_then_export_them(run, initialised, reopen, tmp_path) -> None:
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[1] / "data" / "import" / "members_legacy_gbk.csv"
+    checked = run("import", "members", str(source), env=OWNER_ENV)
+    assert checked.exit_code == 1
+    assert "36 rows, 30 importable, 6 with problems." in checked.stdout
+    assert "Checked but not imported yet: 储值余额, 赠送余额, 积分, 次卡." in checked.stdout
+    done = run("import", "members", str(source), "--skip-invalid", env=OWNER_ENV)
+    assert done.exit_code == 0, done.output
+    with reopen().read() as session:
+        assert len(session.exec(select(Member)).all()) == 30
+    target = tmp_path / "members.csv"
+    exported = run("export", "members", "--out", str(target), env=OWNER_ENV)
+    assert exported.exit_code == 0, exported.output
+    text = target.read_text(encoding="utf-8-sig")
+    assert "V100000" in text and "18787789328" in text
+    # The name that looks like a formula is written as text, never as a formula.
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text and ',"=HYPERLINK' not in text

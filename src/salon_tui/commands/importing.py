@@ -108,6 +108,12 @@ def _print_report(result: object) -> None:
     assert isinstance(result, ImportReport)
     if result.unknown_columns:
         typer.echo(_("Ignored columns: {names}").format(names=", ".join(result.unknown_columns)))
+    if result.not_imported:
+        typer.echo(
+            _("Checked but not imported yet: {names}.").format(
+                names=", ".join(str(name) for name in result.not_imported)
+            )
+        )
     if result.problems:
         print_table(
             [_("Row"), _("Column"), _("Value"), _("Problem"), _("Message")],

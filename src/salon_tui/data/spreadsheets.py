@@ -110,19 +110,37 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator
         workbook.close()
         raise SpreadsheetError(_("{name} has no sheets.").format(name=path.name))
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    # A formula nobody calculated (no cached value) reads as None with data_only; the
+    # same sheet read for formulas gives its text, which is what the person typed.
+    typed = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    typed_sheet = typed[worksheet.title]
     values = worksheet.iter_rows(values_only=True)
+    formulas = typed_sheet.iter_rows(values_only=True)
     header = next(values, None)
+    next(formulas, None)
     if header is None:
         workbook.close()
+        typed.close()
         raise SpreadsheetError(_("{name} is empty.").format(name=path.name))
 
     def rows() -> Iterator[Row]:
         try:
-            for number, cells in enumerate(values, start=2):
-                if cells and any(cell not in (None, "") for cell in cells):
-                    yield Row(number, tuple(cells))
+            for number, (cells, typed_cells) in enumerate(
+                zip(values, formulas, strict=False), start=2
+            ):
+                merged = tuple(
+                    cell
+                    if cell is not None
+                    or index >= len(typed_cells)
+                    or not isinstance(typed_cells[index], str)
+                    else typed_cells[index]
+                    for index, cell in enumerate(cells)
+                )
+                if merged and any(cell not in (None, "") for cell in merged):
+                    yield Row(number, merged)
         finally:
             workbook.close()
+            typed.close()
 
     return tuple("" if cell is None else str(cell).strip() for cell in header), rows()
 

@@ -358,6 +358,40 @@ def add_member(uow: UnitOfWork, actor: Actor, **fields: Any) -> MemberView:
         return member_view(session, member, actor)
 
 
+def edit_fields(
+    session: Session, actor: Actor, member: Member, changes: dict[str, Any]
+) -> list[str]:
+    """Apply profile changes inside the caller's transaction; the names of what changed."""
+    assert member.id is not None
+    changes = dict(changes)
+    level_given = "level" in changes
+    level_raw = changes.pop("level", None)
+    changed: list[str] = []
+    values: dict[str, Any] = {}
+    for field, raw in changes.items():
+        field_values = _clean(session, {field: raw}, member.id)
+        if any(getattr(member, column) != value for column, value in field_values.items()):
+            changed.append(field)
+            values.update(field_values)
+    if values.get("phone"):
+        _check_phone_free(session, values["phone"], member.id)
+    for column, value in values.items():
+        setattr(member, column, value)
+    if level_given:
+        target = _clean(session, {"level": level_raw}, member.id)["level_id"]
+        record_level_change(session, actor, member, target, _("changed by hand"))
+    if changed:
+        member.updated_at = utc_now()
+        session.add(member)
+        session.flush()
+        if "name" in changed:
+            member_search.index_member(session, member.id, member.name, archived=False)
+        audit.record(
+            session, actor, "member.edit", "member", member.id, after=_audit_after(changed)
+        )
+    return changed
+
+
 def edit_member(uow: UnitOfWork, actor: Actor, member_id: int, **changes: Any) -> MemberView:
     """Change profile fields. An archived member is restored before being edited."""
     require(actor, "member.edit")
@@ -370,31 +404,7 @@ def edit_member(uow: UnitOfWork, actor: Actor, member_id: int, **changes: Any) -
             raise Conflict(
                 _("{name} is archived: restore the member before editing.").format(name=member.name)
             )
-        level_given = "level" in changes
-        level_raw = changes.pop("level", None)
-        changed: list[str] = []
-        values: dict[str, Any] = {}
-        for field, raw in changes.items():
-            field_values = _clean(session, {field: raw}, member_id)
-            if any(getattr(member, column) != value for column, value in field_values.items()):
-                changed.append(field)
-                values.update(field_values)
-        if values.get("phone"):
-            _check_phone_free(session, values["phone"], member_id)
-        for column, value in values.items():
-            setattr(member, column, value)
-        if level_given:
-            target = _clean(session, {"level": level_raw}, member_id)["level_id"]
-            record_level_change(session, actor, member, target, _("changed by hand"))
-        if changed:
-            member.updated_at = utc_now()
-            session.add(member)
-            session.flush()
-            if "name" in changed:
-                member_search.index_member(session, member_id, member.name, archived=False)
-            audit.record(
-                session, actor, "member.edit", "member", member_id, after=_audit_after(changed)
-            )
+        edit_fields(session, actor, member, changes)
         return member_view(session, member, actor)
 
 
