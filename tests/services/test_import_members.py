@@ -56,9 +56,10 @@ def test_skip_invalid_imports_the_good_rows_once(
         assert '=HYPERLINK("http://example.invalid","点我")' in by_name
         assert by_name["文浩"].birth_year is None and by_name["文浩"].birth_month == 9
         assert by_name["张坤"].referrer_id == by_name["王凯"].id
-        assert session.exec(
-            select(Card.number).where(col(Card.member_id) == by_name["李莉"].id)
-        ).one() == "V100000"
+        assert (
+            session.exec(select(Card.number).where(col(Card.member_id) == by_name["李莉"].id)).one()
+            == "V100000"
+        )
         assert session.exec(select(func.count()).select_from(Allergy)).one() == 10
 
 
