@@ -232,5 +232,5 @@ async def test_a_member_card_scanned_on_home_names_the_member() -> None:
         app.screen.post_message(Scanned("NOPE-0000", "keyboard"))
         await settle(pilot)
         notes = [(note.title, note.message) for note in app._notifications]
-        assert ("Member: 张小姐", f"card {card.number} (active)") in notes
+        assert ("Member: 张小姐", f"card {card.number} (in use)") in notes
         assert any("Scanned NOPE-0000: nothing" in message for _title, message in notes)

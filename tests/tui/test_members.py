@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from salon_tui.app import SalonApp
 from salon_tui.data.models import Card, Member
@@ -169,7 +169,13 @@ async def test_levels_are_listed_in_settings() -> None:
         await log_in(pilot, "owner")
         await pilot.press("f9")
         await settle(pilot)
-        await pilot.press("down", "down", "enter")
+        sections = app.screen.query_one("#settings-sections", OptionList)
+        sections.highlighted = next(
+            index
+            for index in range(sections.option_count)
+            if sections.get_option_at_index(index).id == "levels"
+        )
+        await pilot.press("enter")
         await settle(pilot)
         table = app.screen.query_one("#levels-table", DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [

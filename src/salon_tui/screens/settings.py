@@ -48,13 +48,6 @@ SECTIONS: tuple[Section, ...] = (
         "salon_tui.screens.settings_staff:StaffSettingsScreen",
     ),
     Section(
-        "levels",
-        N_("Levels"),
-        N_("Member levels: discounts, points multiplier, upgrade rules"),
-        "member.levels",
-        "salon_tui.screens.settings_levels:LevelSettingsScreen",
-    ),
-    Section(
         "printer",
         N_("Printer"),
         N_("Receipt printer, paper, Chinese, cash drawer; test page; print jobs and reprints"),
@@ -67,6 +60,13 @@ SECTIONS: tuple[Section, ...] = (
         N_("Barcode scanner, its timing and end key; try a scan"),
         "printer.setup",
         "salon_tui.screens.settings_scanner:ScannerSettingsScreen",
+    ),
+    Section(
+        "levels",
+        N_("Levels"),
+        N_("Member levels: discounts, points multiplier, upgrade rules"),
+        "member.levels",
+        "salon_tui.screens.settings_levels:LevelSettingsScreen",
     ),
 )
 
