@@ -14,10 +14,11 @@ from salon_tui import config as machine
 from salon_tui.app import SalonApp
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.permissions import Role
-from salon_tui.screens.settings_printer import PrinterSettingsScreen, PrintJobsTable
+from salon_tui.screens.settings_printer import PrinterSettingsScreen
 from salon_tui.screens.settings_scanner import ScannerSettingsScreen
 from salon_tui.services import database, printing
 from salon_tui.widgets.devices import Scanned
+from salon_tui.widgets.print_jobs import PrintJobsTable
 from salon_tui.widgets.receipt_preview import ReceiptPreviewModal
 from tests.printing import samples
 from tests.tui.conftest import SIZE, log_in, settle
