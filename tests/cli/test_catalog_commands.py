@@ -144,3 +144,19 @@ def test_a_stocktake_from_start_to_post(run, menu, reopen) -> None:
     assert products.find_product(uow, "SH01").on_hand == 4
     with uow.read() as session:
         assert stock_levels.check_stock_ledger(session) == []
+
+
+def test_the_inventory_report_and_the_catalogue_files(run, menu, reopen, tmp_path: Path) -> None:
+    run("stock", "receive", "SH01", "2", env=OWNER_ENV)
+    report = run("report", "inventory", "--json", env=OWNER_ENV)
+    assert report.exit_code == 0, report.output
+    sections = {s["key"]: s for s in json.loads(report.output)["sections"]}
+    assert [(r["sku"], r["suggested"]) for r in sections["reorder"]["rows"]] == [("SH01", 10)]
+    out = tmp_path / "products.csv"
+    assert run("export", "products", "--out", str(out), env=OWNER_ENV).exit_code == 0
+    assert "6920202888883" in out.read_text(encoding="utf-8-sig")
+    menu_file = Path(__file__).resolve().parents[1] / "data" / "import" / "services.csv"
+    imported = run("import", "services", str(menu_file), env=OWNER_ENV)
+    assert imported.exit_code == 0, imported.output
+    assert "added 5" in imported.output and "unchanged 1" in imported.output
+    assert len(catalog.list_services(reopen())) == 6

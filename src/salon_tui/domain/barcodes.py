@@ -71,8 +71,11 @@ def normalise_barcode(text: str) -> str:
 
 def lookup_forms(text: str) -> list[str]:
     """The stored forms a scan could match (a 12-digit UPC also as its EAN-13)."""
-    code = clean_code(text).replace(" ", "")
+    spaced = " ".join(clean_code(text).split())
+    code = spaced.replace(" ", "")
     forms = [code]
     if code.isdigit() and len(code) == 12:
         forms.append("0" + code)
+    if spaced != code:
+        forms.append(spaced)
     return forms

@@ -32,17 +32,16 @@ def clean_text(value: str, field: str, label: str, limit: int, *, required: bool
 
 
 def clean_code(value: str, field: str = "code", limit: int = CODE_MAX) -> str:
-    """A short code (S001, 精剪01): NFKC, upper-case, no spaces inside."""
-    code = unicodedata.normalize("NFKC", str(value or "")).strip().upper()
-    if not code:
-        raise ValidationError(_("A code is needed."), field=field)
-    if any(char.isspace() for char in code) or any(
-        unicodedata.category(char).startswith("C") for char in code
-    ):
+    """A short code (S001, 精剪01, KM AGL 150ML): NFKC, upper-case, inner spaces single."""
+    raw = unicodedata.normalize("NFKC", str(value or ""))
+    if any(unicodedata.category(char).startswith("C") and char not in " \t" for char in raw):
         raise ValidationError(
-            _("A code has no spaces or control characters: {code!r}.").format(code=value),
+            _("A code has no control characters: {code!r}.").format(code=value),
             field=field,
         )
+    code = " ".join(raw.split()).upper()
+    if not code:
+        raise ValidationError(_("A code is needed."), field=field)
     if len(code) > limit:
         raise ValidationError(
             _("A code has at most {limit} characters.").format(limit=limit), field=field

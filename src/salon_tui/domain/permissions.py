@@ -45,6 +45,7 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "inventory.count": DESK,
     "inventory.count_post": MANAGERS,
     "inventory.receive": DESK,
+    "inventory.report": MANAGERS,
     "inventory.use": EVERYONE,
     "inventory.view": EVERYONE,
     "purchasing.approve": MANAGERS,

@@ -437,29 +437,35 @@ def current_draft(view: ServiceView) -> ServiceDraft:
     )
 
 
+def replace_service(session: Session, actor: Actor, row: Service, draft: ServiceDraft) -> Service:
+    """Change a service inside the caller's transaction (imports with --update use it)."""
+    assert row.id is not None
+    before = _snapshot(_clean_draft(session, current_draft(_service_views(session, [row])[0])))
+    clean = _clean_draft(session, draft)
+    _check_code_free(session, clean.code, row.id)
+    _apply(row, clean)
+    session.add(row)
+    session.flush()
+    _write_children(session, row.id, clean)
+    audit.record(
+        session,
+        actor,
+        "catalog.service_edit",
+        "service",
+        row.id,
+        before=before,
+        after=_snapshot(clean),
+    )
+    return row
+
+
 def update_service(
     uow: UnitOfWork, actor: Actor, service_id: int, draft: ServiceDraft
 ) -> ServiceView:
     """Change a service; its history keeps the prices it was sold at."""
     require(actor, "catalog.manage")
     with uow.transaction() as session:
-        row = _load(session, service_id)
-        before = _snapshot(_clean_draft(session, current_draft(_service_views(session, [row])[0])))
-        clean = _clean_draft(session, draft)
-        _check_code_free(session, clean.code, row.id)
-        _apply(row, clean)
-        session.add(row)
-        session.flush()
-        _write_children(session, service_id, clean)
-        audit.record(
-            session,
-            actor,
-            "catalog.service_edit",
-            "service",
-            row.id,
-            before=before,
-            after=_snapshot(clean),
-        )
+        row = replace_service(session, actor, _load(session, service_id), draft)
         return _service_views(session, [row])[0]
 
 

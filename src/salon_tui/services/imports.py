@@ -138,7 +138,7 @@ def kind_named(name: str) -> ImportKind[Any]:
 
 def _load_kinds() -> None:
     # Each area registers its kinds when its module is imported.
-    from salon_tui.services import import_members, import_staff  # noqa: F401
+    from salon_tui.services import import_catalog, import_members, import_staff  # noqa: F401
 
 
 Progress = Callable[[int], None]

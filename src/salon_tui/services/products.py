@@ -269,29 +269,34 @@ def current_product_draft(view: ProductView) -> ProductDraft:
     )
 
 
+def replace_product(session: Session, actor: Actor, row: Product, draft: ProductDraft) -> Product:
+    """Change a product inside the caller's transaction (imports with --update use it)."""
+    values = _clean_product(session, draft)
+    before = {key: getattr(row, key) for key in _audited(values)}
+    _check_unique(session, values, row.id)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.updated_at = utc_now()
+    session.add(row)
+    audit.record(
+        session,
+        actor,
+        "inventory.product_edit",
+        "product",
+        row.id,
+        before=before,
+        after=_audited(values),
+    )
+    return row
+
+
 def update_product(
     uow: UnitOfWork, actor: Actor, product_id: int, draft: ProductDraft
 ) -> ProductView:
     """Change a product's details (not its stock or average cost: the ledger owns those)."""
     require(actor, "catalog.manage")
     with uow.transaction() as session:
-        row = load_product(session, product_id)
-        before = {key: getattr(row, key) for key in _audited(_clean_product(session, draft))}
-        values = _clean_product(session, draft)
-        _check_unique(session, values, row.id)
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.updated_at = utc_now()
-        session.add(row)
-        audit.record(
-            session,
-            actor,
-            "inventory.product_edit",
-            "product",
-            row.id,
-            before=before,
-            after=_audited(values),
-        )
+        row = replace_product(session, actor, load_product(session, product_id), draft)
         return product_views(session, [row])[0]
 
 

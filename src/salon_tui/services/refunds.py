@@ -31,7 +31,7 @@ from salon_tui.i18n import _
 from salon_tui.services import audit, commission, drawer
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
-from salon_tui.services.sale_items import ON_RETURNED, ItemMovement
+from salon_tui.services.sale_items import ON_RETURNED, ItemMovement, load_item_hooks
 from salon_tui.services.sales import load_sale, sale_lines
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.tenders import TENDERS, TenderUse
@@ -285,6 +285,7 @@ def _refund(
     session.flush()
     assert refund.id is not None
 
+    load_item_hooks()
     for line, qty, before, amount in plan:
         assert line.id is not None
         session.add(

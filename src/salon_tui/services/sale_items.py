@@ -30,3 +30,8 @@ ItemHook = Callable[[Session, Actor, ItemMovement], None]
 # line kind → function
 ON_SOLD: dict[str, ItemHook] = {}
 ON_RETURNED: dict[str, ItemHook] = {}
+
+
+def load_item_hooks() -> None:
+    """Import the modules that register hooks; each area that owns an item kind adds one."""
+    from salon_tui.services import inventory_sales  # noqa: F401

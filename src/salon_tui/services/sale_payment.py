@@ -29,7 +29,7 @@ from salon_tui.i18n import _
 from salon_tui.services import audit, commission, drawer
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
-from salon_tui.services.sale_items import ON_SOLD, ItemMovement
+from salon_tui.services.sale_items import ON_SOLD, ItemMovement, load_item_hooks
 from salon_tui.services.sales import load_sale, price_sale, sale_lines
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.tenders import TENDERS, TenderUse, tender_table
@@ -190,6 +190,7 @@ def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[Paymen
             )
         )
 
+    load_item_hooks()
     for line in lines:
         hook = ON_SOLD.get(line.kind)
         if hook is not None:
