@@ -68,6 +68,14 @@ AREAS: tuple[Area, ...] = (
         "salon_tui.screens.members:MembersScreen",
     ),
     Area(
+        "inventory",
+        "f5",
+        N_("Stock"),
+        N_("Products, the service menu, receiving, stocktake and low stock"),
+        "catalog.view",
+        "salon_tui.screens.inventory:InventoryScreen",
+    ),
+    Area(
         "reports",
         "f6",
         N_("Reports"),

@@ -68,6 +68,13 @@ SECTIONS: tuple[Section, ...] = (
         "member.levels",
         "salon_tui.screens.settings_levels:LevelSettingsScreen",
     ),
+    Section(
+        "catalog",
+        N_("Catalogue"),
+        N_("Menu categories; whether a sale may take stock below zero"),
+        "catalog.manage",
+        "salon_tui.screens.settings_catalog:CatalogSettingsScreen",
+    ),
 )
 
 

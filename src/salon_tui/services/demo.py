@@ -116,8 +116,15 @@ def seed_printer(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
 
 
 # (what it makes, seeder) in the order they run.
+def seed_catalogue(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
+    from salon_tui.services.demo_catalog import seed_catalogue as seed
+
+    return seed(uow, context)
+
+
 SEEDERS: list[tuple[str, Seeder]] = [
     ("shop and staff", seed_shop_and_staff),
+    ("menu, products and stock", seed_catalogue),
     ("members", seed_members),
     ("printer", seed_printer),
 ]

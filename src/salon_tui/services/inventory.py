@@ -154,9 +154,11 @@ def post_movement(
     reference: str = "",
     note: str = "",
     allow_negative: bool | None = None,
+    at: datetime | None = None,
 ) -> MovementView:
     """Append one movement and move the cached on-hand with it, in the caller's
-    transaction. Refuses (``OutOfStock``) to go below zero unless the shop allows it."""
+    transaction. Refuses (``OutOfStock``) to go below zero unless the shop allows it.
+    ``at`` is now, except when history from elsewhere (the demo) is written in order."""
     if quantity == 0:
         raise ValidationError(_("A stock movement needs a quantity other than zero."))
     if abs(quantity) > QUANTITY_LIMIT:
@@ -195,7 +197,7 @@ def post_movement(
     session.refresh(product)
     row = StockMovement(
         product_id=product_id,
-        at=utc_now(),
+        at=at or utc_now(),
         kind=kind.value,
         quantity=quantity,
         unit_cost_cents=cost,

@@ -210,6 +210,41 @@ class DevicesPanel(Panel):
         self.show("\n".join(lines))
 
 
+class LowStockPanel(Panel):
+    """What is at or under its minimum, for whoever orders (F5 Stock → Low stock)."""
+
+    TITLE = N_("Low stock")
+    SHOWN = 5
+
+    def on_mount(self) -> None:
+        from salon_tui.services import stock_levels
+
+        app: Any = self.app
+        uow, actor = app.uow, app.actor
+        _call(self, lambda: stock_levels.low_stock(uow, actor), self._loaded)
+
+    def _loaded(self, lines: list[Any]) -> None:
+        if not lines:
+            self.show(_("Every product is above its minimum."))
+            return
+        from rich.markup import escape
+
+        shown = [
+            _("{name}: {on_hand} left, order {quantity}").format(
+                name=escape(line.product.name),
+                on_hand=line.product.on_hand,
+                quantity=line.suggested,
+            )
+            for line in lines[: self.SHOWN]
+        ]
+        if len(lines) > self.SHOWN:
+            shown.append(_("… and {count} more (F5)").format(count=len(lines) - self.SHOWN))
+        heading = ngettext(
+            "[b]{count} product[/b] to reorder", "[b]{count} products[/b] to reorder", len(lines)
+        ).format(count=len(lines))
+        self.show("\n".join([heading, *shown]))
+
+
 @dataclass(frozen=True)
 class HomePanel:
     widget: type[Panel]
@@ -226,4 +261,5 @@ HOME_PANELS: list[HomePanel] = [
     HomePanel(ActivityPanel, "audit.view"),
     HomePanel(BackupPanel, "backup.view"),
     HomePanel(DevicesPanel, "printer.jobs"),
+    HomePanel(LowStockPanel, "inventory.report"),
 ]
