@@ -89,7 +89,7 @@ def list_command(
         print_json([product_json(p) for p in found])
         return
     print_table(
-        [_("Code"), _("Barcode"), _("Name"), _("Brand"), _("Price"), _("On hand"), _("Min")],
+        [_("Code"), _("Barcode"), _("Item name"), _("Brand"), _("Price"), _("On hand"), _("Min")],
         [
             (
                 p.sku,
@@ -124,7 +124,7 @@ def show_command(
         [
             (_("Code"), product.sku),
             (_("Barcode"), product.barcode or ""),
-            (_("Name"), product.name),
+            (_("Item name"), product.name),
             (_("English name"), product.name_en),
             (_("Brand"), product.brand),
             (_("Category"), product.category),
@@ -136,7 +136,7 @@ def show_command(
             (_("On hand"), product.on_hand),
             (_("Minimum / maximum"), f"{product.min_stock} / {product.max_stock}"),
             (_("Stock value at cost"), money(uow, product.stock_value_cents)),
-            (_("Status"), _("active") if product.active else _("retired")),
+            (_("Status"), _("in use") if product.active else _("retired")),
         ],
     )
 
@@ -308,7 +308,7 @@ def supplier_list_command(
         print_json([s.__dict__ for s in found])
         return
     print_table(
-        [_("Name"), _("Contact"), _("Phone"), _("Lead time (days)")],
+        [_("Supplier"), _("Contact"), _("Phone"), _("Lead time (days)")],
         [(s.name, s.contact, s.phone, s.lead_time_days) for s in found],
     )
 

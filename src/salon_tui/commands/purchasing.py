@@ -56,7 +56,7 @@ def _lines(uow: UnitOfWork, values: list[str]) -> list[tuple[int, int, int | Non
 
 def _print(uow: UnitOfWork, order: OrderView) -> None:
     print_table(
-        [_("Code"), _("Name"), _("Ordered"), _("Received"), _("Unit cost")],
+        [_("Code"), _("Item name"), _("Ordered"), _("Received"), _("Unit cost")],
         [
             (
                 line.sku,

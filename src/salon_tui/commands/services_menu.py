@@ -110,7 +110,7 @@ def list_command(
         print_json([service_json(s) for s in services])
         return
     print_table(
-        [_("Code"), _("Name"), _("Category"), _("Price"), _("Minutes"), _("Status")],
+        [_("Code"), _("Item name"), _("Category"), _("Price"), _("Minutes"), _("Status")],
         [
             (
                 s.code,
@@ -118,7 +118,7 @@ def list_command(
                 s.category_name,
                 money(uow, s.price_cents),
                 s.duration_min,
-                _("active") if s.active else _("retired"),
+                _("in use") if s.active else _("retired"),
             )
             for s in services
         ],
@@ -140,7 +140,7 @@ def show_command(
     names = {person.id: person.name for person in staff.list_staff(uow, include_inactive=True)}
     rows: list[tuple[str, Any]] = [
         (_("Code"), service.code),
-        (_("Name"), service.name),
+        (_("Item name"), service.name),
         (_("English name"), service.name_en),
         (_("Category"), service.category_name),
         (_("Price"), money(uow, service.price_cents)),
@@ -161,7 +161,7 @@ def show_command(
             (_("Uses"), f"{item.sku} {item.product_name}: {item.quantity} {item.unit}")
             for item in service.recipe
         ],
-        (_("Status"), _("active") if service.active else _("retired")),
+        (_("Status"), _("in use") if service.active else _("retired")),
     ]
     print_table([_("Field"), _("Value")], rows)
 
@@ -326,8 +326,8 @@ def categories_command(
         print_json([c.__dict__ for c in found])
         return
     print_table(
-        [_("Name"), _("English name"), _("Status")],
-        [(c.name, c.name_en, _("active") if c.active else _("retired")) for c in found],
+        [_("Item name"), _("English name"), _("Status")],
+        [(c.name, c.name_en, _("in use") if c.active else _("retired")) for c in found],
     )
 
 

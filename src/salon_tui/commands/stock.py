@@ -205,7 +205,16 @@ def history_command(
         )
         return
     print_table(
-        [_("When"), _("Code"), _("Name"), _("What"), _("Qty"), _("After"), _("Reason"), _("Ref")],
+        [
+            _("When"),
+            _("Code"),
+            _("Item name"),
+            _("What"),
+            _("Qty"),
+            _("After"),
+            _("Reason"),
+            _("Ref"),
+        ],
         [
             (
                 shop_time(m.at, shop.timezone).strftime("%Y-%m-%d %H:%M"),
@@ -253,7 +262,15 @@ def low_command(
         )
         return
     print_table(
-        [_("Code"), _("Name"), _("Supplier"), _("On hand"), _("Min"), _("Sold/used"), _("Order")],
+        [
+            _("Code"),
+            _("Item name"),
+            _("Supplier"),
+            _("On hand"),
+            _("Min"),
+            _("Sold/used"),
+            _("Order"),
+        ],
         [
             (
                 line.product.sku,
@@ -397,7 +414,7 @@ def count_show_command(
         )
         return
     print_table(
-        [_("Code"), _("Name"), _("On hand"), _("Counted"), _("Variance"), _("Value")],
+        [_("Code"), _("Item name"), _("On hand"), _("Counted"), _("Variance"), _("Value")],
         [
             (
                 line.sku,

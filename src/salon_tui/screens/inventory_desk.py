@@ -72,7 +72,7 @@ class ReceivePane(DeskPane):
 
     def on_mount(self) -> None:
         self.query_one("#receive-log", DataTable).add_columns(
-            _("Code"), _("Name"), _("Qty"), _("Unit cost"), _("On hand"), _("Ref")
+            _("Code"), _("Item name"), _("Qty"), _("Unit cost"), _("On hand"), _("Ref")
         )
 
     def focus_code(self) -> None:
@@ -241,7 +241,7 @@ class CountPane(DeskPane):
 
     def on_mount(self) -> None:
         self.query_one("#count-lines", DataTable).add_columns(
-            _("Code"), _("Name"), _("On hand"), _("Counted"), _("Variance"), _("Value")
+            _("Code"), _("Item name"), _("On hand"), _("Counted"), _("Variance"), _("Value")
         )
         self.reload()
 

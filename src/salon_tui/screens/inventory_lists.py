@@ -116,7 +116,7 @@ class ProductsPane(ListPane):
     COLUMNS = (
         N_("Code"),
         N_("Barcode"),
-        N_("Name"),
+        N_("Item name"),
         N_("Brand"),
         N_("Use"),
         N_("Price"),
@@ -143,7 +143,7 @@ class ProductsPane(ListPane):
             self.money(row.retail_price_cents) if row.is_retail else "",
             on_hand,
             row.min_stock,
-            _("active") if row.active else _("retired"),
+            _("in use") if row.active else _("retired"),
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -235,7 +235,7 @@ class ServicesPane(ListPane):
     PLACEHOLDER = N_("Type to search the menu")
     COLUMNS = (
         N_("Code"),
-        N_("Name"),
+        N_("Item name"),
         N_("Category"),
         N_("Price"),
         N_("Level prices"),
@@ -256,7 +256,7 @@ class ServicesPane(ListPane):
             self.money(row.price_cents),
             ", ".join(f"{level} {self.money(price)}" for level, price in row.level_prices),
             row.duration_min,
-            _("active") if row.active else _("retired"),
+            _("in use") if row.active else _("retired"),
         )
 
     def open_form(
@@ -346,7 +346,7 @@ class LowStockPane(ListPane):
     PLACEHOLDER = N_("Type to filter")
     COLUMNS = (
         N_("Code"),
-        N_("Name"),
+        N_("Item name"),
         N_("Supplier"),
         N_("On hand"),
         N_("Min"),

@@ -26,7 +26,7 @@ class CategoryModal(SalonModal[tuple[str, str]]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(_("Menu category"), classes="dialog-title")
-            yield Label(_("Name"))
+            yield Label(_("Item name"))
             yield Input(self.initial[0], id="category-name", max_length=40)
             yield Label(_("English name"))
             yield Input(self.initial[1], id="category-name-en", max_length=60)
@@ -91,7 +91,7 @@ class CatalogSettingsScreen(SalonScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#category-table", DataTable)
-        table.add_columns(_("Name"), _("English name"), _("Status"))
+        table.add_columns(_("Item name"), _("English name"), _("Status"))
         table.focus()
         from salon_tui.services import inventory
 
@@ -134,7 +134,7 @@ class CatalogSettingsScreen(SalonScreen):
         table.clear()
         for row in rows:
             table.add_row(
-                row.name, row.name_en, _("active") if row.active else _("retired"), key=str(row.id)
+                row.name, row.name_en, _("in use") if row.active else _("retired"), key=str(row.id)
             )
         if keep_id is not None:
             table.move_cursor(row=next((i for i, r in enumerate(rows) if r.id == keep_id), 0))

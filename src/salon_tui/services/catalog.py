@@ -262,7 +262,7 @@ class _CleanService:
 
 def _clean_draft(session: Session, draft: ServiceDraft) -> _CleanService:
     code = clean_code(draft.code)
-    name = clean_text(draft.name, "name", N_("Name"), 60, required=True)
+    name = clean_text(draft.name, "name", N_("Item name"), 60, required=True)
     name_en = clean_text(draft.name_en, "name_en", N_("English name"), 80)
     category = find_category_row(session, draft.category) if draft.category.strip() else None
     if category is None:

@@ -70,7 +70,7 @@ def create_category(
     session: Session, actor: Actor, name: str, name_en: str = "", sort_order: int | None = None
 ) -> ServiceCategory:
     """Insert a category inside the caller's transaction (imports and the demo use it)."""
-    cleaned = clean_text(name, "name", N_("Name"), 40, required=True)
+    cleaned = clean_text(name, "name", N_("Item name"), 40, required=True)
     english = clean_text(name_en, "name_en", N_("English name"), 60)
     if find_category_row(session, cleaned) is not None:
         raise Conflict(_("There is already a category called {name}.").format(name=cleaned))
@@ -123,7 +123,7 @@ def update_category(
             raise NotFound(_("There is no category #{id}.").format(id=category_id))
         before = {"name": row.name, "name_en": row.name_en, "active": row.active}
         if name is not None:
-            cleaned = clean_text(name, "name", N_("Name"), 40, required=True)
+            cleaned = clean_text(name, "name", N_("Item name"), 40, required=True)
             other = find_category_row(session, cleaned)
             if other is not None and other.id != row.id:
                 raise Conflict(_("There is already a category called {name}.").format(name=cleaned))

@@ -177,7 +177,7 @@ def _clean_product(session: Session, draft: ProductDraft) -> dict[str, Any]:
     max_stock = check_quantity(draft.max_stock, "max_stock", N_("Maximum stock"))
     if max_stock and max_stock < min_stock:
         raise ValidationError(_("The maximum stock is below the minimum."), field="max_stock")
-    name = clean_text(draft.name, "name", N_("Name"), 80, required=True)
+    name = clean_text(draft.name, "name", N_("Item name"), 80, required=True)
     name_en = clean_text(draft.name_en, "name_en", N_("English name"), 100)
     brand = clean_text(draft.brand, "brand", N_("Brand"), 40)
     sku = clean_code(draft.sku, "sku", SKU_MAX)

@@ -446,7 +446,15 @@ def write_order_sheet(uow: UnitOfWork, actor: Actor, order_id: int, target: Path
     currency = get_shop_settings(uow).currency
     sheet = Sheet(
         order.number,
-        [_("Code"), _("Barcode"), _("Name"), _("Unit"), _("Quantity"), _("Unit cost"), _("Total")],
+        [
+            _("Code"),
+            _("Barcode"),
+            _("Item name"),
+            _("Unit"),
+            _("Quantity"),
+            _("Unit cost"),
+            _("Total"),
+        ],
         [
             [
                 line.sku,

@@ -92,7 +92,7 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         _("Stock on hand"),
         (
             ReportColumn("sku", _("Code"), Kind.TEXT),
-            ReportColumn("name", _("Name"), Kind.TEXT),
+            ReportColumn("name", _("Item name"), Kind.TEXT),
             ReportColumn("brand", _("Brand"), Kind.TEXT),
             ReportColumn("use", _("Use"), Kind.TEXT),
             ReportColumn("on_hand", _("On hand"), Kind.INT),
@@ -123,7 +123,7 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         _("Low stock: reorder"),
         (
             ReportColumn("sku", _("Code"), Kind.TEXT),
-            ReportColumn("name", _("Name"), Kind.TEXT),
+            ReportColumn("name", _("Item name"), Kind.TEXT),
             ReportColumn("supplier", _("Supplier"), Kind.TEXT),
             ReportColumn("on_hand", _("On hand"), Kind.INT),
             ReportColumn("min_stock", _("Min"), Kind.INT),
@@ -182,7 +182,7 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         _("Movements by product"),
         (
             ReportColumn("sku", _("Code"), Kind.TEXT),
-            ReportColumn("name", _("Name"), Kind.TEXT),
+            ReportColumn("name", _("Item name"), Kind.TEXT),
             ReportColumn("received", _("Received"), Kind.INT),
             ReportColumn("sold", _("Sold"), Kind.INT),
             ReportColumn("used", _("Used"), Kind.INT),
@@ -213,7 +213,7 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         _("Slow movers: in stock, not sold or used in the period"),
         (
             ReportColumn("sku", _("Code"), Kind.TEXT),
-            ReportColumn("name", _("Name"), Kind.TEXT),
+            ReportColumn("name", _("Item name"), Kind.TEXT),
             ReportColumn("on_hand", _("On hand"), Kind.INT),
             ReportColumn("value_cost", _("Value at cost"), Kind.MONEY),
             ReportColumn("last_out", _("Last sold or used"), Kind.DATE),

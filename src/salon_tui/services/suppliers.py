@@ -73,7 +73,7 @@ def create_supplier(
     lead_time_days: int = 7,
     note: str = "",
 ) -> Supplier:
-    cleaned = clean_text(name, "name", N_("Name"), 80, required=True)
+    cleaned = clean_text(name, "name", N_("Supplier"), 80, required=True)
     if find_supplier_row(session, cleaned) is not None:
         raise Conflict(_("There is already a supplier called {name}.").format(name=cleaned))
     row = Supplier(

@@ -140,7 +140,7 @@ class ProductForm(CatalogForm):
     FIELDS = (
         FormField("barcode", N_("Barcode (scan it here)"), 32),
         FormField("sku", N_("Code"), 32),
-        FormField("name", N_("Name"), 80),
+        FormField("name", N_("Item name"), 80),
         FormField("name_en", N_("English name"), 100),
         FormField("brand", N_("Brand"), 40),
         FormField("category", N_("Category"), 40),
@@ -227,7 +227,7 @@ class ServiceForm(CatalogForm):
     TITLE_TEXT = N_("Service")
     FIELDS = (
         FormField("code", N_("Code"), 20),
-        FormField("name", N_("Name"), 60),
+        FormField("name", N_("Item name"), 60),
         FormField("name_en", N_("English name"), 80),
         FormField("category", N_("Category"), 40),
         FormField("price", N_("Price"), 16),
