@@ -44,7 +44,7 @@ STATUS_LABELS = {
     OrderStatus.SENT: N_("sent"),
     OrderStatus.PARTIAL: N_("partly received"),
     OrderStatus.RECEIVED: N_("received"),
-    OrderStatus.CLOSED: N_("closed"),
+    OrderStatus.CLOSED: N_("completed"),
     OrderStatus.CANCELLED: N_("cancelled"),
 }
 RECEIVABLE = (OrderStatus.APPROVED, OrderStatus.SENT, OrderStatus.PARTIAL)
