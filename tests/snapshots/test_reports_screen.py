@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 
 from salon_tui import i18n
 from salon_tui.app import SalonApp
+from salon_tui.widgets.report_view import ReportChart
 from tests.tui.conftest import log_in, settle, steady_cursor
 
 pytestmark = pytest.mark.usefixtures("shop_on_disk")
@@ -30,6 +31,11 @@ def test_reports_screen_with_a_chart(snap_compare, locale: str) -> None:
         options.highlighted = names.index("activity")
         options.focus()
         await pilot.press("enter")
+        await settle(pilot)
+        # the chart draws at its final width only once the layout has settled
+        await pilot.pause(0.2)
+        for chart in screen.query(ReportChart):
+            chart.refresh()
         await settle(pilot)
         steady_cursor(pilot.app)
 

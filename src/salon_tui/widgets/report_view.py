@@ -41,6 +41,9 @@ SERIES_COLORS: tuple[tuple[str, str], ...] = (
 )
 
 
+MAX_TICKS = 6
+
+
 class ReportChart(PlotextPlot):
     """A bar or line chart of one section, drawn with plotext in the terminal."""
 
@@ -72,10 +75,16 @@ class ReportChart(PlotextPlot):
             color = SERIES_COLORS[self.chart.values.index(key) % len(SERIES_COLORS)][0]
             # No plotext legend: it counts a Chinese character as one column and breaks
             # the frame. ChartLegend draws it outside, in the same colours.
+            positions = list(range(1, len(labels) + 1))
             if self.chart.kind == "line":
-                plt.plot(labels, values, marker="braille", color=color)
+                plt.plot(positions, values, marker="braille", color=color)
             else:
-                plt.bar(labels, values, color=color)
+                plt.bar(positions, values, color=color)
+        # Our own ticks, at most MAX_TICKS evenly spaced: plotext's own choice of which
+        # labels to drop changes from one drawing to the next.
+        step = max(1, -(-len(labels) // MAX_TICKS))
+        shown = list(range(1, len(labels) + 1, step))
+        plt.xticks([float(position) for position in shown], [labels[p - 1] for p in shown])
 
 
 class ChartLegend(Static):
