@@ -66,6 +66,7 @@ def build_app() -> Typer:
         audit,
         backup,
         card,
+        commission,
         db,
         demo,
         expense,
@@ -78,6 +79,7 @@ def build_app() -> Typer:
         purchasing,
         report,
         root,
+        sale,
         scanner,
         services_menu,
         staff,
@@ -94,6 +96,8 @@ def build_app() -> Typer:
     app.add_typer(audit.app, name="audit")
     app.add_typer(db.app, name="db")
     app.add_typer(backup.app, name="backup")
+    app.add_typer(sale.app, name="sale")
+    app.add_typer(commission.app, name="commission")
     app.add_typer(services_menu.app, name="service")
     app.add_typer(products.app, name="product")
     app.add_typer(products.supplier_app, name="supplier")

@@ -60,6 +60,14 @@ AREAS: tuple[Area, ...] = (
         "salon_tui.screens.home:HomeScreen",
     ),
     Area(
+        "checkout",
+        "f2",
+        N_("Checkout"),
+        N_("Sell, take payment, park, refund; the cash drawer and the day close"),
+        "sales.sell",
+        "salon_tui.screens.checkout:CheckoutScreen",
+    ),
+    Area(
         "members",
         "f3",
         N_("Members"),

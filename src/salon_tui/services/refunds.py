@@ -183,48 +183,11 @@ def _choose_payouts(
     return parts
 
 
-def refund_sale(
-    uow: UnitOfWork,
-    actor: Actor,
-    sale_id: int,
-    *,
-    key: str,
-    reason: str,
-    lines: Mapping[int, int] | None = None,
-    payments: Sequence[PaymentIn] | None = None,
-) -> RefundDone:
-    """Refund ``lines`` (line id → units; None = everything left) of a paid sale.
-
-    ``key`` is made when the refund dialog opens: pressing OK twice refunds once.
-    """
-    require(actor, "sales.refund")
-    cleaned = " ".join(reason.split())
-    if not cleaned:
-        raise ValidationError(_("Please give a reason."), field="reason")
-    if len(cleaned) > 200:
-        raise ValidationError(_("That is too long: at most 200 characters."), field="reason")
-
-    def body(session: Session) -> RefundDone:
-        return _refund(session, actor, sale_id, key, cleaned, lines, payments)
-
-    return run_once(uow, key, REFUND_ACTION, body, _encode, _decode)
-
-
-def _refund(
-    session: Session,
-    actor: Actor,
-    sale_id: int,
-    key: str,
-    reason: str,
-    wanted: Mapping[int, int] | None,
-    payments: Sequence[PaymentIn] | None,
-) -> RefundDone:
-    assert actor.staff_id is not None
-    sale = load_sale(session, sale_id, lock=True)
-    if sale.status == SaleStatus.REFUNDED:
-        raise Conflict(_("Sale {number} was already refunded in full.").format(number=sale.number))
-    if sale.status != SaleStatus.PAID:
-        raise Conflict(_("Only a paid sale can be refunded."))
+def _plan(
+    session: Session, sale_id: int, wanted: Mapping[int, int] | None
+) -> tuple[list[tuple[SaleLine, int, int, int]], bool]:
+    """The lines to refund (line, units, units refunded before, amount) and whether this
+    refund returns the last of the sale."""
     by_id = {line.id: line for line in sale_lines(session, sale_id)}
     refundable = {item.line_id: item for item in refundable_lines(session, sale_id)}
     if wanted is None:
@@ -259,9 +222,70 @@ def _refund(
         item.qty_left == sum(qty for line, qty, _before, _amount in plan if line.id == line_id)
         for line_id, item in refundable.items()
     )
+    return plan, completes
+
+
+def refund_sale(
+    uow: UnitOfWork,
+    actor: Actor,
+    sale_id: int,
+    *,
+    key: str,
+    reason: str,
+    lines: Mapping[int, int] | None = None,
+    payments: Sequence[PaymentIn] | None = None,
+    to_tender: str | None = None,
+    reference: str = "",
+) -> RefundDone:
+    """Refund ``lines`` (line id → units; None = everything left) of a paid sale.
+
+    The money goes back as ``payments`` say, or all by ``to_tender``, or by default in
+    proportion to what the client paid by each tender.
+
+    ``key`` is made when the refund dialog opens: pressing OK twice refunds once.
+    """
+    require(actor, "sales.refund")
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise ValidationError(_("Please give a reason."), field="reason")
+    if len(cleaned) > 200:
+        raise ValidationError(_("That is too long: at most 200 characters."), field="reason")
+
+    def body(session: Session) -> RefundDone:
+        done = _refund(
+            session, actor, sale_id, key, cleaned, lines, payments, to_tender, reference.strip()
+        )
+        from salon_tui.services.sale_receipts import queue_refund_receipt
+
+        queue_refund_receipt(uow, actor, done.refund_id)
+        return done
+
+    return run_once(uow, key, REFUND_ACTION, body, _encode, _decode)
+
+
+def _refund(
+    session: Session,
+    actor: Actor,
+    sale_id: int,
+    key: str,
+    reason: str,
+    wanted: Mapping[int, int] | None,
+    payments: Sequence[PaymentIn] | None,
+    to_tender: str | None,
+    reference: str,
+) -> RefundDone:
+    assert actor.staff_id is not None
+    sale = load_sale(session, sale_id, lock=True)
+    if sale.status == SaleStatus.REFUNDED:
+        raise Conflict(_("Sale {number} was already refunded in full.").format(number=sale.number))
+    if sale.status != SaleStatus.PAID:
+        raise Conflict(_("Only a paid sale can be refunded."))
+    plan, completes = _plan(session, sale_id, wanted)
     lines_cents = sum(amount for _line, _qty, _before, amount in plan)
     tips_cents = sale.tips_cents if completes else 0
     total = lines_cents + tips_cents
+    if to_tender is not None:
+        payments = [PaymentIn(to_tender, total, reference=reference)] if total else []
     left_by_tender = paid_by_tender(session, sale_id)
     payouts = _choose_payouts(total, left_by_tender, payments)
 

@@ -135,6 +135,7 @@ def _load_reports() -> None:
         report_pnl,
         report_sales,
         report_staff,
+        sales_reports,
     )
 
 

@@ -103,15 +103,26 @@ def _check_lines_ready(session: Session, lines: Sequence[SaleLine]) -> None:
 
 
 def pay_sale(
-    uow: UnitOfWork, actor: Actor, sale_id: int, payments: Sequence[PaymentIn]
+    uow: UnitOfWork,
+    actor: Actor,
+    sale_id: int,
+    payments: Sequence[PaymentIn],
+    *,
+    print_receipt: bool = True,
 ) -> PaidSale:
-    """Take payment for an open sale and commit everything it touches at once."""
+    """Take payment for an open sale and commit everything it touches at once, the
+    receipt's print job included (it prints after the commit)."""
     require(actor, "sales.sell")
     with uow.read() as session:
         key = load_sale(session, sale_id).idempotency_key
 
     def body(session: Session) -> PaidSale:
-        return _pay(session, actor, sale_id, payments)
+        paid = _pay(session, actor, sale_id, payments)
+        if print_receipt:
+            from salon_tui.services.sale_receipts import queue_sale_receipt
+
+            queue_sale_receipt(uow, actor, sale_id)
+        return paid
 
     return run_once(uow, key, PAY_ACTION, body, _encode, _decode)
 

@@ -245,6 +245,49 @@ class LowStockPanel(Panel):
         self.show("\n".join([heading, *shown]))
 
 
+class DrawerPanel(Panel):
+    """Today's sales, refunds and the cash drawer: what the desk needs at a glance."""
+
+    TITLE = N_("Cash drawer")
+
+    def on_mount(self) -> None:
+        from salon_tui.services import sales_reports
+
+        app: Any = self.app
+        uow, actor, shop = app.uow, app.actor, app.shop
+        today = business_date(utc_now(), shop.timezone)
+        _call(self, lambda: sales_reports.day_summary(uow, actor, today), self._loaded)
+
+    def _loaded(self, summary: Any) -> None:
+        from salon_tui.domain.money import format_money
+        from salon_tui.i18n import current_locale
+
+        def money(cents: int) -> str:
+            return format_money(cents, summary.currency, current_locale())
+
+        lines = [
+            ngettext("{count} sale, {total}", "{count} sales, {total}", summary.sales_count).format(
+                count=summary.sales_count, total=money(summary.total_cents)
+            )
+        ]
+        if summary.refunds_count:
+            lines.append(
+                _("Refunds: {count}, {total}").format(
+                    count=summary.refunds_count, total=money(summary.refunds_cents)
+                )
+            )
+        open_drawers = [d for d in summary.drawers if d.status == "open"]
+        if open_drawers:
+            lines.append(
+                _("Drawer open, should hold {amount}").format(
+                    amount=money(open_drawers[-1].expected_cents)
+                )
+            )
+        else:
+            lines.append(_("Cash drawer closed"))
+        self.show("\n".join(lines))
+
+
 @dataclass(frozen=True)
 class HomePanel:
     widget: type[Panel]
@@ -257,6 +300,7 @@ class HomePanel:
 HOME_PANELS: list[HomePanel] = [
     HomePanel(MembersPanel, "member.view"),
     HomePanel(SalesPanel, "reports.sales"),
+    HomePanel(DrawerPanel, "reports.daily"),
     HomePanel(StaffPanel, "staff.manage"),
     HomePanel(ActivityPanel, "audit.view"),
     HomePanel(BackupPanel, "backup.view"),

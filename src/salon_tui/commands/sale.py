@@ -1,0 +1,322 @@
+"""`salon sale …`: look up paid sales and refund them from the command line."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import typer
+
+from salon_tui.commands._common import (
+    UsageProblem,
+    acting_staff,
+    new_app,
+    open_database,
+    parse_day,
+    print_json,
+    print_table,
+)
+from salon_tui.i18n import _
+
+app = new_app(_("Sales: list and show paid sales, refund them."))
+
+
+def _money(uow: Any) -> Any:
+    from salon_tui.domain.money import format_money
+    from salon_tui.services.settings import get_shop_settings
+
+    shop = get_shop_settings(uow)
+    return lambda cents: format_money(cents, shop.currency, shop.locale)
+
+
+@app.command("list", help=_("Paid sales, newest first, by day, range or search text."))
+def list_command(
+    ctx: typer.Context,
+    day: Annotated[str | None, typer.Option("--date", help=_("One day (YYYY-MM-DD)."))] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help=_("First day of a range."))
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help=_("Last day of a range."))] = None,
+    search: Annotated[
+        str, typer.Option("--search", help=_("Part of a sale number or member name."))
+    ] = "",
+    limit: Annotated[int, typer.Option("--limit", help=_("At most this many sales."))] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+) -> None:
+    from salon_tui.services import sales_history
+
+    start = parse_day(day or date_from, "--date" if day else "--from")
+    end = parse_day(day or date_to, "--date" if day else "--to")
+    if limit < 1:
+        raise UsageProblem(_("--limit is at least 1."))
+    uow = open_database()
+    actor = acting_staff(ctx, uow)
+    rows = sales_history.list_sales(uow, actor, start=start, end=end, search=search, limit=limit)
+    if as_json:
+        print_json(
+            [
+                {
+                    "number": r.number,
+                    "business_day": r.business_day.isoformat(),
+                    "paid_at": r.paid_at.isoformat(),
+                    "status": r.status,
+                    "member": r.member_label,
+                    "total_cents": r.total_cents,
+                    "refunded_cents": r.refunded_cents,
+                    "cashier": r.cashier,
+                }
+                for r in rows
+            ]
+        )
+        return
+    money = _money(uow)
+    print_table(
+        [_("Sale"), _("Status"), _("Member"), _("Total"), _("Refunded"), _("Cashier")],
+        [
+            (
+                r.number,
+                _(r.status.capitalize()),
+                r.member_label or _("Walk-in"),
+                money(r.total_cents),
+                money(r.refunded_cents) if r.refunded_cents else "",
+                r.cashier,
+            )
+            for r in rows
+        ],
+    )
+
+
+@app.command(
+    "show", help=_("One sale in full: lines, discounts and why, stylists, payments, refunds.")
+)
+def show_command(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help=_("The sale number, e.g. 20261122-0042."))],
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+) -> None:
+    from salon_tui.services import sales_history
+
+    uow = open_database()
+    actor = acting_staff(ctx, uow)
+    detail = sales_history.get_sale(uow, actor, sales_history.find_sale_id(uow, actor, number))
+    if as_json:
+        print_json(_detail_json(detail))
+        return
+    money = _money(uow)
+    row = detail.row
+    typer.echo(
+        _("Sale {number} · {status} · {member} · cashier {cashier}").format(
+            number=row.number,
+            status=_(row.status.capitalize()),
+            member=row.member_label or _("Walk-in"),
+            cashier=row.cashier,
+        )
+    )
+    print_table(
+        [_("Line"), _("Item"), _("Qty"), _("Price"), _("Charged"), _("Stylists"), _("Refunded")],
+        [
+            (
+                line.id,
+                line.description,
+                line.qty,
+                money(line.unit_cents),
+                money(line.net_cents),
+                ", ".join(
+                    f"{s.name} {s.share_bp / 100:g}%" + (" ★" if s.requested else "")
+                    for s in line.staff
+                ),
+                f"{line.refunded_qty} · {money(line.refunded_cents)}" if line.refunded_qty else "",
+            )
+            for line in detail.lines
+        ],
+    )
+    for line in detail.lines:
+        for adjustment in line.adjustments:
+            why = " · ".join(part for part in (adjustment.explanation, adjustment.reason) if part)
+            typer.echo(
+                f"  {line.description}: {adjustment.label} −{money(adjustment.amount_cents)}"
+                + (f" ({why})" if why else "")
+            )
+    typer.echo(
+        _(
+            "Subtotal {subtotal} · discounts {discount} · rounding {rounding} · tips {tips} · total {total}"
+        ).format(
+            subtotal=money(detail.subtotal_cents),
+            discount=money(detail.discount_cents),
+            rounding=money(detail.rounding_cents),
+            tips=money(detail.tips_cents),
+            total=money(row.total_cents),
+        )
+    )
+    for payment in detail.payments:
+        typer.echo(
+            f"  {payment.tender}: {money(payment.amount_cents)}"
+            + (f" ({payment.reference})" if payment.reference else "")
+            + (f" · {_('change')} {money(payment.change_cents)}" if payment.change_cents else "")
+            + (f" · {payment.refund_number}" if payment.refund_number else "")
+        )
+    for refund in detail.refunds:
+        typer.echo(
+            _("Refund {number} on {day}: {amount} by {by} — {reason}").format(
+                number=refund.number,
+                day=refund.business_day.isoformat(),
+                amount=money(refund.amount_cents + refund.tips_cents),
+                by=refund.by,
+                reason=refund.reason,
+            )
+        )
+
+
+def _detail_json(detail: Any) -> dict[str, Any]:
+    row = detail.row
+    return {
+        "number": row.number,
+        "business_day": row.business_day.isoformat(),
+        "status": row.status,
+        "member": row.member_label,
+        "cashier": row.cashier,
+        "subtotal_cents": detail.subtotal_cents,
+        "discount_cents": detail.discount_cents,
+        "rounding_cents": detail.rounding_cents,
+        "tips_cents": detail.tips_cents,
+        "total_cents": row.total_cents,
+        "refunded_cents": row.refunded_cents,
+        "lines": [
+            {
+                "id": line.id,
+                "kind": line.kind,
+                "description": line.description,
+                "qty": line.qty,
+                "unit_cents": line.unit_cents,
+                "net_cents": line.net_cents,
+                "refunded_qty": line.refunded_qty,
+                "refunded_cents": line.refunded_cents,
+                "staff": [
+                    {"name": s.name, "share_bp": s.share_bp, "requested": s.requested}
+                    for s in line.staff
+                ],
+                "adjustments": [
+                    {
+                        "source": a.source,
+                        "amount_cents": a.amount_cents,
+                        "explanation": a.explanation,
+                        "reason": a.reason,
+                    }
+                    for a in line.adjustments
+                ],
+            }
+            for line in detail.lines
+        ],
+        "payments": [
+            {
+                "tender": p.tender,
+                "amount_cents": p.amount_cents,
+                "change_cents": p.change_cents,
+                "reference": p.reference,
+                "refund": p.refund_number,
+            }
+            for p in detail.payments
+        ],
+        "refunds": [
+            {
+                "number": r.number,
+                "business_day": r.business_day.isoformat(),
+                "amount_cents": r.amount_cents + r.tips_cents,
+                "reason": r.reason,
+            }
+            for r in detail.refunds
+        ],
+    }
+
+
+def _parse_lines(values: list[str]) -> dict[int, int]:
+    wanted: dict[int, int] = {}
+    for value in values:
+        line_text, _sep, qty_text = value.partition(":")
+        try:
+            wanted[int(line_text)] = int(qty_text) if qty_text else 1
+        except ValueError:
+            raise UsageProblem(
+                _(
+                    "--line takes LINE or LINE:QTY (line numbers from `salon sale show`), not {value!r}."
+                ).format(value=value)
+            ) from None
+    return wanted
+
+
+@app.command(
+    "refund", help=_("Refund a sale, whole or by line; money goes back by the method chosen.")
+)
+def refund_command(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help=_("The sale number, e.g. 20261122-0042."))],
+    reason: Annotated[str, typer.Option("--reason", help=_("Why the client gets money back."))],
+    line: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--line", help=_("LINE or LINE:QTY to refund; repeat it. Default: everything left.")
+        ),
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help=_(
+                "Pay it all back by this method (cash, bank_card, wechat, alipay); default: as the client paid."
+            ),
+        ),
+    ] = None,
+    reference: Annotated[
+        str, typer.Option("--reference", help=_("Transaction reference of the refund, if any."))
+    ] = "",
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key", help=_("Idempotency key: running the same command again with it refunds once.")
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+) -> None:
+    from salon_tui.services import refunds, sales_history
+
+    wanted = _parse_lines(line) if line else None
+    uow = open_database()
+    actor = acting_staff(ctx, uow)
+    done = refunds.refund_sale(
+        uow,
+        actor,
+        sales_history.find_sale_id(uow, actor, number),
+        key=key or uuid.uuid4().hex,
+        reason=reason,
+        lines=wanted,
+        to_tender=method,
+        reference=reference,
+    )
+    if as_json:
+        print_json(
+            {
+                "refund": done.number,
+                "sale": done.sale_number,
+                "business_day": done.business_day.isoformat(),
+                "total_cents": done.total_cents,
+                "payments": [p.__dict__ for p in done.payments],
+                "sale_fully_refunded": done.sale_fully_refunded,
+                "counted_on_another_day": done.counted_on_another_day,
+            }
+        )
+        return
+    money = _money(uow)
+    typer.echo(
+        _("Refund {number} for sale {sale}: {amount} back ({parts}).").format(
+            number=done.number,
+            sale=done.sale_number,
+            amount=money(done.total_cents),
+            parts=", ".join(f"{p.tender} {money(p.amount_cents)}" for p in done.payments),
+        )
+    )
+    if done.counted_on_another_day:
+        typer.echo(
+            _(
+                "The sale was on an earlier day; this refund counts on today's report ({day})."
+            ).format(day=done.business_day.isoformat())
+        )

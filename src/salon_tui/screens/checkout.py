@@ -1,0 +1,399 @@
+"""F2 Checkout (收银): build the cart, see every discount explained, pay, park, resume.
+
+The sale is stored from the moment this screen opens it, so a parked sale waits for
+any terminal and a crash loses nothing. Every change goes through a service in a
+worker; the screen only redraws from the ``CartView`` that comes back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Static
+
+from salon_tui.i18n import N_, _, current_locale
+from salon_tui.screens.base import SalonScreen, call_service
+from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.shop_header import ShopHeader
+
+if TYPE_CHECKING:
+    from salon_tui.services.sale_catalog import ItemChoice
+    from salon_tui.services.sale_payment import PaidSale
+    from salon_tui.services.sales import CartLineView, CartView
+
+
+def money(screen: SalonScreen, cents: int) -> str:
+    from salon_tui.domain.money import format_money
+
+    currency = screen.salon.shop.currency if screen.salon.shop else "CNY"
+    return format_money(cents, currency, current_locale())
+
+
+class CheckoutScreen(SalonScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f10", "pay", N_("Pay"), priority=True),
+        Binding("ctrl+s", "stylist", N_("Stylist"), priority=True),
+        Binding("ctrl+d", "discount", N_("Discount"), priority=True),
+        Binding("ctrl+t", "tip", N_("Tip"), priority=True),
+        Binding("ctrl+g", "park", N_("Park"), priority=True),
+        Binding("ctrl+r", "resume", N_("Resume"), priority=True),
+        Binding("ctrl+x", "void", N_("Void"), priority=True),
+        Binding("ctrl+o", "history", N_("History"), priority=True),
+        Binding("ctrl+b", "drawer", N_("Drawer"), priority=True),
+        Binding("plus,equals_sign", "qty(1)", N_("Qty +"), show=False),
+        Binding("minus", "qty(-1)", N_("Qty −"), show=False),
+        Binding("delete", "remove_line", N_("Remove line"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cart: CartView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ShopHeader(N_("Checkout"))
+        with Horizontal(id="checkout"):
+            with Vertical(id="checkout-left"):
+                yield Static(_("Walk-in client"), id="checkout-member")
+                yield Input(
+                    placeholder=_("Scan, or type a service or product (or: description amount)"),
+                    id="checkout-entry",
+                )
+                yield DataTable(id="cart-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="line-detail")
+            with Vertical(id="checkout-right"):
+                yield Static("", id="checkout-totals")
+                yield Static(
+                    _(
+                        "Enter adds · F10 pay · Ctrl+S stylist · Ctrl+D discount · Ctrl+T tip\n"
+                        "Ctrl+G park · Ctrl+R resume · Ctrl+X void · Ctrl+O history · "
+                        "Ctrl+B drawer · +/− qty · Del remove"
+                    ),
+                    id="checkout-keys",
+                    classes="hint",
+                )
+        yield TranslatedFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cart-table", DataTable)
+        table.add_columns(
+            _("Item"), _("Qty"), _("Stylist"), _("Price"), _("Discount"), _("Charged")
+        )
+        self.query_one("#checkout-entry", Input).focus()
+        self.start_new_sale()
+
+    # --- the cart -------------------------------------------------------------------
+
+    def start_new_sale(self) -> None:
+        from salon_tui.services import sales
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        call_service(self, lambda: sales.open_sale(uow, actor), self.show_cart, exclusive=True)
+
+    def show_cart(self, cart: CartView) -> None:
+        self.cart = cart
+        table = self.query_one("#cart-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for line in cart.lines:
+            stylists = ", ".join(
+                s.name
+                + (f" {s.share_bp // 100}%" if s.share_bp != 10_000 else "")
+                + (" ★" if s.requested else "")
+                for s in line.staff
+            )
+            table.add_row(
+                line.description,
+                str(line.qty),
+                stylists or ("—" if line.kind != "service" else _("choose (Ctrl+S)")),
+                money(self, line.unit_cents),
+                money(self, line.discount_cents) if line.discount_cents else "",
+                money(self, line.net_cents),
+                key=str(line.id),
+            )
+        if cart.lines:
+            table.move_cursor(row=min(keep or 0, len(cart.lines) - 1))
+        member = cart.member_label or _("Walk-in client")
+        status = "" if cart.status == "open" else f" · {_(cart.status.capitalize())}"
+        self.query_one("#checkout-member", Static).update(f"{member}{status}")
+        rows = [
+            (_("Subtotal"), cart.subtotal_cents),
+            (_("Discounts"), -cart.discount_cents),
+            (_("Rounding"), -cart.rounding_cents),
+            (_("Tips"), cart.tips_cents),
+        ]
+        lines = [f"{label:<10} {money(self, amount):>14}" for label, amount in rows if amount]
+        lines.append(f"[b]{_('Total'):<10} {money(self, cart.total_cents):>14}[/b]")
+        self.query_one("#checkout-totals", Static).update("\n".join(lines))
+        self.show_line_detail()
+
+    def selected_line(self) -> CartLineView | None:
+        if self.cart is None or not self.cart.lines:
+            return None
+        row = self.query_one("#cart-table", DataTable).cursor_row
+        if row is None or not 0 <= row < len(self.cart.lines):
+            return self.cart.lines[-1]
+        return self.cart.lines[row]
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.show_line_detail()
+
+    def show_line_detail(self) -> None:
+        line = self.selected_line()
+        detail = self.query_one("#line-detail", Static)
+        if line is None or not line.adjustments:
+            detail.update("")
+            return
+        parts = []
+        for adjustment in line.adjustments:
+            why = " · ".join(p for p in (adjustment.explanation, adjustment.reason) if p)
+            parts.append(
+                f"{adjustment.label} −{money(self, adjustment.amount_cents)}"
+                + (f" ({why})" if why else "")
+            )
+        detail.update(
+            _("{item}: {discounts}").format(item=line.description, discounts="; ".join(parts))
+        )
+
+    def _call_cart(self, call: Any) -> None:
+        call_service(self, call, self.show_cart, exclusive=True)
+
+    # --- entering items ----------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "checkout-entry":
+            return
+        text = event.value.strip()
+        if not text or self.cart is None:
+            return
+        event.input.value = ""
+        self.enter_text(text)
+
+    def enter_text(self, text: str) -> None:
+        from salon_tui.services import sale_catalog
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        member_id = self.cart.member_id if self.cart else None
+        currency = self.salon.shop.currency if self.salon.shop else "CNY"
+
+        def find() -> list[ItemChoice]:
+            found = sale_catalog.find_items(uow, actor, text, member_id)
+            if found:
+                return found
+            misc = sale_catalog.misc_item(text, currency)
+            return [misc] if misc else []
+
+        call_service(self, find, lambda found: self._found(text, found))
+
+    def _found(self, text: str, found: list[ItemChoice]) -> None:
+        if not found:
+            self.notify(
+                _("Nothing matches {text!r}; the cart is unchanged.").format(text=text),
+                severity="warning",
+            )
+            return
+        if len(found) == 1:
+            self.add_item(found[0])
+            return
+        from salon_tui.screens.modals.checkout_pick import ItemPickModal
+
+        self.app.push_screen(ItemPickModal(found, lambda c: money(self, c)), self._picked)
+
+    def _picked(self, choice: ItemChoice | None) -> None:
+        if choice is not None:
+            self.add_item(choice)
+
+    def add_item(self, choice: ItemChoice) -> None:
+        if self.cart is None:
+            return
+        from salon_tui.services import sales
+
+        uow, actor, sale_id = self.salon.uow, self.salon.session_actor, self.cart.sale_id
+        staff = [sales.StaffShare(choice.usual_staff_id)] if choice.usual_staff_id else []
+
+        def add() -> CartView:
+            return sales.add_line(
+                uow,
+                actor,
+                sale_id,
+                kind=choice.kind,
+                description=choice.description,
+                unit_cents=choice.unit_cents,
+                item_id=choice.item_id,
+                item_code=choice.code,
+                category=choice.category,
+                staff=staff,
+            )
+
+        def added(cart: CartView) -> None:
+            self.show_cart(cart)
+            self.query_one("#cart-table", DataTable).move_cursor(row=len(cart.lines) - 1)
+            if choice.kind == "service" and not staff:
+                self.action_stylist()
+
+        call_service(self, add, added, exclusive=True)
+
+    # --- line actions -------------------------------------------------------------------
+
+    def action_qty(self, step: int) -> None:
+        line = self.selected_line()
+        if line is None or self.cart is None or line.qty + step < 1:
+            return
+        from salon_tui.services import sales
+
+        uow, actor, sale_id = self.salon.uow, self.salon.session_actor, self.cart.sale_id
+        self._call_cart(lambda: sales.set_qty(uow, actor, sale_id, line.id, line.qty + step))
+
+    def action_remove_line(self) -> None:
+        line = self.selected_line()
+        if line is None or self.cart is None:
+            return
+        from salon_tui.services import sales
+
+        uow, actor, sale_id = self.salon.uow, self.salon.session_actor, self.cart.sale_id
+        self._call_cart(lambda: sales.remove_line(uow, actor, sale_id, line.id))
+
+    def action_stylist(self) -> None:
+        line = self.selected_line()
+        if line is None or self.cart is None:
+            return
+        from salon_tui.screens.modals.checkout_pick import StaffPickModal
+
+        sale_id = self.cart.sale_id
+
+        def chosen(shares: list[Any] | None) -> None:
+            if shares is None:
+                return
+            from salon_tui.services import sales
+
+            uow, actor = self.salon.uow, self.salon.session_actor
+            self._call_cart(lambda: sales.set_line_staff(uow, actor, sale_id, line.id, shares))
+
+        self.app.push_screen(StaffPickModal(line), chosen)
+
+    def action_discount(self) -> None:
+        if self.cart is None or not self.cart.lines:
+            return
+        from salon_tui.screens.modals.checkout_pick import DiscountModal
+
+        self.app.push_screen(DiscountModal(self.cart, self.selected_line()), self._discount_done)
+
+    def _discount_done(self, cart: CartView | None) -> None:
+        if cart is not None:
+            self.show_cart(cart)
+
+    def action_tip(self) -> None:
+        if self.cart is None or not self.cart.lines:
+            return
+        from salon_tui.screens.modals.checkout_pick import TipModal
+
+        self.app.push_screen(TipModal(self.cart), self._discount_done)
+
+    # --- the sale -----------------------------------------------------------------------
+
+    def action_pay(self) -> None:
+        if self.cart is None:
+            return
+        if not self.cart.lines:
+            self.notify(
+                _("The cart is empty: add a service or a product first."), severity="warning"
+            )
+            return
+        from salon_tui.screens.modals.checkout_pay import PaymentModal
+
+        self.app.push_screen(PaymentModal(self.cart), self._paid)
+
+    def _paid(self, paid: PaidSale | None) -> None:
+        if paid is None:
+            return
+        text = _("Sale {number} paid: {total}.").format(
+            number=paid.number, total=money(self, paid.total_cents)
+        )
+        if paid.change_cents:
+            text += " " + _("Change: {change}").format(change=money(self, paid.change_cents))
+        self.notify(text, title=_("Paid"), timeout=10)
+        self.query_one("#checkout-entry", Input).focus()
+        self.start_new_sale()
+
+    def action_park(self) -> None:
+        if self.cart is None or not self.cart.lines:
+            return
+        from salon_tui.screens.modals.checkout_pick import TextModal
+
+        sale_id = self.cart.sale_id
+
+        def park(label: str | None) -> None:
+            if label is None:
+                return
+            from salon_tui.services import sales
+
+            uow, actor = self.salon.uow, self.salon.session_actor
+            call_service(
+                self,
+                lambda: sales.park_sale(uow, actor, sale_id, label),
+                lambda _cart: self._finished(_("Sale parked.")),
+                exclusive=True,
+            )
+
+        self.app.push_screen(
+            TextModal(_("Park this sale"), _("A note to find it again (optional)"), required=False),
+            park,
+        )
+
+    def action_resume(self) -> None:
+        from salon_tui.screens.modals.checkout_pick import ParkedModal
+
+        def resume(sale_id: int | None) -> None:
+            if sale_id is None:
+                return
+            from salon_tui.services import sales
+
+            uow, actor = self.salon.uow, self.salon.session_actor
+            current = self.cart
+
+            def swap() -> CartView:
+                if current is not None and not current.lines and current.status == "open":
+                    sales.void_sale(uow, actor, current.sale_id)
+                return sales.resume_sale(uow, actor, sale_id)
+
+            self._call_cart(swap)
+
+        self.app.push_screen(ParkedModal(), resume)
+
+    def action_void(self) -> None:
+        if self.cart is None or not self.cart.lines:
+            return
+        from salon_tui.screens.modals.checkout_pick import TextModal
+
+        sale_id = self.cart.sale_id
+
+        def void(reason: str | None) -> None:
+            if reason is None:
+                return
+            from salon_tui.services import sales
+
+            uow, actor = self.salon.uow, self.salon.session_actor
+            call_service(
+                self,
+                lambda: sales.void_sale(uow, actor, sale_id, reason),
+                lambda _cart: self._finished(_("Sale voided.")),
+                exclusive=True,
+            )
+
+        self.app.push_screen(TextModal(_("Void this sale"), _("Why?"), required=True), void)
+
+    def _finished(self, message: str) -> None:
+        self.notify(message)
+        self.start_new_sale()
+
+    def action_history(self) -> None:
+        from salon_tui.screens.checkout_history import SaleHistoryScreen
+
+        self.app.push_screen(SaleHistoryScreen())
+
+    def action_drawer(self) -> None:
+        from salon_tui.screens.checkout_drawer import DrawerScreen
+
+        self.app.push_screen(DrawerScreen())

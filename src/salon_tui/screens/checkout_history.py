@@ -1,0 +1,246 @@
+"""Sale history: find a sale by number, member or day; see it in full; refund it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Label, Static
+
+from salon_tui.errors import SalonError
+from salon_tui.i18n import N_, _, current_locale
+from salon_tui.screens.base import SalonModal, SalonScreen, call_service
+from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.shop_header import ShopHeader
+
+if TYPE_CHECKING:
+    from salon_tui.services.refunds import RefundDone
+    from salon_tui.services.sales_history import SaleDetail, SaleRow
+
+
+def _money(node: Any, cents: int) -> str:
+    from salon_tui.domain.money import format_money
+
+    shop = node.app.shop
+    return format_money(cents, shop.currency if shop else "CNY", current_locale())
+
+
+class SaleHistoryScreen(SalonScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", N_("Back")),
+        Binding("ctrl+f", "refund", N_("Refund"), priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[SaleRow] = []
+        self.detail: SaleDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ShopHeader(N_("Checkout → Sale history"))
+        with Vertical(id="history"):
+            yield Input(
+                placeholder=_("Sale number or member name; Enter searches"), id="history-search"
+            )
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="history-detail")
+        yield TranslatedFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        table.add_columns(
+            _("Sale"), _("Time"), _("Member"), _("Total"), _("Refunded"), _("Cashier")
+        )
+        self.search("")
+        table.focus()
+
+    def search(self, text: str) -> None:
+        from salon_tui.services import sales_history
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        call_service(
+            self, lambda: sales_history.list_sales(uow, actor, search=text, limit=200), self._listed
+        )
+
+    def _listed(self, rows: list[SaleRow]) -> None:
+        from salon_tui.domain.clock import shop_time
+
+        self.rows = rows
+        table = self.query_one("#history-table", DataTable)
+        table.clear()
+        timezone = self.salon.shop.timezone if self.salon.shop else "UTC"
+        for row in rows:
+            table.add_row(
+                row.number,
+                shop_time(row.paid_at, timezone).strftime("%m-%d %H:%M"),
+                row.member_label or _("Walk-in client"),
+                _money(self, row.total_cents),
+                _money(self, row.refunded_cents) if row.refunded_cents else "",
+                row.cashier,
+                key=row.number,
+            )
+        if not rows:
+            self.query_one("#history-detail", Static).update(_("No sales found."))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.search(event.value)
+        self.query_one("#history-table", DataTable).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not 0 <= event.cursor_row < len(self.rows):
+            return
+        from salon_tui.services import sales_history
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        sale_id = self.rows[event.cursor_row].sale_id
+        call_service(
+            self,
+            lambda: sales_history.get_sale(uow, actor, sale_id),
+            self._show_detail,
+            group="detail",
+            exclusive=True,
+        )
+
+    def _show_detail(self, detail: SaleDetail) -> None:
+        self.detail = detail
+        lines = []
+        for line in detail.lines:
+            who = ", ".join(s.name for s in line.staff)
+            refunded = (
+                " · " + _("{qty} refunded").format(qty=line.refunded_qty)
+                if line.refunded_qty
+                else ""
+            )
+            lines.append(
+                f"{line.description} ×{line.qty}  {_money(self, line.net_cents)}"
+                + (f"  ({who})" if who else "")
+                + refunded
+            )
+            for adjustment in line.adjustments:
+                why = " · ".join(p for p in (adjustment.explanation, adjustment.reason) if p)
+                lines.append(
+                    f"   {adjustment.label} −{_money(self, adjustment.amount_cents)}"
+                    + (f" ({why})" if why else "")
+                )
+        for payment in detail.payments:
+            lines.append(
+                f"{payment.tender} {_money(self, payment.amount_cents)}"
+                + (f" {payment.reference}" if payment.reference else "")
+                + (f" · {payment.refund_number}" if payment.refund_number else "")
+            )
+        self.query_one("#history-detail", Static).update("\n".join(lines))
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_refund(self) -> None:
+        if self.detail is None:
+            return
+        if not self.salon.session_actor.can("sales.refund"):
+            self.notify(_("Only a manager can refund."), severity="error")
+            return
+        self.app.push_screen(RefundModal(self.detail), self._refunded)
+
+    def _refunded(self, done: RefundDone | None) -> None:
+        if done is None:
+            return
+        text = _("Refund {number}: {amount} back.").format(
+            number=done.number, amount=_money(self, done.total_cents)
+        )
+        if done.counted_on_another_day:
+            text += " " + _("The sale's day is closed: this refund counts today.")
+        self.notify(text, title=_("Refunded"), timeout=10)
+        search = self.query_one("#history-search", Input).value
+        self.search(search)
+
+
+class RefundModal(SalonModal[Any]):
+    """Units to refund per line (all by default), the reason, and where the money goes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
+
+    def __init__(self, detail: SaleDetail) -> None:
+        super().__init__()
+        self.detail = detail
+        self.key = uuid.uuid4().hex  # made when the dialog opens: OK twice refunds once
+        self.open_lines = [line for line in detail.lines if line.qty > line.refunded_qty]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(
+                _("Refund sale {number}").format(number=self.detail.row.number),
+                classes="dialog-title",
+            )
+            for line in self.open_lines:
+                yield Label(
+                    _("{item}: units to refund (of {left})").format(
+                        item=line.description, left=line.qty - line.refunded_qty
+                    )
+                )
+                yield Input(
+                    str(line.qty - line.refunded_qty), id=f"refund-{line.id}", classes="refund-qty"
+                )
+            yield Label(_("Reason"))
+            yield Input(id="refund-reason", max_length=200)
+            yield Label(_("Back by (cash, bank_card, wechat, alipay; empty = as paid)"))
+            yield Input(id="refund-tender")
+            yield Static("", id="form-message")
+
+    def on_mount(self) -> None:
+        if not self.open_lines:
+            self.query_one("#form-message", Static).update(
+                _("Everything on this sale was already refunded.")
+            )
+        self.query_one("#refund-reason", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "refund-reason":
+            self.query_one("#refund-tender", Input).focus()
+            return
+        if event.input.id != "refund-tender":
+            self.query_one("#refund-reason", Input).focus()
+            return
+        self.submit()
+
+    def submit(self) -> None:
+        from salon_tui.services import refunds
+
+        wanted: dict[int, int] = {}
+        for line in self.open_lines:
+            text = self.query_one(f"#refund-{line.id}", Input).value.strip() or "0"
+            if not text.isdigit():
+                self.show_problem(_("Units are whole numbers."))
+                return
+            if int(text):
+                wanted[line.id] = int(text)
+        reason = self.query_one("#refund-reason", Input).value
+        tender = self.query_one("#refund-tender", Input).value.strip() or None
+        uow, actor, sale_id, key = (
+            self.salon.uow,
+            self.salon.session_actor,
+            self.detail.row.sale_id,
+            self.key,
+        )
+        call_service(
+            self,
+            lambda: refunds.refund_sale(
+                uow, actor, sale_id, key=key, reason=reason, lines=wanted, to_tender=tender
+            ),
+            self.dismiss,
+            failed=self._refused,
+            exclusive=True,
+        )
+
+    def _refused(self, error: SalonError) -> None:
+        self.show_problem(error.message)
+
+    def show_problem(self, text: str) -> None:
+        message = self.query_one("#form-message", Static)
+        message.update(text)
+        message.add_class("-error")

@@ -1,0 +1,171 @@
+"""`salon sale`, `salon commission` and `salon report daily|commission` on real sales."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import time_machine
+from sqlmodel import col, select
+
+from salon_tui.data.models import Payment, Refund
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.permissions import Role
+from salon_tui.domain.tenders import PaymentIn
+from salon_tui.services import drawer, sales, staff
+from salon_tui.services.sale_payment import pay_sale
+from salon_tui.services.sales import StaffShare
+from tests.cli.conftest import OWNER_ENV
+from tests.conftest import FROZEN_NOW
+
+
+@pytest.fixture
+def two_sales(initialised: None, reopen: Callable[[], UnitOfWork]) -> dict[str, Any]:
+    """A perm paid by WeChat and cash, and a cut paid by card, both on 2026-11-22."""
+    uow = reopen()
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        owner_view = staff.find_staff(uow, "王芳")
+        owner = Actor(owner_view.id, owner_view.name, Role.OWNER)
+        tony = staff.add_staff(uow, owner, "Tony 张伟", Role.STYLIST, "1111")
+        drawer.open_drawer(uow, owner, 20_000)
+        cart = sales.open_sale(uow, owner, member_id=7, member_label="李女士")
+        sales.add_line(
+            uow,
+            owner,
+            cart.sale_id,
+            kind="service",
+            description="烫发 Perm",
+            unit_cents=38_000,
+            staff=[StaffShare(tony.id, requested=True)],
+        )
+        cart = sales.add_line(
+            uow,
+            owner,
+            cart.sale_id,
+            kind="product",
+            description="护发精油",
+            unit_cents=9_900,
+            qty=2,
+        )
+        sales.discount_line(
+            uow, owner, cart.sale_id, cart.lines[1].id, amount_cents=1_800, reason="老客"
+        )
+        first = pay_sale(
+            uow,
+            owner,
+            cart.sale_id,
+            [
+                PaymentIn("wechat", 50_000, reference="wx-1"),
+                PaymentIn("cash", 6_000, tendered_cents=10_000),
+            ],
+        )
+        cart = sales.open_sale(uow, owner)
+        cart = sales.add_line(
+            uow,
+            owner,
+            cart.sale_id,
+            kind="service",
+            description="剪发 Cut",
+            unit_cents=12_800,
+            staff=[StaffShare(tony.id)],
+        )
+        second = pay_sale(uow, owner, cart.sale_id, [PaymentIn("bank_card", 12_800)])
+    return {"first": first, "second": second, "uow": uow}
+
+
+def test_sale_list_and_show_tell_what_was_sold_and_why_it_cost_that(run, two_sales) -> None:
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        listed = run("sale", "list", "--date", "2026-11-22", "--json", env=OWNER_ENV)
+        assert listed.exit_code == 0, listed.output
+        rows = json.loads(listed.stdout)
+        assert [r["number"] for r in rows] == ["20261122-0002", "20261122-0001"]
+        shown = run("sale", "show", "20261122-0001", env=OWNER_ENV)
+    assert shown.exit_code == 0, shown.output
+    assert "老客" in shown.stdout and "李女士" in shown.stdout and "wx-1" in shown.stdout
+
+
+def test_partial_refund_by_line_to_cash_is_stored_and_refunding_again_is_refused(
+    run, two_sales, reopen
+) -> None:
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        shown = json.loads(run("sale", "show", "20261122-0001", "--json", env=OWNER_ENV).stdout)
+        oil = shown["lines"][1]["id"]
+        result = run(
+            "sale",
+            "refund",
+            "20261122-0001",
+            "--line",
+            f"{oil}:1",
+            "--to",
+            "cash",
+            "--reason",
+            "过敏",
+            "--json",
+            env=OWNER_ENV,
+        )
+        assert result.exit_code == 0, result.output
+        done = json.loads(result.stdout)
+        assert done["total_cents"] == 9_000 and done["payments"][0]["tender"] == "cash"
+        again = run(
+            "sale", "refund", "20261122-0001", "--line", f"{oil}:2", "--reason", "x", env=OWNER_ENV
+        )
+    assert again.exit_code == 1
+    assert "only 1 of 2" in again.stderr
+    with reopen().read() as session:
+        refunds = session.exec(select(Refund)).all()
+        assert [r.number for r in refunds] == ["R20261122-0001"]
+        paid_back = session.exec(
+            select(Payment.amount_cents).where(col(Payment.refund_id).is_not(None))
+        ).all()
+        assert paid_back == [-9_000]
+
+
+def test_report_daily_json_adds_up_the_day(run, two_sales) -> None:
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        result = run("report", "daily", "--date", "2026-11-22", "--json", env=OWNER_ENV)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    sections = {s["key"]: s for s in report["sections"]}
+    summary = {row["item"]: row for row in sections["summary"]["rows"]}
+    assert summary["Sales"] == {"item": "Sales", "amount": 68_800, "count": 2}
+    takings = {row["method"]: row["net"] for row in sections["tenders"]["rows"]}
+    assert takings == {"WeChat Pay": 50_000, "Bank card": 12_800, "Cash": 6_000}
+    (drawer_row,) = sections["drawer"]["rows"]
+    assert drawer_row["expected"] == 26_000 and drawer_row["counted"] is None
+    assert "still open" in " ".join(report["notes"])
+
+
+def test_commission_rules_from_the_cli_and_the_statement_report(run, two_sales) -> None:
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        added = run(
+            "commission",
+            "add",
+            "Services",
+            "--percent",
+            "10",
+            "--kind",
+            "service",
+            "--tier",
+            "1000:15",
+            env=OWNER_ENV,
+        )
+        assert added.exit_code == 0, added.output
+        listed = run("commission", "list", "--json", env=OWNER_ENV)
+        assert json.loads(listed.stdout)[0]["tiers"] == [[100_000, 1_500]]
+        bad = run("commission", "add", "Both", "--percent", "5", "--fixed", "3", env=OWNER_ENV)
+        assert bad.exit_code == 2
+        level = run("commission", "level", "Tony 张伟", "总监", env=OWNER_ENV)
+        assert level.exit_code == 0, level.output
+        report = run("report", "commission", "--date", "2026-11-22", "--json", env=OWNER_ENV)
+    assert report.exit_code == 0, report.output
+    # the rule came after both sales: commission is fixed at sale time, so nothing is owed
+    assert json.loads(report.stdout)["sections"][0]["rows"] == []
+
+
+def test_a_stylist_cannot_list_sales(run, two_sales) -> None:
+    result = run("sale", "list", env={"SALON_STAFF": "Tony 张伟", "SALON_PIN": "1111"})
+    assert result.exit_code == 1
+    assert "sales.view" in result.stderr

@@ -1,0 +1,179 @@
+"""F2 Checkout through the keyboard: the short sale, split payment, park/resume,
+refund from history, and the day close."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+from textual.widgets import DataTable, Input
+
+from salon_tui.app import SalonApp
+from salon_tui.data.models import DrawerSession, Payment, Refund, Sale
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.permissions import Role
+from salon_tui.domain.sales import LineKind
+from salon_tui.domain.tenders import PaymentIn
+from salon_tui.services import database, drawer, sale_catalog, sales, staff
+from salon_tui.services.sale_catalog import ItemChoice
+from salon_tui.services.sale_payment import pay_sale
+from tests.tui.conftest import PEOPLE, SIZE, log_in, settle
+
+pytestmark = pytest.mark.usefixtures("shop_on_disk")
+
+
+def _owner(uow: Any) -> Actor:
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    return Actor(found.id, found.name, Role.OWNER)
+
+
+@pytest.fixture
+def open_till(shop_on_disk: object) -> None:
+    uow = database.open_shop_database()
+    drawer.open_drawer(uow, _owner(uow), 50_000)
+    uow.dispose()
+
+
+@pytest.fixture
+def catalogue(shop_on_disk: object) -> Iterator[None]:
+    """A finder standing in for the catalogue: code 101 is a cut Tony usually does."""
+    uow = database.open_shop_database()
+    tony = staff.find_staff(uow, PEOPLE["stylist"][0]).id
+    uow.dispose()
+
+    def find(_uow: Any, _actor: Any, text: str, _member: int | None) -> list[ItemChoice]:
+        items = [ItemChoice(LineKind.SERVICE, 1, "101", "Cut 剪发", "hair", 12_800, tony)]
+        return [item for item in items if text in (item.code, item.description)]
+
+    sale_catalog.ITEM_FINDERS.append(find)
+    yield
+    sale_catalog.ITEM_FINDERS.remove(find)
+
+
+def stored(query: Any) -> list[Any]:
+    uow = database.open_shop_database()
+    try:
+        with uow.read() as session:
+            return list(session.exec(query).all())
+    finally:
+        uow.dispose()
+
+
+@pytest.mark.usefixtures("open_till", "catalogue")
+async def test_a_regular_sale_takes_at_most_eight_keystrokes() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        keys = ["f2", "1", "0", "1", "enter", "f10", "enter"]
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert len(keys) <= 8
+    (sale,) = stored(select(Sale).where(col(Sale.status) == "paid"))
+    assert (sale.number, sale.total_cents) == ("20261122-0001", 12_800)
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_split_payment_with_card_and_cash_gives_change() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#checkout-entry", Input).value = "Hair clip 128"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("down", *"50", "enter")  # bank card 50
+        await settle(pilot)
+        await pilot.press(*"100", "enter")  # cash: 100 handed over for 78
+        await settle(pilot)
+    payments = stored(select(Payment).order_by(col(Payment.id)))
+    assert [(p.tender, p.amount_cents, p.change_cents) for p in payments] == [
+        ("bank_card", 5_000, 0),
+        ("cash", 7_800, 2_200),
+    ]
+
+
+async def test_park_then_resume_brings_the_cart_back() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#checkout-entry", Input).value = "Hair clip 128"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press(*"Ms Li", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#cart-table", DataTable).row_count == 0
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one("#cart-table", DataTable)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[0] == "Hair clip"
+    statuses = sorted(s.status for s in stored(select(Sale)))
+    assert statuses == ["open", "voided"]  # the empty cart left behind was voided
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_a_manager_refunds_a_sale_from_the_history() -> None:
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    cart = sales.open_sale(uow, owner)
+    cart = sales.add_line(
+        uow, owner, cart.sale_id, kind="product", description="Oil", unit_cents=9_900
+    )
+    pay_sale(uow, owner, cart.sale_id, [PaymentIn("cash", 9_900)])
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "manager")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await pilot.press(*"allergy", "enter", "enter")
+        await settle(pilot)
+    (refund,) = stored(select(Refund))
+    assert (refund.number, refund.amount_cents, refund.reason) == (
+        "R20261122-0001",
+        9_900,
+        "allergy",
+    )
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_day_close_counts_the_drawer_and_shows_the_z_report() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        first = app.screen.query(Input).first()
+        first.value = "5"  # five 100-yuan notes: exactly the float
+        for _ in range(len(app.screen.query(Input))):
+            await pilot.press("enter")
+            await settle(pilot)
+        assert type(app.screen).__name__ == "ZReportScreen"
+        body = str(app.screen.query_one("#z-body").render())
+        assert "Day close" in body
+    (session,) = stored(select(DrawerSession))
+    assert (session.status, session.counted_cents, session.expected_cents) == (
+        "closed",
+        50_000,
+        50_000,
+    )
