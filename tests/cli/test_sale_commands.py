@@ -15,7 +15,7 @@ from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.permissions import Role
 from salon_tui.domain.tenders import PaymentIn
-from salon_tui.services import drawer, sales, staff
+from salon_tui.services import drawer, members, sales, staff
 from salon_tui.services.sale_payment import pay_sale
 from salon_tui.services.sales import StaffShare
 from tests.cli.conftest import OWNER_ENV
@@ -31,7 +31,8 @@ def two_sales(initialised: None, reopen: Callable[[], UnitOfWork]) -> dict[str, 
         owner = Actor(owner_view.id, owner_view.name, Role.OWNER)
         tony = staff.add_staff(uow, owner, "Tony 张伟", Role.STYLIST, "1111")
         drawer.open_drawer(uow, owner, 20_000)
-        cart = sales.open_sale(uow, owner, member_id=7, member_label="李女士")
+        member = members.add_member(uow, owner, name="李女士")
+        cart = sales.open_sale(uow, owner, member_id=member.id)
         sales.add_line(
             uow,
             owner,

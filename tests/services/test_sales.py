@@ -351,3 +351,36 @@ def test_db_check_finds_sales_and_drawer_consistent(
     with uow.read() as session:
         commission_rows = session.exec(select(func.count()).select_from(CommissionEntry)).one()
     assert commission_rows == 0  # no rules yet: nothing earned, nothing invented
+
+
+def test_a_members_level_discount_applies_and_says_where_it_came_from(
+    uow: UnitOfWork, desk: Actor, owner: Actor, stylist: Actor, open_drawer: None
+) -> None:
+    from salon_tui.services import member_levels, members
+    from salon_tui.services.members import get_member
+
+    member_levels.add_level(
+        uow, owner, name="Platinum", service_discount_bp=1_200, product_discount_bp=500
+    )
+    member = members.add_member(uow, owner, name="Li Wei", level="Platinum")
+    cart = sales.open_sale(uow, desk, member_id=member.id)
+    assert cart.member_label == "Li Wei"
+    cart = haircut(uow, desk, cart.sale_id, stylist, price=10_000)
+    cart = sales.add_line(
+        uow, desk, cart.sale_id, kind="product", description="Oil", unit_cents=2_000
+    )
+    cart = sales.add_line(
+        uow, desk, cart.sale_id, kind="other", description="Parking", unit_cents=1_000
+    )
+    level = [line.adjustments[0] if line.adjustments else None for line in cart.lines]
+    assert [a.amount_cents if a else 0 for a in level] == [1_200, 100, 0]
+    assert level[0] is not None and level[0].explanation == "Platinum: 12 % off"
+    pay_sale(uow, desk, cart.sale_id, [PaymentIn("cash", cart.total_cents)])
+    assert get_member(uow, owner, member.id).last_seen_at is not None
+
+
+def test_a_sale_for_an_unknown_member_is_refused(uow: UnitOfWork, desk: Actor) -> None:
+    from salon_tui.errors import NotFound
+
+    with pytest.raises(NotFound, match="no active member"):
+        sales.open_sale(uow, desk, member_id=999)

@@ -177,3 +177,35 @@ async def test_day_close_counts_the_drawer_and_shows_the_z_report() -> None:
         50_000,
         50_000,
     )
+
+
+@pytest.mark.usefixtures("catalogue")
+async def test_the_member_is_found_by_name_and_their_level_discount_applies() -> None:
+    from salon_tui.services import member_levels, members
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    member_levels.add_level(uow, owner, name="Platinum", service_discount_bp=1_000)
+    members.add_member(uow, owner, name="Zhang Min", level="Platinum")
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press(*"Zhang")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        entry = app.screen.query_one("#checkout-entry", Input)
+        entry.value = "101"
+        entry.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        member_bar = str(app.screen.query_one("#checkout-member").render())
+        assert "Zhang Min" in member_bar
+        detail = str(app.screen.query_one("#line-detail").render())
+        assert "Platinum: 10 % off" in detail
+        assert app.screen.cart.total_cents == 11_520

@@ -35,6 +35,7 @@ def money(screen: SalonScreen, cents: int) -> str:
 class CheckoutScreen(SalonScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "pay", N_("Pay"), priority=True),
+        Binding("ctrl+e", "member", N_("Member"), priority=True),
         Binding("ctrl+s", "stylist", N_("Stylist"), priority=True),
         Binding("ctrl+d", "discount", N_("Discount"), priority=True),
         Binding("ctrl+t", "tip", N_("Tip"), priority=True),
@@ -51,6 +52,7 @@ class CheckoutScreen(SalonScreen):
     def __init__(self) -> None:
         super().__init__()
         self.cart: CartView | None = None
+        self.member_warning = ""
 
     def compose(self) -> ComposeResult:
         yield ShopHeader(N_("Checkout"))
@@ -67,7 +69,8 @@ class CheckoutScreen(SalonScreen):
                 yield Static("", id="checkout-totals")
                 yield Static(
                     _(
-                        "Enter adds · F10 pay · Ctrl+S stylist · Ctrl+D discount · Ctrl+T tip\n"
+                        "Enter adds · F10 pay · Ctrl+E member · Ctrl+S stylist · Ctrl+D discount\n"
+                        "Ctrl+T tip · "
                         "Ctrl+G park · Ctrl+R resume · Ctrl+X void · Ctrl+O history · "
                         "Ctrl+B drawer · +/− qty · Del remove"
                     ),
@@ -116,6 +119,10 @@ class CheckoutScreen(SalonScreen):
         if cart.lines:
             table.move_cursor(row=min(keep or 0, len(cart.lines) - 1))
         member = cart.member_label or _("Walk-in client")
+        if cart.member_id and self.member_warning:
+            member += (
+                "  [b red]⚠ " + _("Allergies: {what}").format(what=self.member_warning) + "[/]"
+            )
         status = "" if cart.status == "open" else f" · {_(cart.status.capitalize())}"
         self.query_one("#checkout-member", Static).update(f"{member}{status}")
         rows = [
@@ -178,14 +185,23 @@ class CheckoutScreen(SalonScreen):
         member_id = self.cart.member_id if self.cart else None
         currency = self.salon.shop.currency if self.salon.shop else "CNY"
 
-        def find() -> list[ItemChoice]:
+        def find() -> tuple[list[ItemChoice], Any]:
             found = sale_catalog.find_items(uow, actor, text, member_id)
             if found:
-                return found
+                return found, None
             misc = sale_catalog.misc_item(text, currency)
-            return [misc] if misc else []
+            if misc is not None:
+                return [misc], None
+            return [], self._member_by_card(text)
 
-        call_service(self, find, lambda found: self._found(text, found))
+        def show(result: tuple[list[ItemChoice], Any]) -> None:
+            found, member = result
+            if member is not None:
+                self._member_chosen(("member", member))
+            else:
+                self._found(text, found)
+
+        call_service(self, find, show)
 
     def _found(self, text: str, found: list[ItemChoice]) -> None:
         if not found:
@@ -234,6 +250,39 @@ class CheckoutScreen(SalonScreen):
                 self.action_stylist()
 
         call_service(self, add, added, exclusive=True)
+
+    # --- the client ---------------------------------------------------------------------
+
+    def action_member(self) -> None:
+        if self.cart is None:
+            return
+        from salon_tui.screens.modals.checkout_pick import MemberPickModal
+
+        self.app.push_screen(MemberPickModal(), self._member_chosen)
+
+    def _member_chosen(self, choice: tuple[str, Any] | None) -> None:
+        if choice is None or self.cart is None:
+            return
+        from salon_tui.services import sales
+
+        _kind, hit = choice
+        uow, actor, sale_id = self.salon.uow, self.salon.session_actor, self.cart.sale_id
+        member_id = hit.id if hit is not None else None
+        label = f"{hit.name} · {hit.level} · {hit.card_number}".strip(" ·") if hit else ""
+        self.member_warning = hit.allergies if hit is not None else ""
+        self._call_cart(lambda: sales.set_member(uow, actor, sale_id, member_id, label))
+
+    def _member_by_card(self, text: str) -> Any:
+        """A scanned or typed card number names the client (None if it is not a card)."""
+        from salon_tui.services import member_search
+
+        if not self.salon.session_actor.can("member.view"):
+            return None
+        result = member_search.search_members(
+            self.salon.uow, self.salon.session_actor, text, limit=1
+        )
+        hits = [hit for hit in result.hits if hit.match == "card"]
+        return hits[0] if hits else None
 
     # --- line actions -------------------------------------------------------------------
 

@@ -213,6 +213,10 @@ def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[Paymen
             )
 
     commission_cents = commission.fix_for_sale(session, sale, lines, day)
+    if sale.member_id is not None:
+        from salon_tui.services.members import touch_last_seen
+
+        touch_last_seen(session, sale.member_id, now)
 
     sale.status = SaleStatus.PAID.value
     sale.number = number

@@ -43,6 +43,7 @@ from salon_tui.i18n import _
 from salon_tui.services import audit
 from salon_tui.services.auth import confirm_with_pin
 from salon_tui.services.permissions import require
+from salon_tui.services.sales_members import level_discounts
 from salon_tui.services.settings import load_shop_settings, read_setting
 
 DISCOUNT_LIMIT_KEY = "checkout.discount_limit_bp"
@@ -139,7 +140,7 @@ class CartView:
 # Automatic discounts (member level, birthday, coupons, packages …) that other areas
 # register: given the sale and its lines, the discounts for each line id, in order.
 PriceRule = Callable[[Session, Sale, Sequence[SaleLine]], dict[int, list[LineDiscount]]]
-PRICE_RULES: list[PriceRule] = []
+PRICE_RULES: list[PriceRule] = [level_discounts]
 
 
 # --- loading and pricing -------------------------------------------------------------
@@ -390,6 +391,15 @@ def new_idempotency_key() -> str:
 # --- use-cases -------------------------------------------------------------------------
 
 
+def _member_label(session: Session, member_id: int, label: str) -> str:
+    from salon_tui.data.models import Member
+
+    member = session.get(Member, member_id)
+    if member is None or member.status != "active":
+        raise NotFound(_("There is no active member #{id}.").format(id=member_id))
+    return label or member.name
+
+
 def open_sale(
     uow: UnitOfWork, actor: Actor, *, member_id: int | None = None, member_label: str = ""
 ) -> CartView:
@@ -397,6 +407,8 @@ def open_sale(
     require(actor, "sales.sell")
     assert actor.staff_id is not None
     with uow.transaction() as session:
+        if member_id is not None:
+            member_label = _member_label(session, member_id, member_label)
         sale = Sale(
             idempotency_key=new_idempotency_key(),
             status=SaleStatus.OPEN.value,
@@ -423,6 +435,8 @@ def set_member(
     require(actor, "sales.sell")
     with uow.transaction() as session:
         sale = _open_sale(session, sale_id)
+        if member_id is not None:
+            member_label = _member_label(session, member_id, member_label)
         sale.member_id = member_id
         sale.member_label = _clean_text(member_label, "member", 80) if member_id else ""
         session.add(sale)

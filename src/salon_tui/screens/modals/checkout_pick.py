@@ -361,3 +361,66 @@ class ParkedModal(_Dialog):
 
 def share_summary(shares: list[StaffShare]) -> str:
     return ", ".join(f"{s.staff_id}:{s.share_bp}" for s in shares)
+
+
+class MemberPickModal(_Dialog):
+    """Find the client by card, phone (or its last four digits), name or pinyin;
+    the first line makes the sale a walk-in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Who is the client?"), classes="dialog-title")
+            yield Input(
+                placeholder=_("Card, phone, last 4 digits, name or pinyin"), id="member-query"
+            )
+            yield OptionList(id="member-options")
+            yield Static("", id="form-message")
+
+    def on_mount(self) -> None:
+        self._show([])
+        self.query_one("#member-query", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        from salon_tui.services import member_search
+
+        text = event.value
+        if len(text.strip()) < 2:
+            return
+        uow, actor = self.salon.uow, self.salon.session_actor
+        call_service(
+            self,
+            lambda: member_search.search_members(uow, actor, text, limit=8),
+            lambda result: self._show(list(result.hits), result.notice),
+            group="member-search",
+            exclusive=True,
+        )
+
+    def _show(self, hits: list[Any], notice: str = "") -> None:
+        self.hits = hits
+        options = self.query_one("#member-options", OptionList)
+        options.clear_options()
+        options.add_option(Option(_("Walk-in client")))
+        for hit in hits:
+            warning = f"  ⚠ {hit.allergies}" if hit.allergies else ""
+            options.add_option(
+                Option(f"{hit.name}  {hit.level}  {hit.card_number}  {hit.phone}{warning}")
+            )
+        options.highlighted = 1 if hits else 0
+        self.query_one("#form-message", Static).update(notice)
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        options = self.query_one("#member-options", OptionList)
+        self._pick(options.highlighted or 0)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._pick(event.option_index)
+
+    def _pick(self, index: int) -> None:
+        if index == 0:
+            self.dismiss(("walk-in", None))
+        elif 0 < index <= len(self.hits):
+            self.dismiss(("member", self.hits[index - 1]))

@@ -1,0 +1,81 @@
+"""How checkout looks: an empty cart, a cart with a discount, and paying — in English
+and 简体中文. Regenerate with ``pytest tests/snapshots --snapshot-update`` and read the diff."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from salon_tui import i18n
+from salon_tui.app import SalonApp
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.permissions import Role
+from salon_tui.services import database, drawer, staff
+from tests.tui.conftest import PEOPLE, log_in, settle, steady_cursor
+
+pytestmark = pytest.mark.usefixtures("shop_on_disk")
+
+
+@pytest.fixture
+def open_till(shop_on_disk: object) -> None:
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    drawer.open_drawer(uow, Actor(found.id, found.name, Role.OWNER), 50_000)
+    uow.dispose()
+
+
+async def _checkout(pilot) -> None:
+    await log_in(pilot, "desk")
+    await pilot.press("f2")
+    await settle(pilot)
+
+
+async def _with_lines(pilot) -> None:
+    await _checkout(pilot)
+    entry = pilot.app.screen.query_one("#checkout-entry", Input)
+    for text in ("洗吹 Blow dry 58", "Hair oil 护发精油 128.50"):
+        entry.value = text
+        await pilot.press("enter")
+        await settle(pilot)
+    await pilot.press("ctrl+d")
+    await settle(pilot)
+    await pilot.press(*"10", "enter", *"regular", "enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_checkout_empty_cart(snap_compare, locale: str) -> None:
+    i18n.install(locale)
+
+    async def ready(pilot) -> None:
+        await _checkout(pilot)
+        steady_cursor(pilot.app)
+
+    assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=ready)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_checkout_cart_with_a_discount_explained(snap_compare, locale: str) -> None:
+    i18n.install(locale)
+
+    async def ready(pilot) -> None:
+        await _with_lines(pilot)
+        steady_cursor(pilot.app)
+
+    assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=ready)
+
+
+@pytest.mark.usefixtures("open_till")
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_checkout_paying_split_with_change(snap_compare, locale: str) -> None:
+    i18n.install(locale)
+
+    async def ready(pilot) -> None:
+        await _with_lines(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("down", *"100", "enter")
+        await settle(pilot)
+        steady_cursor(pilot.app)
+
+    assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=ready)
