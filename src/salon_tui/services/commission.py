@@ -80,7 +80,7 @@ def _rule_view(row: CommissionRule) -> RuleView:
     )
 
 
-def _domain_rule(row: CommissionRule) -> Rule:
+def domain_rule(row: CommissionRule) -> Rule:
     view = _rule_view(row)
     return Rule(
         id=view.id,
@@ -243,21 +243,22 @@ def fix_for_sale(session: Session, sale: Sale, lines: Sequence[SaleLine], day: d
     """Write each person's basis and commission for the paid ``lines``; the total paid."""
     assert sale.id is not None
     rules = [
-        _domain_rule(row)
+        domain_rule(row)
         for row in session.exec(select(CommissionRule).where(col(CommissionRule.active).is_(True)))
     ]
     levels = {row.staff_id: row.level for row in session.exec(select(CommissionStaffLevel))}
     now = utc_now()
     total = 0
     month_basis: dict[int, int] = {}
+    by_line: dict[int, list[SaleLineStaff]] = {}
+    for found in session.exec(
+        select(SaleLineStaff)
+        .where(col(SaleLineStaff.line_id).in_([line.id for line in lines]))
+        .order_by(col(SaleLineStaff.id))
+    ):
+        by_line.setdefault(found.line_id, []).append(found)
     for line in lines:
-        shares = list(
-            session.exec(
-                select(SaleLineStaff)
-                .where(col(SaleLineStaff.line_id) == line.id)
-                .order_by(col(SaleLineStaff.id))
-            )
-        )
+        shares = by_line.get(line.id or 0, [])
         if not shares:
             continue
         bases = allocate(line.net_cents, [share.share_bp for share in shares])

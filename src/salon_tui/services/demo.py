@@ -122,11 +122,18 @@ def seed_catalogue(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     return seed(uow, context)
 
 
+def _seed_sales(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
+    from salon_tui.services.demo_sales import seed_sales
+
+    return seed_sales(uow, context)
+
+
 SEEDERS: list[tuple[str, Seeder]] = [
     ("shop and staff", seed_shop_and_staff),
     ("menu, products and stock", seed_catalogue),
     ("members", seed_members),
     ("printer", seed_printer),
+    ("sales", _seed_sales),
 ]
 
 

@@ -22,14 +22,17 @@ from salon_tui.data.sequences import next_number
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import business_date, utc_now
+from salon_tui.domain.money import Rounding, RoundingMode
 from salon_tui.domain.sales import LineKind, SaleStatus
 from salon_tui.domain.tenders import PaymentIn, PaymentProblem, format_sale_number, settle
 from salon_tui.errors import Conflict, ValidationError
 from salon_tui.i18n import _
+from salon_tui.printing.receipt import Receipt
 from salon_tui.services import audit, commission, drawer
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_items import ON_SOLD, ItemMovement, load_item_hooks
+from salon_tui.services.sale_receipts import build_sale_receipt, stylists_by_line
 from salon_tui.services.sales import load_sale, price_sale, sale_lines
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.tenders import TENDERS, TenderUse, tender_table
@@ -117,17 +120,19 @@ def pay_sale(
         key = load_sale(session, sale_id).idempotency_key
 
     def body(session: Session) -> PaidSale:
-        paid = _pay(session, actor, sale_id, payments)
+        paid, receipt = _pay(session, actor, sale_id, payments)
         if print_receipt:
-            from salon_tui.services.sale_receipts import queue_sale_receipt
+            from salon_tui.services.printing import enqueue_receipt
 
-            queue_sale_receipt(uow, actor, sale_id)
+            enqueue_receipt(uow, actor, receipt)
         return paid
 
     return run_once(uow, key, PAY_ACTION, body, _encode, _decode)
 
 
-def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[PaymentIn]) -> PaidSale:
+def _pay(
+    session: Session, actor: Actor, sale_id: int, payments: Sequence[PaymentIn]
+) -> tuple[PaidSale, Receipt]:
     assert actor.staff_id is not None
     sale = load_sale(session, sale_id, lock=True)
     if sale.status == SaleStatus.PARKED:
@@ -136,7 +141,13 @@ def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[Paymen
         raise Conflict(_("This sale is no longer open; it cannot be paid."))
     lines = sale_lines(session, sale_id)
     _check_lines_ready(session, lines)
-    priced = price_sale(session, sale, lines)
+    settings = load_shop_settings(session)
+    priced = price_sale(
+        session,
+        sale,
+        lines,
+        Rounding(settings.rounding_unit_minor, RoundingMode(settings.rounding_mode)),
+    )
     tips = list(session.exec(select(SaleTip).where(col(SaleTip.sale_id) == sale_id)))
     tips_cents = sum(tip.amount_cents for tip in tips)
     total = priced.goods_total_cents + tips_cents
@@ -146,7 +157,6 @@ def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[Paymen
         raise ValidationError(str(problem), field=problem.field) from None
 
     now = utc_now()
-    settings = load_shop_settings(session)
     day = business_date(now, settings.timezone)
     sequence = next_number(session, "sale", day)
     number = format_sale_number(day.strftime("%Y%m%d"), sequence)
@@ -172,6 +182,7 @@ def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[Paymen
     session.flush()
 
     cash_drawer = None
+    payment_rows: list[Payment] = []
     for part in settled:
         registered = TENDERS[part.tender]
         drawer_id = None
@@ -187,7 +198,7 @@ def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[Paymen
                 actor,
                 TenderUse(sale_id, None, sale.member_id, part.amount_cents, part.reference),
             )
-        session.add(
+        payment_rows.append(
             Payment(
                 sale_id=sale_id,
                 business_day=day,
@@ -200,6 +211,7 @@ def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[Paymen
                 paid_at=now,
             )
         )
+    session.add_all(payment_rows)
 
     load_item_hooks()
     for line in lines:
@@ -263,4 +275,12 @@ def _pay(session: Session, actor: Actor, sale_id: int, payments: Sequence[Paymen
             "payments": [{"tender": p.tender, "amount_cents": p.amount_cents} for p in settled],
         },
     )
-    return paid
+    receipt = build_sale_receipt(
+        settings,
+        sale,
+        lines,
+        stylists_by_line(session, [line.id for line in lines if line.id is not None]),
+        payment_rows,
+        actor.name,
+    )
+    return paid, receipt

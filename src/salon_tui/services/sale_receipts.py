@@ -7,6 +7,7 @@ the print worker sends it when it can). Reprints re-queue the stored sale.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -50,30 +51,16 @@ def _payments(rows: list[Payment], sign: int) -> tuple[ReceiptPayment, ...]:
     )
 
 
-def sale_receipt(session: Session, sale_id: int) -> Receipt:
-    """The receipt of a paid sale, from what is stored."""
-    settings = load_shop_settings(session)
-    sale = session.get(Sale, sale_id)
-    if sale is None or sale.number is None or sale.paid_at is None:
-        raise NotFound(_("There is no paid sale #{id}.").format(id=sale_id))
-    lines = session.exec(
-        select(SaleLine).where(col(SaleLine.sale_id) == sale_id).order_by(col(SaleLine.position))
-    ).all()
-    names: dict[int, list[str]] = {}
-    for line_id, name in session.exec(
-        select(SaleLineStaff.line_id, Staff.name)
-        .join(Staff, col(Staff.id) == col(SaleLineStaff.staff_id))
-        .where(col(SaleLineStaff.line_id).in_([line.id for line in lines]))
-    ):
-        names.setdefault(int(line_id), []).append(name)
-    payments = list(
-        session.exec(
-            select(Payment)
-            .where(col(Payment.sale_id) == sale_id, col(Payment.refund_id).is_(None))
-            .order_by(col(Payment.id))
-        )
-    )
-    cashier = session.get(Staff, sale.paid_by) if sale.paid_by else None
+def build_sale_receipt(
+    settings: ShopSettings,
+    sale: Sale,
+    lines: Sequence[SaleLine],
+    stylists: dict[int, list[str]],
+    payments: Sequence[Payment],
+    cashier: str,
+) -> Receipt:
+    """A paid sale's receipt from its rows (the paying transaction has them at hand)."""
+    assert sale.number is not None and sale.paid_at is not None
     tendered = sum(p.tendered_cents for p in payments if p.tender == "cash")
     change = sum(p.change_cents for p in payments)
     return Receipt(
@@ -84,14 +71,14 @@ def sale_receipt(session: Session, sale_id: int) -> Receipt:
         language=settings.locale,
         currency=settings.currency,
         shop=_shop(settings),
-        cashier=cashier.name if cashier else "",
+        cashier=cashier,
         lines=tuple(
             ReceiptLine(
                 description=line.description,
                 quantity=line.qty,
                 unit_price_cents=line.list_unit_cents,
                 amount_cents=line.net_cents,
-                stylist="/".join(names.get(line.id or 0, [])),
+                stylist="/".join(stylists.get(line.id or 0, [])),
                 discount_cents=line.discount_cents,
             )
             for line in lines
@@ -101,12 +88,51 @@ def sale_receipt(session: Session, sale_id: int) -> Receipt:
         rounding_cents=sale.rounding_cents,
         total_cents=sale.total_cents,
         tip_cents=sale.tips_cents,
-        payments=_payments(payments, 1),
+        payments=_payments(list(payments), 1),
         tendered_cents=tendered or None,
         change_cents=change or None,
         member=None,
         barcode_data=sale.number,
         footer=settings.receipt_footer,
+    )
+
+
+def stylists_by_line(session: Session, line_ids: Sequence[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for line_id, name in session.exec(
+        select(SaleLineStaff.line_id, Staff.name)
+        .join(Staff, col(Staff.id) == col(SaleLineStaff.staff_id))
+        .where(col(SaleLineStaff.line_id).in_(list(line_ids)))
+        .order_by(col(SaleLineStaff.id))
+    ):
+        names.setdefault(int(line_id), []).append(name)
+    return names
+
+
+def sale_receipt(session: Session, sale_id: int) -> Receipt:
+    """The receipt of a paid sale, from what is stored (for a reprint)."""
+    settings = load_shop_settings(session)
+    sale = session.get(Sale, sale_id)
+    if sale is None or sale.number is None or sale.paid_at is None:
+        raise NotFound(_("There is no paid sale #{id}.").format(id=sale_id))
+    lines = session.exec(
+        select(SaleLine).where(col(SaleLine.sale_id) == sale_id).order_by(col(SaleLine.position))
+    ).all()
+    payments = list(
+        session.exec(
+            select(Payment)
+            .where(col(Payment.sale_id) == sale_id, col(Payment.refund_id).is_(None))
+            .order_by(col(Payment.id))
+        )
+    )
+    cashier = session.get(Staff, sale.paid_by) if sale.paid_by else None
+    return build_sale_receipt(
+        settings,
+        sale,
+        lines,
+        stylists_by_line(session, [line.id for line in lines if line.id is not None]),
+        payments,
+        cashier.name if cashier else "",
     )
 
 

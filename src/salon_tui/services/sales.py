@@ -44,7 +44,7 @@ from salon_tui.services import audit
 from salon_tui.services.auth import confirm_with_pin
 from salon_tui.services.permissions import require
 from salon_tui.services.sales_members import level_discounts
-from salon_tui.services.settings import load_shop_settings, read_setting
+from salon_tui.services.settings import SHOP_PREFIX, ShopSettings, read_setting
 
 DISCOUNT_LIMIT_KEY = "checkout.discount_limit_bp"
 DISCOUNT_LIMIT_DEFAULT_BP = 2_000
@@ -180,8 +180,11 @@ def sale_lines(session: Session, sale_id: int) -> list[SaleLine]:
 
 
 def shop_rounding(session: Session) -> Rounding:
-    settings = load_shop_settings(session)
-    return Rounding(settings.rounding_unit_minor, RoundingMode(settings.rounding_mode))
+    """The shop's rounding (two settings read by key: this runs on every cart change)."""
+    defaults = ShopSettings()
+    unit = read_setting(session, SHOP_PREFIX + "rounding_unit_minor", defaults.rounding_unit_minor)
+    mode = read_setting(session, SHOP_PREFIX + "rounding_mode", defaults.rounding_mode)
+    return Rounding(int(unit), RoundingMode(mode))
 
 
 def _manual_discounts(line: SaleLine) -> tuple[LineDiscount, ...]:
@@ -198,7 +201,9 @@ def _manual_discounts(line: SaleLine) -> tuple[LineDiscount, ...]:
     )
 
 
-def price_sale(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> CartPrice:
+def price_sale(
+    session: Session, sale: Sale, lines: Sequence[SaleLine], rounding: Rounding | None = None
+) -> CartPrice:
     """The sale priced now: automatic discounts, manual ones, sale discount, rounding."""
     automatic: dict[int, list[LineDiscount]] = {}
     for rule in PRICE_RULES:
@@ -220,7 +225,7 @@ def price_sale(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> CartP
         )
     return price_cart(
         to_price,
-        shop_rounding(session),
+        rounding or shop_rounding(session),
         sale_discount_cents=sale.sale_discount_cents,
         sale_discount_bp=sale.sale_discount_bp,
         sale_discount_reason=sale.sale_discount_reason,

@@ -241,7 +241,11 @@ def day_summary(uow: UnitOfWork, actor: Actor, start: date, end: date | None = N
         for staff_id, amount in tip_rows:
             people.setdefault(int(staff_id), [0, 0, 0])[2] = int(amount)
         names = (
-            dict(session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(list(people)))))
+            dict(
+                session.exec(
+                    select(Staff.id, Staff.name).where(col(Staff.id).in_(list(people)))
+                ).all()
+            )
             if people
             else {}
         )

@@ -1,0 +1,200 @@
+"""Checkout at the service level: adding a line and paying a sale, on the benchmark shop.
+
+Each figure is the median (and p99) of many runs beside a floor measured in the same
+run: a raw sqlite3 transaction (BEGIN IMMEDIATE … COMMIT, WAL, synchronous=FULL) writing
+the same rows to a copy of the same database. Targets: ≤ 5× the floor's median, p99 ≤ 20 ms.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from statistics import median
+
+from benchmarks.harness import Figure, demo_home, percentile
+
+RUNS = 300
+
+
+def _copy(home: Path, folder: Path) -> Path:
+    target = folder / "salon.db"
+    source = sqlite3.connect(home / "salon.db")
+    destination = sqlite3.connect(target)
+    source.backup(destination)
+    source.close()
+    destination.close()
+    return target
+
+
+def _service_timings(path: Path) -> tuple[list[float], list[float]]:
+    from salon_tui.data.uow import UnitOfWork
+    from salon_tui.domain.actor import Actor
+    from salon_tui.domain.permissions import Role
+    from salon_tui.domain.tenders import PaymentIn
+    from salon_tui.services import drawer, sales, staff
+    from salon_tui.services.sale_payment import pay_sale
+
+    uow = UnitOfWork(f"sqlite:///{path}")
+    person = staff.find_staff(uow, "李娜 Nina")
+    desk = Actor(person.id, person.name, Role.FRONT_DESK)
+    stylist = staff.find_staff(uow, "Tony 张伟").id
+    if drawer.current_drawer(uow, desk) is None:
+        drawer.open_drawer(uow, desk, 50_000)
+    add_times: list[float] = []
+    pay_times: list[float] = []
+    for index in range(RUNS):
+        cart = sales.open_sale(uow, desk)
+        started = time.perf_counter()
+        cart = sales.add_line(
+            uow,
+            desk,
+            cart.sale_id,
+            kind="service",
+            description="洗剪吹 Cut & blow-dry",
+            unit_cents=12_800 + index,
+            category="hair",
+            staff=[sales.StaffShare(stylist, requested=True)],
+        )
+        add_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        pay_sale(
+            uow,
+            desk,
+            cart.sale_id,
+            [
+                PaymentIn("wechat", cart.total_cents // 2, reference=f"wx{index}"),
+                PaymentIn("cash", cart.total_cents - cart.total_cents // 2, tendered_cents=20_000),
+            ],
+        )
+        pay_times.append(time.perf_counter() - started)
+    uow.dispose()
+    return add_times, pay_times
+
+
+def _floor_timings(path: Path) -> tuple[list[float], list[float]]:
+    """The same rows written by hand through sqlite3, one transaction each."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    staff_id = connection.execute("SELECT id FROM staff ORDER BY id LIMIT 1").fetchone()[0]
+    add_times: list[float] = []
+    pay_times: list[float] = []
+    now = "2026-11-22 02:00:00.000000"
+    for index in range(RUNS):
+        connection.execute("BEGIN IMMEDIATE")
+        sale_id = connection.execute(
+            "INSERT INTO sale (idempotency_key, status, member_label, park_label, note, "
+            "sale_discount_cents, sale_discount_bp, sale_discount_reason, subtotal_cents, "
+            "discount_cents, rounding_cents, tips_cents, total_cents, opened_by, opened_at, "
+            "void_reason) VALUES (?, 'open', '', '', '', 0, 0, '', 0, 0, 0, 0, 0, ?, ?, '')",
+            (uuid.uuid4().hex, staff_id, now),
+        ).lastrowid
+        connection.execute("COMMIT")
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        line_id = connection.execute(
+            "INSERT INTO sale_line (sale_id, position, kind, item_code, description, category, "
+            "qty, list_unit_cents, unit_cents, override_reason, manual_discount_cents, "
+            "manual_discount_bp, manual_discount_reason, note, gross_cents, discount_cents, "
+            "net_cents) VALUES (?, 1, 'service', '', 'cut', 'hair', 1, ?, ?, '', 0, 0, '', '', "
+            "0, 0, 0)",
+            (sale_id, 12_800 + index, 12_800 + index),
+        ).lastrowid
+        connection.execute(
+            "INSERT INTO sale_line_staff (line_id, staff_id, share_bp, requested, basis_cents) "
+            "VALUES (?, ?, 10000, 1, 0)",
+            (line_id, staff_id),
+        )
+        connection.execute("SELECT * FROM sale_line WHERE sale_id = ?", (sale_id,)).fetchall()
+        connection.execute("COMMIT")
+        add_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT INTO number_sequence (series, business_day, last_value) VALUES "
+            "('bench', '2026-11-22', 0) ON CONFLICT DO NOTHING"
+        )
+        connection.execute(
+            "UPDATE number_sequence SET last_value = last_value + 1 "
+            "WHERE series = 'bench' AND business_day = '2026-11-22'"
+        )
+        connection.execute(
+            "UPDATE sale_line SET gross_cents = ?, net_cents = ? WHERE id = ?",
+            (12_800 + index, 12_800 + index, line_id),
+        )
+        for tender in ("wechat", "cash"):
+            connection.execute(
+                "INSERT INTO payment (sale_id, business_day, tender, amount_cents, "
+                "tendered_cents, change_cents, reference, paid_at) "
+                "VALUES (?, '2026-11-22', ?, 6400, 6400, 0, '', ?)",
+                (sale_id, tender, now),
+            )
+        connection.execute(
+            "INSERT INTO commission_entry (staff_id, sale_id, sale_line_id, kind, business_day, "
+            "basis_cents, rate_bp, amount_cents, explanation, created_at) "
+            "VALUES (?, ?, ?, 'line', '2026-11-22', 12800, 2000, 2560, '', ?)",
+            (staff_id, sale_id, line_id, now),
+        )
+        connection.execute(
+            "INSERT INTO idempotency_record (key, action, result_json, created_at) "
+            "VALUES (?, 'bench', '{}', ?)",
+            (uuid.uuid4().hex, now),
+        )
+        connection.execute(
+            "UPDATE sale SET status = 'paid', total_cents = ?, paid_at = ? WHERE id = ?",
+            (12_800 + index, now, sale_id),
+        )
+        connection.execute("COMMIT")
+        pay_times.append(time.perf_counter() - started)
+    connection.close()
+    return add_times, pay_times
+
+
+def figures() -> list[Figure]:
+    home = demo_home()
+    folder = Path(tempfile.mkdtemp(prefix="salon-bench-checkout-"))
+    try:
+        for name in ("service", "floor"):
+            (folder / name).mkdir()
+        service_add, service_pay = _service_timings(_copy(home, folder / "service"))
+        floor_add, floor_pay = _floor_timings(_copy(home, folder / "floor"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    ms = 1000.0
+    note = f"{RUNS} runs on a copy of the benchmark shop; floor: raw sqlite3, same rows"
+    return [
+        Figure(
+            "checkout: add a service line (median)",
+            median(service_add) * ms,
+            median(floor_add) * ms,
+            "ms",
+            max_ratio=5,
+            note=note,
+        ),
+        Figure(
+            "checkout: add a service line (p99)",
+            percentile(service_add, 0.99) * ms,
+            percentile(floor_add, 0.99) * ms,
+            "ms",
+            max_value=20,
+        ),
+        Figure(
+            "checkout: pay a sale, split WeChat + cash (median)",
+            median(service_pay) * ms,
+            median(floor_pay) * ms,
+            "ms",
+            max_ratio=5,
+        ),
+        Figure(
+            "checkout: pay a sale, split WeChat + cash (p99)",
+            percentile(service_pay, 0.99) * ms,
+            percentile(floor_pay, 0.99) * ms,
+            "ms",
+            max_value=20,
+        ),
+    ]
