@@ -32,8 +32,16 @@ class ItemChoice:
 
 
 ItemFinder = Callable[[UnitOfWork, Actor, str, int | None], list[ItemChoice]]
+
+
+def _catalogue(uow: UnitOfWork, actor: Actor, text: str, member_id: int | None) -> list[ItemChoice]:
+    from salon_tui.services.sales_catalog_link import find_catalogue_items
+
+    return find_catalogue_items(uow, actor, text, member_id)
+
+
 # Called with (uow, actor, typed or scanned text, member id); best matches first.
-ITEM_FINDERS: list[ItemFinder] = []
+ITEM_FINDERS: list[ItemFinder] = [_catalogue]
 
 _MISC = re.compile(r"^(?P<description>.+?)\s+(?P<amount>[¥￥]?\d[\d,]*(?:\.\d{1,2})?)$")
 
