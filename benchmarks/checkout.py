@@ -69,6 +69,7 @@ def _service_timings(path: Path) -> tuple[list[float], list[float]]:
                 PaymentIn("wechat", cart.total_cents // 2, reference=f"wx{index}"),
                 PaymentIn("cash", cart.total_cents - cart.total_cents // 2, tendered_cents=20_000),
             ],
+            key=cart.idempotency_key,
         )
         pay_times.append(time.perf_counter() - started)
     uow.dispose()

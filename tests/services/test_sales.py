@@ -384,3 +384,15 @@ def test_a_sale_for_an_unknown_member_is_refused(uow: UnitOfWork, desk: Actor) -
 
     with pytest.raises(NotFound, match="no active member"):
         sales.open_sale(uow, desk, member_id=999)
+
+
+def test_a_key_from_another_sale_is_refused_and_charges_nothing(
+    uow: UnitOfWork, desk: Actor, stylist: Actor, open_drawer: None
+) -> None:
+    first = haircut(uow, desk, sales.open_sale(uow, desk).sale_id, stylist)
+    second = haircut(uow, desk, sales.open_sale(uow, desk).sale_id, stylist)
+    with pytest.raises(Conflict, match="another sale"):
+        pay_sale(uow, desk, first.sale_id, [PaymentIn("cash", 12_800)], key=second.idempotency_key)
+    assert pay_sale(
+        uow, desk, first.sale_id, [PaymentIn("cash", 12_800)], key=first.idempotency_key
+    ).number.endswith("0001")

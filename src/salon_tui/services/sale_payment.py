@@ -92,13 +92,18 @@ def _decode(stored: dict[str, Any]) -> PaidSale:
 def _check_lines_ready(session: Session, lines: Sequence[SaleLine]) -> None:
     if not lines:
         raise ValidationError(_("The cart is empty: add a service or a product first."))
-    for line in lines:
-        if line.kind != LineKind.SERVICE:
-            continue
-        has_staff = session.exec(
-            select(SaleLineStaff.id).where(col(SaleLineStaff.line_id) == line.id)
-        ).first()
-        if has_staff is None:
+    services = [line for line in lines if line.kind == LineKind.SERVICE]
+    if not services:
+        return
+    staffed = set(
+        session.exec(
+            select(SaleLineStaff.line_id).where(
+                col(SaleLineStaff.line_id).in_([line.id for line in services])
+            )
+        ).all()
+    )
+    for line in services:
+        if line.id not in staffed:
             raise ValidationError(
                 _("Choose who did {service} before paying.").format(service=line.description),
                 field="staff",
@@ -111,16 +116,19 @@ def pay_sale(
     sale_id: int,
     payments: Sequence[PaymentIn],
     *,
+    key: str | None = None,
     print_receipt: bool = True,
 ) -> PaidSale:
     """Take payment for an open sale and commit everything it touches at once, the
-    receipt's print job included (it prints after the commit)."""
+    receipt's print job included (it prints after the commit). ``key`` is the sale's
+    idempotency key from its ``CartView`` (read from the sale when not given)."""
     require(actor, "sales.sell")
-    with uow.read() as session:
-        key = load_sale(session, sale_id).idempotency_key
+    if key is None:
+        with uow.read() as session:
+            key = load_sale(session, sale_id).idempotency_key
 
     def body(session: Session) -> PaidSale:
-        paid, receipt = _pay(session, actor, sale_id, payments)
+        paid, receipt = _pay(session, actor, sale_id, payments, key)
         if print_receipt:
             from salon_tui.services.printing import enqueue_receipt
 
@@ -131,10 +139,12 @@ def pay_sale(
 
 
 def _pay(
-    session: Session, actor: Actor, sale_id: int, payments: Sequence[PaymentIn]
+    session: Session, actor: Actor, sale_id: int, payments: Sequence[PaymentIn], key: str
 ) -> tuple[PaidSale, Receipt]:
     assert actor.staff_id is not None
     sale = load_sale(session, sale_id, lock=True)
+    if sale.idempotency_key != key:
+        raise Conflict(_("That payment key belongs to another sale; nothing was charged."))
     if sale.status == SaleStatus.PARKED:
         raise Conflict(_("This sale is parked; resume it before paying."))
     if sale.status != SaleStatus.OPEN:

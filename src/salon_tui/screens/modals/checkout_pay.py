@@ -183,6 +183,7 @@ class PaymentModal(SalonModal[Any]):
 
         self.paying = True
         uow, actor, sale_id = self.salon.uow, self.salon.session_actor, self.cart.sale_id
+        key = self.cart.idempotency_key
         parts = list(self.parts)
 
         def failed(error: SalonError) -> None:
@@ -191,7 +192,7 @@ class PaymentModal(SalonModal[Any]):
 
         call_service(
             self,
-            lambda: pay_sale(uow, actor, sale_id, parts),
+            lambda: pay_sale(uow, actor, sale_id, parts, key=key),
             self.dismiss,
             failed=failed,
             exclusive=True,
