@@ -148,9 +148,13 @@ def show_command(
             total=money(row.total_cents),
         )
     )
+    from salon_tui.services.tenders import tender_table
+
+    tenders = tender_table()
     for payment in detail.payments:
+        label = _(tenders[payment.tender].label) if payment.tender in tenders else payment.tender
         typer.echo(
-            f"  {payment.tender}: {money(payment.amount_cents)}"
+            f"  {label}: {money(payment.amount_cents)}"
             + (f" ({payment.reference})" if payment.reference else "")
             + (f" · {_('change')} {money(payment.change_cents)}" if payment.change_cents else "")
             + (f" · {payment.refund_number}" if payment.refund_number else "")

@@ -125,9 +125,15 @@ class SaleHistoryScreen(SalonScreen):
                     f"   {adjustment.label} −{_money(self, adjustment.amount_cents)}"
                     + (f" ({why})" if why else "")
                 )
+        from salon_tui.services.tenders import tender_table
+
+        tenders = tender_table()
         for payment in detail.payments:
+            label = (
+                _(tenders[payment.tender].label) if payment.tender in tenders else payment.tender
+            )
             lines.append(
-                f"{payment.tender} {_money(self, payment.amount_cents)}"
+                f"{label} {_money(self, payment.amount_cents)}"
                 + (f" {payment.reference}" if payment.reference else "")
                 + (f" · {payment.refund_number}" if payment.refund_number else "")
             )

@@ -184,12 +184,14 @@ def seed_sales(uow: UnitOfWork, context: Any) -> dict[str, int]:
         float_cents = 50_000
         cash_total = float_cents
         rows.movements.append(_movement(drawer_id, "float", float_cents, desk, opens))
+        moments = sorted(
+            opens + timedelta(seconds=rng.randint(600, 12 * 3600 - 600)) for _ in range(how_many)
+        )
+        if is_today:
+            moments = [min(moment, now_utc - timedelta(minutes=5)) for moment in moments]
         seq = 0
-        for _ in range(how_many):
+        for moment in moments:
             seq += 1
-            moment = opens + timedelta(seconds=rng.randint(600, 12 * 3600 - 600))
-            if is_today:
-                moment = min(moment, now_utc - timedelta(minutes=5))
             sale_id = ids.take("sale")
             number = format_sale_number(day.strftime("%Y%m%d"), seq)
             member_id = rng.choice(member_ids) if member_ids and rng.random() < 0.68 else None
