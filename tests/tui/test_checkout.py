@@ -209,3 +209,24 @@ async def test_the_member_is_found_by_name_and_their_level_discount_applies() ->
         detail = str(app.screen.query_one("#line-detail").render())
         assert "Platinum: 10 % off" in detail
         assert app.screen.cart.total_cents == 11_520
+
+
+@pytest.mark.usefixtures("catalogue")
+async def test_a_scan_adds_the_item_and_never_lands_in_the_entry_field() -> None:
+    from salon_tui.widgets.devices import Scanned
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        entry = app.screen.query_one("#checkout-entry", Input)
+        entry.value = "half-typed"
+        app.screen.post_message(Scanned("101", "scanner"))
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        assert entry.value == "half-typed"
+        app.screen.post_message(Scanned("999999", "scanner"))
+        await settle(pilot)
+        assert table.row_count == 1  # nothing matched: the cart is unchanged

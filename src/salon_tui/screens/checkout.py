@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from salon_tui.services.sale_catalog import ItemChoice
     from salon_tui.services.sale_payment import PaidSale
     from salon_tui.services.sales import CartLineView, CartView
+    from salon_tui.widgets.devices import Scanned
 
 
 def money(screen: SalonScreen, cents: int) -> str:
@@ -168,6 +169,12 @@ class CheckoutScreen(SalonScreen):
         call_service(self, call, self.show_cart, exclusive=True)
 
     # --- entering items ----------------------------------------------------------------
+
+    def on_scanned(self, message: Scanned) -> None:
+        """A scan adds the product (or names the member's card) without touching any field."""
+        message.stop()
+        if self.cart is not None and not self.salon.locked:
+            self.enter_text(message.code.strip())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "checkout-entry":
