@@ -28,24 +28,6 @@ class ItemMovement:
 ItemHook = Callable[[Session, Actor, ItemMovement], None]
 
 
-def _product_sold(session: Session, actor: Actor, movement: ItemMovement) -> None:
-    from salon_tui.services.sales_catalog_link import take_product_out
-
-    take_product_out(session, actor, movement)
-
-
-def _product_returned(session: Session, actor: Actor, movement: ItemMovement) -> None:
-    from salon_tui.services.sales_catalog_link import put_product_back
-
-    put_product_back(session, actor, movement)
-
-
-def _service_done(session: Session, actor: Actor, movement: ItemMovement) -> None:
-    from salon_tui.services.sales_catalog_link import use_service_recipe
-
-    use_service_recipe(session, actor, movement)
-
-
 # line kind → function
 ON_SOLD: dict[str, ItemHook] = {}
 ON_RETURNED: dict[str, ItemHook] = {}
