@@ -75,11 +75,10 @@ def list_command(
 
     uow = open_database()
     today = business_date(utc_now(), settings.get_shop_settings(uow).timezone)
+    if not (month or date_from or date_to):
+        month = today.strftime("%Y-%m")  # this month unless told otherwise
     try:
-        period = resolve_period(
-            start=date_from, end=date_to, month=month or (None if date_from or date_to else
-                                                          today.strftime("%Y-%m")), today=today
-        )  # fmt: skip
+        period = resolve_period(start=date_from, end=date_to, month=month, today=today)
     except ValueError as error:
         raise UsageProblem(str(error)) from None
     actor = acting_staff(ctx, uow)

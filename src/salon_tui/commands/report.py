@@ -100,23 +100,15 @@ def _emit(result: Any, output_format: Format, out: Path | None, locale: str) -> 
 
 
 def _print_tables(result: Any, locale: str) -> None:
-    from salon_tui.domain.money import format_money
-    from salon_tui.services.reports import Kind
+    from salon_tui.services.reports import display_value
 
     heading = result.title + (f"  {result.period.label()}" if result.period else "")
     typer.echo(heading)
     for section in result.sections:
-
-        def shown(column: Any, value: Any) -> str:
-            if value is None:
-                return ""
-            if column.kind is Kind.MONEY:
-                return format_money(int(value), result.currency, locale)
-            if column.kind is Kind.PERCENT:
-                return f"{int(value) / 100:.1f}%"
-            return str(value)
-
-        rows = [[shown(c, row.get(c.key)) for c in section.columns] for row in section.rows]
+        rows = [
+            [display_value(c, row.get(c.key), result.currency, locale) for c in section.columns]
+            for row in section.rows
+        ]
         if not rows:
             typer.echo(f"\n{section.title}: " + _("nothing in this period."))
             continue

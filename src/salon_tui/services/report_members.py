@@ -24,7 +24,7 @@ from salon_tui.domain.clock import day_bounds_utc
 from salon_tui.domain.periods import Period
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
-from salon_tui.services.report_sales import COUNTED
+from salon_tui.services.report_sales import COUNTED, paid_in
 from salon_tui.services.reports import (
     Chart,
     Kind,
@@ -104,12 +104,7 @@ def _visits(session: Session, start: date, end: date) -> dict[int, Visits]:
             func.min(col(Sale.business_day)),
             func.max(col(Sale.business_day)),
         )
-        .where(
-            col(Sale.member_id).is_not(None),
-            col(Sale.status).in_(COUNTED),
-            col(Sale.business_day) >= start,
-            col(Sale.business_day) <= end,
-        )
+        .where(col(Sale.member_id).is_not(None), *paid_in(Period(start, end)))
         .group_by(col(Sale.member_id))
     ).all()
     return {

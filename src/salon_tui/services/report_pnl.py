@@ -32,7 +32,7 @@ from salon_tui.domain.sales import LINE_KIND_LABELS, LineKind
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
 from salon_tui.services.expenses import CATEGORIES
-from salon_tui.services.report_sales import COUNTED
+from salon_tui.services.report_sales import paid_in, refunds_in
 from salon_tui.services.reports import (
     Kind,
     ReportColumn,
@@ -49,11 +49,7 @@ def _income(session: Session, period: Period) -> dict[str, int]:
     for kind, amount in session.execute(
         select(col(SaleLine.kind), func.sum(col(SaleLine.net_cents)))
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
-        .where(
-            col(Sale.business_day) >= period.start,
-            col(Sale.business_day) <= period.end,
-            col(Sale.status).in_(COUNTED),
-        )
+        .where(*paid_in(period))
         .group_by(col(SaleLine.kind))
     ).all():
         income[kind] += int(amount or 0)
@@ -61,7 +57,7 @@ def _income(session: Session, period: Period) -> dict[str, int]:
         select(col(SaleLine.kind), func.sum(col(RefundLine.amount_cents)))
         .join(SaleLine, col(SaleLine.id) == col(RefundLine.sale_line_id))
         .join(Refund, col(Refund.id) == col(RefundLine.refund_id))
-        .where(col(Refund.business_day) >= period.start, col(Refund.business_day) <= period.end)
+        .where(*refunds_in(period))
         .group_by(col(SaleLine.kind))
     ).all():
         income[kind] -= int(amount or 0)

@@ -61,7 +61,8 @@ class Totals:
         return self.revenue_cents // self.sales if self.sales else 0
 
 
-def _in(period: Period) -> tuple[Any, ...]:
+def paid_in(period: Period) -> tuple[Any, ...]:
+    """Sales that count in ``period``: paid (or later refunded) on one of its shop days."""
     return (
         col(Sale.business_day) >= period.start,
         col(Sale.business_day) <= period.end,
@@ -69,7 +70,7 @@ def _in(period: Period) -> tuple[Any, ...]:
     )
 
 
-def _refunds_in(period: Period) -> tuple[Any, ...]:
+def refunds_in(period: Period) -> tuple[Any, ...]:
     return (col(Refund.business_day) >= period.start, col(Refund.business_day) <= period.end)
 
 
@@ -82,11 +83,11 @@ def totals(session: Session, period: Period) -> Totals:
             func.coalesce(func.sum(col(Sale.discount_cents)), 0),
             func.coalesce(func.sum(col(Sale.rounding_cents)), 0),
             func.coalesce(func.sum(col(Sale.tips_cents)), 0),
-        ).where(*_in(period))
+        ).where(*paid_in(period))
     ).one()
     refunds = session.execute(
         select(func.coalesce(func.sum(col(Refund.amount_cents) - col(Refund.tips_cents)), 0)).where(
-            *_refunds_in(period)
+            *refunds_in(period)
         )
     ).scalar_one()
     return Totals(
@@ -222,7 +223,7 @@ def _over_time(session: Session, period: Period, bucket: Bucket) -> Section:
             func.count(),
             func.sum(col(Sale.total_cents) - col(Sale.tips_cents)),
         )
-        .where(*_in(period))
+        .where(*paid_in(period))
         .group_by(col(Sale.business_day))
     ).all():
         figures = revenue[bucket_start(day, bucket)]
@@ -232,7 +233,7 @@ def _over_time(session: Session, period: Period, bucket: Bucket) -> Section:
         select(
             col(Refund.business_day), func.sum(col(Refund.amount_cents) - col(Refund.tips_cents))
         )
-        .where(*_refunds_in(period))
+        .where(*refunds_in(period))
         .group_by(col(Refund.business_day))
     ).all():
         revenue[bucket_start(day, bucket)][2] += int(amount or 0)
@@ -313,7 +314,7 @@ def _line_rows(
     query = (
         select(*group, func.sum(col(SaleLine.qty)), func.sum(col(SaleLine.net_cents)))
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
-        .where(*_in(period))
+        .where(*paid_in(period))
         .group_by(*group)
     )
     if kind is not None:
@@ -327,7 +328,7 @@ def _by_category(session: Session, period: Period) -> Section:
         select(col(SaleLine.kind), col(SaleLine.category), func.sum(col(RefundLine.amount_cents)))
         .join(SaleLine, col(SaleLine.id) == col(RefundLine.sale_line_id))
         .join(Refund, col(Refund.id) == col(RefundLine.refund_id))
-        .where(*_refunds_in(period))
+        .where(*refunds_in(period))
         .group_by(col(SaleLine.kind), col(SaleLine.category))
     ).all():
         refunded[(kind, category)] += int(amount or 0)
@@ -399,7 +400,7 @@ def _discounts(session: Session, period: Period) -> Section:
         select(col(SaleAdjustment.source), func.count(), func.sum(col(SaleAdjustment.amount_cents)))
         .join(SaleLine, col(SaleLine.id) == col(SaleAdjustment.line_id))
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
-        .where(*_in(period), col(SaleAdjustment.source) != AdjustmentSource.ROUNDING.value)
+        .where(*paid_in(period), col(SaleAdjustment.source) != AdjustmentSource.ROUNDING.value)
         .group_by(col(SaleAdjustment.source))
     ).all():
         try:

@@ -23,7 +23,7 @@ from salon_tui.domain.permissions import ROLE_LABELS, Role
 from salon_tui.domain.sales import LineKind
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
-from salon_tui.services.report_sales import COUNTED
+from salon_tui.services.report_sales import paid_in
 from salon_tui.services.reports import (
     Chart,
     Kind,
@@ -39,11 +39,7 @@ from salon_tui.services.reports import (
 def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
     shop = settings.get_shop_settings(uow)
     period = request.period
-    in_period = (
-        col(Sale.business_day) >= period.start,
-        col(Sale.business_day) <= period.end,
-        col(Sale.status).in_(COUNTED),
-    )
+    in_period = paid_in(period)
     people: dict[int, dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(
             ("services", "service_cents", "products", "product_cents", "requested_cents",

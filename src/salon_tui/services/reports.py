@@ -94,6 +94,20 @@ class ReportResult:
         }
 
 
+def display_value(column: ReportColumn, value: Any, currency: str, locale: str) -> str:
+    """A cell as people read it (terminal table, Reports screen): money with its symbol
+    in the shop's locale, basis points as a percent."""
+    if value is None:
+        return ""
+    if column.kind is Kind.MONEY:
+        from salon_tui.domain.money import format_money
+
+        return format_money(int(value), currency, locale)
+    if column.kind is Kind.PERCENT:
+        return f"{int(value) / 100:.1f}%"
+    return str(value)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()

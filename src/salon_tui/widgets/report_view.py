@@ -7,29 +7,15 @@ locale; charts plot the money in major units so the axis reads like the table.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
-from salon_tui.domain.money import format_money, to_decimal
+from salon_tui.domain.money import to_decimal
 from salon_tui.i18n import _
-from salon_tui.services.reports import Chart, Kind, ReportColumn, ReportResult, Section
-
-
-def shown_value(column: ReportColumn, value: Any, currency: str, locale: str) -> str:
-    """A cell as people read it: money with its symbol, basis points as a percent."""
-    if value is None:
-        return ""
-    if column.kind is Kind.MONEY:
-        return format_money(int(value), currency, locale)
-    if column.kind is Kind.PERCENT:
-        return f"{int(value) / 100:.1f}%"
-    return str(value)
-
+from salon_tui.services.reports import Chart, Kind, ReportResult, Section, display_value
 
 # (plotext colour, the same colour in Rich markup)
 SERIES_COLORS: tuple[tuple[str, str], ...] = (
@@ -133,7 +119,7 @@ class ReportView(Vertical):
             for row in section.rows:
                 table.add_row(
                     *(
-                        shown_value(column, row.get(column.key), result.currency, self.locale)
+                        display_value(column, row.get(column.key), result.currency, self.locale)
                         for column in section.columns
                     )
                 )
