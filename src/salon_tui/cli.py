@@ -65,6 +65,7 @@ def build_app() -> Typer:
     from salon_tui.commands import (
         audit,
         backup,
+        booking,
         card,
         commission,
         db,
@@ -81,6 +82,7 @@ def build_app() -> Typer:
         root,
         sale,
         scanner,
+        schedule,
         services_menu,
         staff,
         stock,
@@ -104,6 +106,8 @@ def build_app() -> Typer:
     app.add_typer(stock.app, name="stock")
     app.add_typer(purchasing.app, name="po")
     app.add_typer(expense.app, name="expense")
+    app.add_typer(booking.app, name="booking")
+    app.add_typer(schedule.app, name="schedule")
     app.command("report", help=_("Reports in one shape: `salon report list` names them."))(
         report.report_command
     )

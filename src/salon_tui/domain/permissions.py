@@ -38,6 +38,13 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "settings.shop": MANAGERS,
     "staff.view": EVERYONE,
     "staff.manage": MANAGERS,
+    # bookings, shifts and the walk-in queue
+    "bookings.book": DESK,
+    "bookings.reminders": DESK,
+    "bookings.schedule": MANAGERS,
+    "bookings.view": EVERYONE,
+    "bookings.walk_in": DESK,
+    "reports.bookings": MANAGERS,
     # catalogue and inventory
     "catalog.manage": MANAGERS,
     "catalog.view": EVERYONE,

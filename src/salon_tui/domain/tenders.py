@@ -30,6 +30,9 @@ WECHAT = Tender("wechat", N_("WeChat Pay"), needs_reference=True)
 ALIPAY = Tender("alipay", N_("Alipay"), needs_reference=True)
 
 BASE_TENDERS: tuple[Tender, ...] = (CASH, BANK_CARD, WECHAT, ALIPAY)
+# Money paid ahead for a booking; it pays the sale the booking turns into and is not
+# given back by a refund (the refund goes out by another tender).
+BOOKING_DEPOSIT = Tender("deposit", N_("Booking deposit"), refundable=False)
 
 REFERENCE_MAX = 80
 

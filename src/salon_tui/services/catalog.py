@@ -51,7 +51,15 @@ DURATION_LIMIT = 12 * 60
 
 # (session, service_id) → descriptions of future uses that stop a retirement.
 RetireCheck = Callable[[Session, int], list[str]]
-RETIRE_CHECKS: list[RetireCheck] = []
+
+
+def _future_bookings(session: Session, service_id: int) -> list[str]:
+    from salon_tui.services.booking_links import future_bookings_of_service
+
+    return future_bookings_of_service(session, service_id)
+
+
+RETIRE_CHECKS: list[RetireCheck] = [_future_bookings]
 
 
 @dataclass(frozen=True)

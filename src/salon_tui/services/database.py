@@ -87,10 +87,17 @@ def _stock_ledger_check(session: Session) -> list[str]:
     return check_stock_ledger(session)
 
 
+def _booking_deposit_check(session: Session) -> list[str]:
+    from salon_tui.services.booking_status import check_deposit_ledger
+
+    return check_deposit_ledger(session)
+
+
 LEDGER_CHECKS: list[tuple[str, LedgerCheck]] = [
     (N_("Sales: totals, payments and refunds"), check_sales),
     (N_("Cash drawer: expected cash = movements"), check_drawer_ledger),
     (N_("Stock ledger"), _stock_ledger_check),
+    (N_("Booking deposits: held = ledger"), _booking_deposit_check),
 ]
 
 

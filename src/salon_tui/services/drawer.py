@@ -35,6 +35,7 @@ MOVEMENT_LABELS = {
     "cash_out": N_("Cash out"),
     "expense": N_("Expense"),
     "no_sale": N_("Drawer opened, no sale"),
+    "deposit": N_("Booking deposits"),
 }
 EXPENSE_CATEGORIES = {
     "supplies": N_("Supplies"),

@@ -85,6 +85,15 @@ register_merge_step("level_history", lambda s, k, d: _move(MemberLevelChange, s,
 register_merge_step("referrals", _move_referrals)
 
 
+def _move_bookings(session: Session, keep_id: int, drop_id: int) -> int:
+    from salon_tui.services.booking_links import move_member_bookings
+
+    return move_member_bookings(session, keep_id, drop_id)
+
+
+register_merge_step("bookings", _move_bookings)
+
+
 @dataclass(frozen=True)
 class MergeResult:
     kept_id: int

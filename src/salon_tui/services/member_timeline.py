@@ -82,7 +82,14 @@ def _level_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
         yield TimelineEvent(change.at, "level", text)
 
 
-TIMELINE_SOURCES.extend([_audit_events, _level_events])
+def _booking_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
+    from salon_tui.services.booking_links import member_booking_events
+
+    for at, text, staff in member_booking_events(session, member_id):
+        yield TimelineEvent(at, "booking", text, staff)
+
+
+TIMELINE_SOURCES.extend([_audit_events, _level_events, _booking_events])
 
 
 def member_timeline(uow: UnitOfWork, actor: Actor, member_id: int) -> list[TimelineEvent]:

@@ -144,6 +144,7 @@ def _load_reports() -> None:
     # Each area imports its report module here so that its reports register.
     from salon_tui.services import (  # noqa: F401
         report_activity,
+        report_bookings,
         report_inventory,
         report_members,
         report_pnl,

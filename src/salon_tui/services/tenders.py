@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from salon_tui.domain.actor import Actor
-from salon_tui.domain.tenders import BASE_TENDERS, Tender
+from salon_tui.domain.tenders import BASE_TENDERS, BOOKING_DEPOSIT, Tender
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,26 @@ class RegisteredTender:
     tender: Tender
     take: TenderHook | None = None
     give_back: TenderHook | None = None
+    # Offered on every payment screen; False: only where the sale calls for it (a
+    # booking's deposit), though a payment by it is always understood.
+    offered: bool = True
 
 
 TENDERS: dict[str, RegisteredTender] = {
     tender.code: RegisteredTender(tender) for tender in BASE_TENDERS
 }
+
+
+def _use_booking_deposit(session: Session, actor: Actor, use: TenderUse) -> None:
+    from salon_tui.services.booking_status import use_deposit_for_sale
+
+    use_deposit_for_sale(session, actor, use.sale_id, use.amount_cents)
+
+
+# A deposit held for the booking the sale came from (see services.booking_status).
+TENDERS[BOOKING_DEPOSIT.code] = RegisteredTender(
+    BOOKING_DEPOSIT, take=_use_booking_deposit, offered=False
+)
 
 
 def register_tender(
@@ -53,5 +68,10 @@ def tender_table() -> dict[str, Tender]:
     return {code: registered.tender for code, registered in TENDERS.items()}
 
 
-def list_tenders() -> list[Tender]:
-    return [registered.tender for registered in TENDERS.values()]
+def list_tenders(*, also: tuple[str, ...] = ()) -> list[Tender]:
+    """The ways to pay offered on a payment screen, plus the unlisted ones in ``also``."""
+    return [
+        registered.tender
+        for code, registered in TENDERS.items()
+        if registered.offered or code in also
+    ]

@@ -4,6 +4,19 @@ One module per area; each area adds its module to the imports below.
 """
 
 from salon_tui.data.models.audit import AuditEntry, AuditHead
+from salon_tui.data.models.bookings import (
+    Booking,
+    BookingDeposit,
+    BookingEvent,
+    BookingLine,
+    BookingResource,
+    ReminderOutbox,
+    Resource,
+    RotationTurn,
+    ShiftException,
+    StaffShift,
+    WalkIn,
+)
 from salon_tui.data.models.catalog import (
     Service,
     ServiceCategory,
@@ -55,6 +68,11 @@ __all__ = [
     "Allergy",
     "AuditEntry",
     "AuditHead",
+    "Booking",
+    "BookingDeposit",
+    "BookingEvent",
+    "BookingLine",
+    "BookingResource",
     "Card",
     "CommissionEntry",
     "CommissionRule",
@@ -77,6 +95,9 @@ __all__ = [
     "PurchaseOrderLine",
     "Refund",
     "RefundLine",
+    "ReminderOutbox",
+    "Resource",
+    "RotationTurn",
     "Sale",
     "SaleAdjustment",
     "SaleLine",
@@ -88,9 +109,12 @@ __all__ = [
     "ServiceRecipe",
     "ServiceStylist",
     "Setting",
+    "ShiftException",
     "Staff",
+    "StaffShift",
     "StockCount",
     "StockCountLine",
     "StockMovement",
     "Supplier",
+    "WalkIn",
 ]

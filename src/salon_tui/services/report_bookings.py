@@ -1,0 +1,195 @@
+"""`salon report bookings`: bookings by hour of day and weekday, no-show and late-cancel
+rates, utilisation per stylist (booked minutes / shift minutes), walk-ins vs bookings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sqlmodel import col, select
+
+from salon_tui.data.models import Booking, BookingLine, Staff
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.bookings import BookingStatus
+from salon_tui.domain.clock import shop_time
+from salon_tui.i18n import N_, _
+from salon_tui.services import settings
+from salon_tui.services.reports import (
+    Chart,
+    Kind,
+    ReportColumn,
+    ReportRequest,
+    ReportResult,
+    ReportSpec,
+    Section,
+    register,
+)
+from salon_tui.services.schedule import WEEKDAY_NAMES, working_day
+
+SHIFT_DAYS_LIMIT = 400
+
+
+def _rate(part: int, whole: int) -> int:
+    """Basis points, rounded half up."""
+    return (part * 10_000 + whole // 2) // whole if whole else 0
+
+
+def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
+    shop = settings.get_shop_settings(uow)
+    period = request.period
+    with uow.read() as session:
+        rows = session.exec(
+            select(
+                col(Booking.starts_at),
+                col(Booking.status),
+                col(Booking.source),
+                col(Booking.late_cancel),
+            ).where(
+                col(Booking.business_day) >= period.start, col(Booking.business_day) <= period.end
+            )
+        ).all()
+        lines = session.exec(
+            select(BookingLine.staff_id, BookingLine.duration_min)
+            .join(Booking, col(Booking.id) == col(BookingLine.booking_id))
+            .where(
+                col(Booking.business_day) >= period.start,
+                col(Booking.business_day) <= period.end,
+                col(Booking.status).in_(
+                    [
+                        s.value
+                        for s in BookingStatus
+                        if s not in {BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
+                    ]
+                ),
+            )
+        ).all()
+        shift_minutes: Counter[int] = Counter()
+        day = period.start
+        counted = 0
+        while day <= period.end and counted < SHIFT_DAYS_LIMIT:
+            for staff_id, spans in working_day(session, day, shop.timezone).stylists.items():
+                shift_minutes[staff_id] += sum(span.minutes for span in spans)
+            day += timedelta(days=1)
+            counted += 1
+        names = {
+            staff_id: name
+            for staff_id, name in session.exec(select(Staff.id, Staff.name))
+            if staff_id is not None
+        }
+
+    by_hour: Counter[int] = Counter()
+    by_weekday: Counter[int] = Counter()
+    statuses: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
+    late = 0
+    for starts_at, status, source, late_cancel in rows:
+        local = shop_time(starts_at, shop.timezone)
+        by_hour[local.hour] += 1
+        by_weekday[local.weekday()] += 1
+        statuses[status] += 1
+        sources[source] += 1
+        late += 1 if late_cancel else 0
+    booked_minutes: Counter[int] = Counter()
+    for staff_id, minutes in lines:
+        booked_minutes[staff_id] += minutes
+    total = len(rows)
+
+    count = ReportColumn("bookings", _("Bookings"), Kind.INT)
+    hour_section = Section(
+        "by_hour",
+        _("By hour of day"),
+        (ReportColumn("hour", _("Hour")), count),
+        [{"hour": f"{hour:02d}:00", "bookings": by_hour[hour]} for hour in sorted(by_hour)],
+        Chart("bar", "hour", ("bookings",), _("Bookings by hour")),
+    )
+    weekday_section = Section(
+        "by_weekday",
+        _("By weekday"),
+        (ReportColumn("weekday", _("Weekday")), count),
+        [{"weekday": _(WEEKDAY_NAMES[day]), "bookings": by_weekday[day]} for day in range(7)],
+        Chart("bar", "weekday", ("bookings",)),
+    )
+    outcome_section = Section(
+        "outcomes",
+        _("Outcomes"),
+        (
+            ReportColumn("measure", _("Measure")),
+            ReportColumn("count", _("Count"), Kind.INT),
+            ReportColumn("rate", _("Share"), Kind.PERCENT),
+        ),
+        [
+            {"measure": _("All bookings"), "count": total, "rate": _rate(total, total)},
+            {
+                "measure": _("Done"),
+                "count": statuses["done"],
+                "rate": _rate(statuses["done"], total),
+            },
+            {
+                "measure": _("No-shows"),
+                "count": statuses["no_show"],
+                "rate": _rate(statuses["no_show"], total),
+            },
+            {
+                "measure": _("Cancelled"),
+                "count": statuses["cancelled"],
+                "rate": _rate(statuses["cancelled"], total),
+            },
+            {"measure": _("Late cancels"), "count": late, "rate": _rate(late, total)},
+            {
+                "measure": _("Booked ahead"),
+                "count": sources["booking"],
+                "rate": _rate(sources["booking"], total),
+            },
+            {
+                "measure": _("Walk-ins"),
+                "count": sources["walk_in"],
+                "rate": _rate(sources["walk_in"], total),
+            },
+        ],
+    )
+    stylists = sorted(set(shift_minutes) | set(booked_minutes), key=lambda sid: names.get(sid, ""))
+    utilisation_section = Section(
+        "utilisation",
+        _("Utilisation per stylist"),
+        (
+            ReportColumn("stylist", _("Stylist")),
+            ReportColumn("booked_minutes", _("Booked minutes"), Kind.INT),
+            ReportColumn("shift_minutes", _("Shift minutes"), Kind.INT),
+            ReportColumn("utilisation", _("Utilisation"), Kind.PERCENT),
+        ),
+        [
+            {
+                "stylist": names.get(staff_id, str(staff_id)),
+                "booked_minutes": booked_minutes[staff_id],
+                "shift_minutes": shift_minutes[staff_id],
+                "utilisation": _rate(booked_minutes[staff_id], shift_minutes[staff_id]),
+            }
+            for staff_id in stylists
+        ],
+        Chart("bar", "stylist", ("utilisation",)),
+    )
+    notes = []
+    if counted >= SHIFT_DAYS_LIMIT and day <= period.end:
+        notes.append(
+            _("Shift minutes count the first {days} days only.").format(days=SHIFT_DAYS_LIMIT)
+        )
+    return ReportResult(
+        name="bookings",
+        title=_("Bookings"),
+        period=period,
+        currency=shop.currency,
+        sections=(outcome_section, hour_section, weekday_section, utilisation_section),
+        notes=notes,
+    )
+
+
+register(
+    ReportSpec(
+        name="bookings",
+        title=N_("Bookings"),
+        description=N_("Bookings by hour and weekday, no-shows, late cancels, utilisation."),
+        permission="reports.bookings",
+        build=build,
+    )
+)
