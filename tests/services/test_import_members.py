@@ -67,3 +67,27 @@ def test_create_levels_adds_the_missing_level(uow: UnitOfWork, owner: Actor, clo
     options = imports.ImportOptions(dry_run=True, create_levels=True)
     report = imports.run_import(uow, owner, "members", DATA / FILES[0], options)
     assert "unknown_level" not in {p.kind for p in report.problems}
+
+
+def test_imported_members_are_audited_one_by_one_on_an_unbroken_chain(
+    uow: UnitOfWork, owner: Actor, clock
+) -> None:
+    from salon_tui.services import audit
+    from salon_tui.services.member_search import search_members
+    from salon_tui.services.member_timeline import member_timeline
+
+    options = imports.ImportOptions(skip_invalid=True)
+    imports.run_import(uow, owner, "members", DATA / FILES[0], options)
+    assert audit.verify_chain(uow).ok
+    hit = search_members(uow, owner, "李莉").hits[0]
+    texts = [event.text for event in member_timeline(uow, owner, hit.id)]
+    assert "Became a member" in texts
+    assert "Card V100000 issued" in texts
+    # Found by pinyin too: the search grams went in with the members.
+    assert hit.id in {found.id for found in search_members(uow, owner, "lili").hits}
+    # Members added after the import continue the ids and the chain.
+    from salon_tui.services.members import add_member
+
+    added = add_member(uow, owner, name="新客 Amy", phone="13900001111")
+    assert added.id > hit.id
+    assert audit.verify_chain(uow).ok

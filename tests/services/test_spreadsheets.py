@@ -137,3 +137,45 @@ def test_gbk_export_refuses_what_gbk_cannot_hold(tmp_path: Path) -> None:
     with pytest.raises(UnicodeEncodeError):
         write_csv(tmp_path / "x.csv", Sheet("s", ["name"], [["😀"]]), encoding="gbk")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_formula_nobody_calculated_reads_as_what_was_typed(tmp_path: Path) -> None:
+    """openpyxl writes formulas without cached values: the reader falls back to the text."""
+    path = tmp_path / "formulas.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "余额"])
+    sheet.append(["张三", "=100+28"])
+    sheet.append(["李四", 56])
+    book.save(path)
+    rows = [row.cells for row in read_table(path).rows]
+    assert rows == [("张三", "=100+28"), ("李四", 56)]
+
+
+def test_a_sheet_without_formulas_reads_in_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "生日"])
+    sheet.append(["张三", date(1990, 3, 5)])
+    sheet.append([None, None])
+    sheet.append(["李四", None])
+    book.save(path)
+    opened: list[bool] = []
+    real_load = openpyxl.load_workbook
+
+    def counting_load(*args: object, **kwargs: object) -> object:
+        opened.append(bool(kwargs.get("data_only")))
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counting_load)
+    table = read_table(path)
+    rows = [(row.number, row.cells) for row in table.rows]
+    assert opened == [True]
+    assert table.headers == ("姓名", "生日")
+    assert rows[0][0] == 2 and rows[0][1][0] == "张三"
+    assert rows[1][0] == 4 and rows[1][1][0] == "李四"

@@ -106,27 +106,12 @@ def _print_report(result: object) -> None:
     from salon_tui.services.imports import ImportReport
 
     assert isinstance(result, ImportReport)
-    if result.unknown_columns:
-        typer.echo(_("Ignored columns: {names}").format(names=", ".join(result.unknown_columns)))
-    if result.not_imported:
-        typer.echo(
-            _("Checked but not imported yet: {names}.").format(
-                names=", ".join(str(name) for name in result.not_imported)
-            )
-        )
     if result.problems:
         print_table(
             [_("Row"), _("Column"), _("Value"), _("Problem"), _("Message")],
             [(p.row, p.column, p.value, p.kind, p.message) for p in result.problems],
         )
-    summary = _("{rows} rows, {good} importable, {bad} with problems.").format(
-        rows=result.rows, good=result.importable, bad=len({p.row for p in result.problems})
-    )
-    typer.echo(summary)
-    if result.dry_run:
-        typer.echo(_("Dry run: nothing was written."))
-    elif result.imported:
-        written = ", ".join(f"{name} {count}" for name, count in result.written.items())
-        typer.echo(_("Imported in one transaction: {written}.").format(written=written))
-    elif result.problems:
+    for line in result.summary_lines():
+        typer.echo(line)
+    if not result.dry_run and not result.imported and result.problems:
         typer.echo(_("Nothing was imported: fix the rows above, or use --skip-invalid."), err=True)

@@ -110,18 +110,27 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator
         workbook.close()
         raise SpreadsheetError(_("{name} has no sheets.").format(name=path.name))
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    values = worksheet.iter_rows(values_only=True)
+    header = next(values, None)
+    if header is None:
+        workbook.close()
+        raise SpreadsheetError(_("{name} is empty.").format(name=path.name))
+    if not _has_formulas(path, workbook, worksheet.title):
+        # Most exports hold plain values: one pass, as fast as openpyxl reads.
+        def plain() -> Iterator[Row]:
+            try:
+                for number, cells in enumerate(values, start=2):
+                    if cells and any(cell not in (None, "") for cell in cells):
+                        yield Row(number, tuple(cells))
+            finally:
+                workbook.close()
+
+        return _header(header), plain()
     # A formula nobody calculated (no cached value) reads as None with data_only; the
     # same sheet read for formulas gives its text, which is what the person typed.
     typed = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    typed_sheet = typed[worksheet.title]
-    values = worksheet.iter_rows(values_only=True)
-    formulas = typed_sheet.iter_rows(values_only=True)
-    header = next(values, None)
+    formulas = typed[worksheet.title].iter_rows(values_only=True)
     next(formulas, None)
-    if header is None:
-        workbook.close()
-        typed.close()
-        raise SpreadsheetError(_("{name} is empty.").format(name=path.name))
 
     def rows() -> Iterator[Row]:
         try:
@@ -142,7 +151,40 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator
             workbook.close()
             typed.close()
 
-    return tuple("" if cell is None else str(cell).strip() for cell in header), rows()
+    return _header(header), rows()
+
+
+def _header(cells: Sequence[Any]) -> tuple[str, ...]:
+    return tuple("" if cell is None else str(cell).strip() for cell in cells)
+
+
+def _has_formulas(path: Path, workbook: Any, title: str) -> bool:
+    """Whether the sheet's XML holds any formula (``<f>``), read as a stream of bytes."""
+    part = _sheet_part(path, workbook, title)
+    if part is None:
+        return True  # cannot tell: take the careful way
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            window = tail + chunk
+            if b"<f>" in window or b"<f " in window or b":f>" in window or b":f " in window:
+                return True
+            tail = chunk[-8:]
+    return False
+
+
+def _sheet_part(path: Path, workbook: Any, title: str) -> str | None:
+    """The zip member holding the sheet called ``title``, from openpyxl's own reading."""
+    try:
+        worksheet = workbook[title]
+        name = getattr(worksheet, "_worksheet_path", None) or getattr(worksheet, "path", None)
+    except KeyError:
+        return None
+    if not name:
+        return None
+    name = str(name).lstrip("/")
+    with zipfile.ZipFile(path) as archive:
+        return name if name in archive.namelist() else None
 
 
 def _csv_rows(path: Path, encoding: str) -> tuple[tuple[str, ...], Iterator[Row]]:

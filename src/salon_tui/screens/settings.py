@@ -75,6 +75,13 @@ SECTIONS: tuple[Section, ...] = (
         "catalog.manage",
         "salon_tui.screens.settings_catalog:CatalogSettingsScreen",
     ),
+    Section(
+        "import",
+        N_("Import"),
+        N_("Members, services, products or staff from an old system's Excel or CSV"),
+        "member.import",
+        "salon_tui.screens.settings_import:ImportScreen",
+    ),
 )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.models import AuditEntry, AuditHead
@@ -58,6 +59,52 @@ def record(
     session.add(head)
     session.flush()
     return link.seq
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry for ``record_many``."""
+
+    action: str
+    entity: str
+    entity_id: object
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+def record_many(session: Session, actor: Actor, entries: list[Entry]) -> None:
+    """Append many entries to the chain at once (an import of 100,000 members).
+
+    The same links as ``record`` one by one, but the head is read and written once and
+    the rows go in as one executemany.
+    """
+    if not entries:
+        return
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    at = timestamp_text(utc_now())
+    seq, previous = head.seq, head.hash
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        seq += 1
+        link = ChainLink(
+            seq=seq,
+            at=at,
+            staff_id=actor.staff_id,
+            staff_name=actor.name,
+            action=entry.action,
+            entity=entry.entity,
+            entity_id=str(entry.entity_id),
+            before=canonical_json(entry.before or {}),
+            after=canonical_json(entry.after or {}),
+            prev_hash=previous,
+        )
+        previous = link_hash(link)
+        rows.append({**link.__dict__, "hash": previous})
+    session.flush()
+    session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
+    head.seq, head.hash = seq, previous
+    session.add(head)
+    session.flush()
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,10 @@ from salon_tui.domain.members import fold
 from salon_tui.services import audit
 from salon_tui.services.cards import NEXT_SERIAL_KEY
 from salon_tui.services.member_levels import seed_default_levels
-from salon_tui.services.member_search import grams_for
+from salon_tui.services.member_search import grams_for, insert_grams
 from salon_tui.services.settings import write_setting
 
 BATCH = 5000
-GRAM_INSERT_QMARK = "INSERT INTO member_gram (archived, gram, member_id) VALUES (?, ?, ?)"
-GRAM_INSERT_FORMAT = "INSERT INTO member_gram (archived, gram, member_id) VALUES (%s, %s, %s)"
 
 # Common surnames, most frequent first (weights roughly as in the population).
 SURNAMES = (
@@ -118,14 +116,8 @@ def _moment(rng: random.Random, first: date, last: date) -> datetime:
 
 
 def _flush_grams(session: Session, rows: list[tuple[bool, str, int]]) -> None:
-    """Grams are most of the rows: straight to the driver's executemany."""
-    if rows:
-        qmark = session.get_bind().dialect.paramstyle == "qmark"
-        session.connection().exec_driver_sql(
-            GRAM_INSERT_QMARK if qmark else GRAM_INSERT_FORMAT,
-            rows,
-        )
-        rows.clear()
+    insert_grams(session, rows)
+    rows.clear()
 
 
 def _flush(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

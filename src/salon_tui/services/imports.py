@@ -65,6 +65,14 @@ class RowContext:
     session: Session
     shop: Any
     seen: dict[str, dict[str, int]] = field(default_factory=dict)
+    # What a reader looks up once per import, not once per row (today, the levels …).
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, key: str, load: Callable[[], Any]) -> Any:
+        """``load()`` the first time ``key`` is asked for, the remembered value after."""
+        if key not in self.memo:
+            self.memo[key] = load()
+        return self.memo[key]
 
     def first_row_with(self, key: str, value: str, row: int) -> int | None:
         """The earlier row that had the same ``value`` in ``key``, remembering this one."""
@@ -104,6 +112,35 @@ class ImportReport:
     def imported(self) -> bool:
         return bool(self.written)
 
+    @property
+    def rows_with_problems(self) -> int:
+        return len({p.row for p in self.problems})
+
+    def summary_lines(self) -> list[str]:
+        """What the person needs to read after a check or an import (CLI and screen)."""
+        lines = []
+        if self.unknown_columns:
+            lines.append(
+                _("Ignored columns: {names}").format(names=", ".join(self.unknown_columns))
+            )
+        if self.not_imported:
+            lines.append(
+                _("Checked but not imported yet: {names}.").format(
+                    names=", ".join(str(name) for name in self.not_imported)
+                )
+            )
+        lines.append(
+            _("{rows} rows, {good} importable, {bad} with problems.").format(
+                rows=self.rows, good=self.importable, bad=self.rows_with_problems
+            )
+        )
+        if self.dry_run:
+            lines.append(_("Dry run: nothing was written."))
+        elif self.imported:
+            written = ", ".join(f"{name} {count}" for name, count in self.written.items())
+            lines.append(_("Imported in one transaction: {written}.").format(written=written))
+        return lines
+
     def as_sheet(self) -> Sheet:
         return Sheet(
             _("Import report"),
@@ -122,6 +159,12 @@ KINDS: dict[str, ImportKind[Any]] = {}
 def register(kind: ImportKind[Any]) -> ImportKind[Any]:
     KINDS[kind.name] = kind
     return kind
+
+
+def import_kinds(actor: Actor) -> list[ImportKind[Any]]:
+    """The kinds ``actor`` may import, in a stable order."""
+    _load_kinds()
+    return [KINDS[name] for name in sorted(KINDS) if actor.can(KINDS[name].permission)]
 
 
 def kind_named(name: str) -> ImportKind[Any]:

@@ -1,0 +1,132 @@
+"""Importing 100,000 members from a previous system (issue #8).
+
+The files are made once (benchmarks/.data): the columns an old system exports, Chinese
+headers, every row valid. Each import runs ``salon import members`` in a fresh shop, the
+way an owner would. Floors: openpyxl alone reading the xlsx (read-only mode, every
+value), and Python's csv module reading the csv. Targets: the xlsx import within 1.5×
+its floor, the csv import in under 15 s.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.harness import DATA, SALON, Figure
+
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+HEADERS = ["会员卡号", "姓名", "手机号", "性别", "生日", "会员等级", "标签", "备注", "开卡日期"]
+FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
+
+
+def _rows() -> list[list[str]]:
+    rng = random.Random(8)
+    rows = []
+    for index in range(ROWS):
+        rows.append(
+            [
+                f"V{200000 + index}",
+                rng.choice(FAMILY) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                f"1{rng.choice('3589')}{index:09d}",
+                rng.choice("男女"),
+                f"{rng.randint(1960, 2005)}/{rng.randint(1, 12)}/{rng.randint(1, 28)}",
+                rng.choice(["普通会员", "银卡会员", "金卡会员"]),
+                rng.choice(["", "学生", "VIP;老客"]),
+                rng.choice(["", "喜欢安静", "敏感头皮"]),
+                f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-{rng.randint(10, 28)}",
+            ]
+        )
+    return rows
+
+
+def _files() -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    folder = DATA / f"import-{ROWS}"
+    xlsx, csv_file = folder / "members.xlsx", folder / "members.csv"
+    if xlsx.exists() and csv_file.exists():
+        return xlsx, csv_file
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = _rows()
+    with csv_file.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        writer.writerows(rows)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("会员")
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    book.save(xlsx)
+    return xlsx, csv_file
+
+
+def _openpyxl_floor(path: Path) -> float:
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    book = load_workbook(path, read_only=True, data_only=True)
+    count = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    assert count == ROWS + 1
+    return time.perf_counter() - started
+
+
+def _csv_floor(path: Path) -> float:
+    started = time.perf_counter()
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        count = sum(1 for _ in csv.reader(handle))
+    assert count == ROWS + 1
+    return time.perf_counter() - started
+
+
+def _import(path: Path) -> float:
+    """``salon import members FILE`` into a new shop; seconds, checked it imported every row."""
+    with tempfile.TemporaryDirectory(prefix="salon-import-bench-") as home:
+        env = {**os.environ, "SALON_HOME": home, "SALON_STAFF": "Bench", "SALON_PIN": "2468"}
+        subprocess.run(
+            [SALON, "init", "--shop", "Bench", "--owner", "Bench", "--pin", "2468"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        started = time.perf_counter()
+        result = subprocess.run(
+            [SALON, "import", "members", str(path), "--create-levels"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - started
+    if f"added {ROWS}" not in result.stdout:
+        raise RuntimeError(f"the import did not add every row:\n{result.stdout}")
+    return elapsed
+
+
+def figures() -> list[Figure]:
+    xlsx, csv_file = _files()
+    return [
+        Figure(
+            f"import {ROWS:,} members from xlsx",
+            _import(xlsx),
+            _openpyxl_floor(xlsx),
+            "s",
+            max_ratio=1.5,
+            note="floor: openpyxl read-only reading every cell",
+        ),
+        Figure(
+            f"import {ROWS:,} members from csv",
+            _import(csv_file),
+            _csv_floor(csv_file),
+            "s",
+            max_value=15,
+            note="floor: Python's csv module reading the file",
+        ),
+    ]
