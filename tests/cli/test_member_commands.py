@@ -113,3 +113,32 @@ def test_import_the_legacy_members_then_export_them(run, initialised, reopen, tm
     # The name that looks like a formula is written as text, never as a formula.
     assert "'=HYPERLINK" in text
     assert ",=HYPERLINK" not in text and ',"=HYPERLINK' not in text
+
+
+def test_the_owner_exports_then_erases_a_members_personal_data(
+    run, initialised, reopen, tmp_path
+) -> None:
+    run("member", "add", "段海燕", "--phone", "14726616630", "--notes", "怕冷", env=OWNER_ENV)
+    out = tmp_path / "duan.json"
+    exported = run(
+        "member", "export-personal-data", "14726616630", "--out", str(out), env=OWNER_ENV
+    )
+    assert exported.exit_code == 0, exported.output
+    sheets = {sheet["title"]: sheet["rows"] for sheet in json.loads(out.read_text())["sheets"]}
+    assert {"Field": "Notes", "Value": "怕冷"} in sheets["Profile"]
+    unconfirmed = run("member", "erase", "14726616630", env=OWNER_ENV)
+    assert unconfirmed.exit_code == 2 and "--yes" in unconfirmed.stderr
+    with reopen().read() as session:
+        assert session.exec(select(Member)).one().name == "段海燕"
+    erased = run("member", "erase", "14726616630", "--yes", env=OWNER_ENV)
+    assert erased.exit_code == 0, erased.output
+    with reopen().read() as session:
+        member = session.exec(select(Member)).one()
+        assert (member.name, member.phone, member.notes, member.erased) == (
+            f"Erased member #{member.id}",
+            None,
+            "",
+            True,
+        )
+    again = run("member", "erase", f"#{member.id}", "--yes", env=OWNER_ENV)
+    assert again.exit_code == 1 and "already erased" in again.stderr

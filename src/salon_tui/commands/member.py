@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salon_tui.commands._common import acting_staff, new_app, open_database, print_json, print_table
+from salon_tui.commands._common import (
+    UsageProblem,
+    acting_staff,
+    new_app,
+    open_database,
+    print_json,
+    print_table,
+)
 from salon_tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -325,6 +334,56 @@ def restore_command(ctx: typer.Context, member: MemberArg) -> None:
     uow, actor = _open(ctx)
     done = members.restore_member(uow, actor, _member_id(uow, actor, member))
     typer.echo(_("Restored #{id} {name}.").format(id=done.id, name=done.name))
+
+
+@app.command(
+    "export-personal-data",
+    help=_("Write everything held about one member to a .xlsx or .json file (owner)."),
+)
+def export_personal_data_command(
+    ctx: typer.Context,
+    member: MemberArg,
+    out: Annotated[Path, typer.Option("--out", help=_("The file to write: .xlsx or .json."))],
+) -> None:
+    from salon_tui.services import member_privacy
+
+    uow, actor = _open(ctx)
+    written = member_privacy.export_personal_data(uow, actor, _member_id(uow, actor, member), out)
+    typer.echo(_("Wrote {path}.").format(path=written))
+
+
+@app.command(
+    "erase",
+    help=_(
+        "Erase a member's personal data (owner): name, phone, birthday, notes, safety "
+        "records and cards go; sales and balances stay, anonymous."
+    ),
+)
+def erase_command(
+    ctx: typer.Context,
+    member: MemberArg,
+    yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))] = False,
+) -> None:
+    from salon_tui.services import member_privacy, members
+
+    uow, actor = _open(ctx)
+    member_id = _member_id(uow, actor, member)
+    view = members.get_member(uow, actor, member_id)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageProblem(_("Erasing cannot be undone: add --yes to confirm."))
+        typer.confirm(
+            _("Erase the personal data of #{id} {name}? This cannot be undone.").format(
+                id=member_id, name=view.name
+            ),
+            abort=True,
+        )
+    done = member_privacy.erase_member(uow, actor, member_id)
+    typer.echo(
+        _("Erased the personal data of member #{id}; sales and balances stay, anonymous.").format(
+            id=done.member_id
+        )
+    )
 
 
 @app.command("merge", help=_("Merge the second member into the first (everything moves)."))
