@@ -75,6 +75,8 @@ def build_app() -> Typer:
         importing,
         init,
         member,
+        package,
+        prepaid,
         printer,
         products,
         purchasing,
@@ -108,6 +110,8 @@ def build_app() -> Typer:
     app.add_typer(expense.app, name="expense")
     app.add_typer(booking.app, name="booking")
     app.add_typer(schedule.app, name="schedule")
+    app.add_typer(prepaid.app, name="prepaid")
+    app.add_typer(package.app, name="package")
     app.command("report", help=_("Reports in one shape: `salon report list` names them."))(
         report.report_command
     )

@@ -90,10 +90,23 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "member.personal_data": OWNER,
     "member.safety": EVERYONE,
     "member.view": EVERYONE,
+    # prepaid: stored value, top-up promotions, packages
+    "package.refund": MANAGERS,
+    "package.sell": DESK,
+    "package.templates": MANAGERS,
+    "package.transfer": MANAGERS,
+    "package.use": DESK,
+    "prepaid.close": MANAGERS,
+    "prepaid.promotions": MANAGERS,
+    "prepaid.reverse": MANAGERS,
+    "prepaid.settings": MANAGERS,
+    "prepaid.top_up": DESK,
+    "prepaid.view": DESK,
     # expenses paid outside the drawer
     "expenses.manage": MANAGERS,
     # reports: each report names its own permission; the screen shows each person the
     # reports they may run (a stylist their own commission, the desk the day close)
+    "reports.liabilities": MANAGERS,
     "reports.members": MANAGERS,
     "reports.pnl": OWNER,
     "reports.sales": MANAGERS,

@@ -237,6 +237,9 @@ def close_card(uow: UnitOfWork, actor: Actor, number: str) -> IssuedCard:
     with uow.transaction() as session:
         card, member = _load_card(session, number)
         assert card.id is not None
+        from salon_tui.services.area_hooks import load_area_hooks
+
+        load_area_hooks()
         for check in CLOSE_CHECKS:
             reason = check(session, card.id)
             if reason:

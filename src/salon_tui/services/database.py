@@ -93,11 +93,25 @@ def _booking_deposit_check(session: Session) -> list[str]:
     return check_deposit_ledger(session)
 
 
+def _stored_value_check(session: Session) -> list[str]:
+    from salon_tui.services.stored_value import check_stored_value_ledger
+
+    return check_stored_value_ledger(session)
+
+
+def _package_check(session: Session) -> list[str]:
+    from salon_tui.services.packages import check_package_ledger
+
+    return check_package_ledger(session)
+
+
 LEDGER_CHECKS: list[tuple[str, LedgerCheck]] = [
     (N_("Sales: totals, payments and refunds"), check_sales),
     (N_("Cash drawer: expected cash = movements"), check_drawer_ledger),
     (N_("Stock ledger"), _stock_ledger_check),
     (N_("Booking deposits: held = ledger"), _booking_deposit_check),
+    (N_("Stored value: balances = ledger"), _stored_value_check),
+    (N_("Packages: uses left = ledger"), _package_check),
 ]
 
 

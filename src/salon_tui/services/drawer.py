@@ -36,6 +36,7 @@ MOVEMENT_LABELS = {
     "expense": N_("Expense"),
     "no_sale": N_("Drawer opened, no sale"),
     "deposit": N_("Booking deposits"),
+    "prepaid": N_("Stored value and packages"),
 }
 EXPENSE_CATEGORIES = {
     "supplies": N_("Supplies"),

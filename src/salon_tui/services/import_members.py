@@ -492,6 +492,9 @@ def write(
     session: Session, actor: Actor, records: list[MemberRow], options: ImportOptions
 ) -> dict[str, int]:
     """Add new members with their cards; leave (or with --update refresh) existing ones."""
+    from salon_tui.services.area_hooks import load_area_hooks
+
+    load_area_hooks()
     level_ids = _level_ids(session, actor, records, options.create_levels)
     existing = _existing_ids(session, records)
     updated = unchanged = 0
@@ -546,12 +549,17 @@ def write(
 
 
 def not_imported() -> tuple[str, ...]:
-    """Prepaid's columns, until prepaid registers a writer for them."""
-    return PREPAID_COLUMNS if not PREPAID_WRITERS else ()
+    """Prepaid's columns that no area writes yet (each writer names the ones it writes)."""
+    from salon_tui.services.area_hooks import load_area_hooks
+
+    load_area_hooks()
+    return tuple(column for column in PREPAID_COLUMNS if column not in PREPAID_WRITTEN_COLUMNS)
 
 
-# Prepaid appends a function (session, actor, member_id, row) that writes the balances.
+# Prepaid appends a function (session, actor, member_id, row) that writes the balances,
+# and adds the columns it writes to PREPAID_WRITTEN_COLUMNS.
 PREPAID_WRITERS: list[Any] = []
+PREPAID_WRITTEN_COLUMNS: set[str] = set()
 
 MEMBERS_IMPORT = register(
     ImportKind(

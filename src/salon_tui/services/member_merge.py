@@ -173,6 +173,9 @@ def merge_members(uow: UnitOfWork, actor: Actor, keep_id: int, drop_id: int) -> 
                     name=drop.name, id=drop.merged_into_id
                 )
             )
+        from salon_tui.services.area_hooks import load_area_hooks
+
+        load_area_hooks()
         moved = {name: step(session, keep_id, drop_id) for name, step in MERGE_STEPS}
         filled = _fill_profile(session, actor, keep, drop)
         now = utc_now()

@@ -95,6 +95,9 @@ TIMELINE_SOURCES.extend([_audit_events, _level_events, _booking_events])
 def member_timeline(uow: UnitOfWork, actor: Actor, member_id: int) -> list[TimelineEvent]:
     """Everything known about a member, newest first."""
     require(actor, "member.view")
+    from salon_tui.services.area_hooks import load_area_hooks
+
+    load_area_hooks()
     with uow.read() as session:
         load_member(session, member_id)
         events = [event for source in TIMELINE_SOURCES for event in source(session, member_id)]

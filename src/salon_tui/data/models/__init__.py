@@ -44,6 +44,16 @@ from salon_tui.data.models.members import (
     MemberLevelChange,
     PatchTest,
 )
+from salon_tui.data.models.prepaid import (
+    MemberPackage,
+    MemberPackageItem,
+    PackageTemplate,
+    PackageTemplateItem,
+    PackageUse,
+    StoredValueAccount,
+    StoredValueEntry,
+    TopUpPromotion,
+)
 from salon_tui.data.models.printing import PrintJob
 from salon_tui.data.models.sales import (
     CommissionEntry,
@@ -86,7 +96,12 @@ __all__ = [
     "MemberGram",
     "MemberLevel",
     "MemberLevelChange",
+    "MemberPackage",
+    "MemberPackageItem",
     "NumberSequence",
+    "PackageTemplate",
+    "PackageTemplateItem",
+    "PackageUse",
     "PatchTest",
     "Payment",
     "PrintJob",
@@ -115,6 +130,9 @@ __all__ = [
     "StockCount",
     "StockCountLine",
     "StockMovement",
+    "StoredValueAccount",
+    "StoredValueEntry",
     "Supplier",
+    "TopUpPromotion",
     "WalkIn",
 ]

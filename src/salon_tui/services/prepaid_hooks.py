@@ -1,0 +1,174 @@
+"""What prepaid adds to other areas' registries.
+
+- cards: a card is not closed while its member still holds stored value or packages;
+- member merge: the balances and packages of the merged member move to the kept one;
+- member timeline: top-ups, payments, undos and closings, and package sales and uses;
+- member import: the legacy file's balance columns become opening balances.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from salon_tui.data.models import Card, MemberPackage, PackageUse, StoredValueEntry
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.prepaid import Split
+from salon_tui.i18n import _
+from salon_tui.services import audit, cards, import_members, member_merge, member_timeline
+from salon_tui.services.member_timeline import TimelineEvent
+from salon_tui.services.members import shop_today
+from salon_tui.services.packages import USE_KIND_LABELS
+from salon_tui.services.stored_value import (
+    ENTRY_KIND_LABELS,
+    account_for,
+    open_account,
+    post_entry,
+    shop_money,
+)
+
+
+def refuse_closing_a_card_with_value(session: Session, card_id: int) -> str:
+    card = session.get(Card, card_id)
+    if card is None:
+        return ""
+    account = account_for(session, card.member_id)
+    if account is not None and account.principal_cents + account.bonus_cents > 0:
+        return _(
+            "Card {number} still holds {amount} of stored value: close the stored value "
+            "first (refund the principal) from the Cards screen or `salon prepaid close`."
+        ).format(
+            number=card.number,
+            amount=shop_money(session, account.principal_cents + account.bonus_cents),
+        )
+    return ""
+
+
+def move_prepaid_on_merge(session: Session, keep_id: int, drop_id: int) -> int:
+    """The merged member's balances join the kept member's (two ledger rows, one out
+    and one in), and their packages change hands; how many rows moved."""
+    from salon_tui.domain.actor import SYSTEM
+
+    moved = 0
+    dropped = account_for(session, drop_id, lock=True)
+    if dropped is not None and (dropped.principal_cents or dropped.bonus_cents):
+        day = shop_today(session)
+        split = Split(dropped.principal_cents, dropped.bonus_cents)
+        note = _("merged into member #{id}").format(id=keep_id)
+        post_entry(
+            session,
+            SYSTEM,
+            dropped,
+            "merge",
+            Split(-split.principal_cents, -split.bonus_cents),
+            day=day,
+            note=note,
+        )
+        post_entry(
+            session,
+            SYSTEM,
+            open_account(session, keep_id),
+            "merge",
+            split,
+            day=day,
+            note=_("from member #{id}").format(id=drop_id),
+        )
+        moved += 2
+    result = session.execute(
+        update(MemberPackage)
+        .where(col(MemberPackage.member_id) == drop_id)
+        .values(member_id=keep_id)
+    )
+    moved += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return moved
+
+
+def prepaid_timeline(session: Session, member_id: int) -> Iterable[TimelineEvent]:
+    from salon_tui.data.models import Staff
+
+    names = {staff.id: staff.name for staff in session.exec(select(Staff))}
+    for entry in session.exec(
+        select(StoredValueEntry).where(col(StoredValueEntry.member_id) == member_id)
+    ):
+        amount = shop_money(session, entry.principal_cents)
+        text = f"{_(ENTRY_KIND_LABELS.get(entry.kind, entry.kind))} {amount}"
+        if entry.bonus_cents:
+            text += " " + _("(bonus {amount})").format(
+                amount=shop_money(session, entry.bonus_cents)
+            )
+        if entry.note:
+            text += f" · {entry.note}"
+        yield TimelineEvent(
+            entry.created_at,
+            "prepaid",
+            text,
+            names.get(entry.staff_id, "") if entry.staff_id else "",
+        )
+    rows = session.exec(
+        select(PackageUse, MemberPackage.name)
+        .join(MemberPackage, col(MemberPackage.id) == col(PackageUse.package_id))
+        .where(col(PackageUse.member_id) == member_id, col(PackageUse.kind) != "sold")
+    )
+    for use, package_name in rows:
+        text = _("Package {name}: {what}").format(
+            name=package_name,
+            what=_("used once")
+            if use.kind == "use"
+            else _(USE_KIND_LABELS.get(use.kind, use.kind)),
+        )
+        yield TimelineEvent(
+            use.created_at, "prepaid", text, names.get(use.staff_id, "") if use.staff_id else ""
+        )
+    for package in session.exec(
+        select(MemberPackage).where(col(MemberPackage.member_id) == member_id)
+    ):
+        yield TimelineEvent(
+            package.sold_at,
+            "prepaid",
+            _("Package {name} bought ({price})").format(
+                name=package.name, price=shop_money(session, package.price_cents)
+            ),
+        )
+
+
+def write_opening_balances(session: Session, actor: Actor, member_id: int, record: Any) -> None:
+    """An imported row's stored value (principal and bonus) as an opening balance; once
+    per member (importing the same file again adds nothing)."""
+    principal = int(getattr(record, "balance_cents", 0) or 0)
+    bonus = int(getattr(record, "bonus_cents", 0) or 0)
+    if principal <= 0 and bonus <= 0:
+        return
+    already = session.exec(
+        select(StoredValueEntry.id).where(
+            col(StoredValueEntry.member_id) == member_id, col(StoredValueEntry.kind) == "opening"
+        )
+    ).first()
+    if already is not None:
+        return
+    entry = post_entry(
+        session,
+        actor,
+        open_account(session, member_id),
+        "opening",
+        Split(max(principal, 0), max(bonus, 0)),
+        day=shop_today(session),
+        note=_("imported balance"),
+    )
+    audit.record(
+        session,
+        actor,
+        "prepaid.opening",
+        "member",
+        member_id,
+        after={"entry_id": entry.id, "principal_cents": principal, "bonus_cents": bonus},
+    )
+
+
+cards.CLOSE_CHECKS.append(refuse_closing_a_card_with_value)
+member_merge.register_merge_step("prepaid", move_prepaid_on_merge)
+member_timeline.TIMELINE_SOURCES.append(prepaid_timeline)
+import_members.PREPAID_WRITERS.append(write_opening_balances)
+import_members.PREPAID_WRITTEN_COLUMNS.update({"balance", "bonus_balance"})
