@@ -100,7 +100,7 @@ def test_import_the_legacy_members_then_export_them(run, initialised, reopen, tm
     checked = run("import", "members", str(source), env=OWNER_ENV)
     assert checked.exit_code == 1
     assert "36 rows, 30 importable, 6 with problems." in checked.stdout
-    assert "Checked but not imported yet: 储值余额, 赠送余额, 积分, 次卡." in checked.stdout
+    assert "Checked but not imported yet: 积分, 次卡." in checked.stdout
     done = run("import", "members", str(source), "--skip-invalid", env=OWNER_ENV)
     assert done.exit_code == 0, done.output
     with reopen().read() as session:
