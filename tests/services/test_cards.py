@@ -87,10 +87,13 @@ def test_closing_is_refused_while_another_area_says_the_card_carries_value(
 ) -> None:
     added = members.add_member(uow, owner, name="王芳")
     card = cards.issue_card(uow, owner, added.id)
-    cards.CLOSE_CHECKS.append(lambda session, card_id: "Refund ¥100 first.")
+    def still_holds_value(session, card_id):  # type: ignore[no-untyped-def]
+        return "Refund ¥100 first."
+
+    cards.CLOSE_CHECKS.append(still_holds_value)
     try:
         with pytest.raises(Conflict, match="Refund"):
             cards.close_card(uow, owner, card.number)
     finally:
-        cards.CLOSE_CHECKS.pop()
+        cards.CLOSE_CHECKS.remove(still_holds_value)
     assert cards.close_card(uow, owner, card.number).status == "closed"
