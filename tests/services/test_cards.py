@@ -87,6 +87,7 @@ def test_closing_is_refused_while_another_area_says_the_card_carries_value(
 ) -> None:
     added = members.add_member(uow, owner, name="王芳")
     card = cards.issue_card(uow, owner, added.id)
+
     def still_holds_value(session, card_id):  # type: ignore[no-untyped-def]
         return "Refund ¥100 first."
 
