@@ -230,3 +230,51 @@ async def test_a_scan_adds_the_item_and_never_lands_in_the_entry_field() -> None
         app.screen.post_message(Scanned("999999", "scanner"))
         await settle(pilot)
         assert table.row_count == 1  # nothing matched: the cart is unchanged
+
+
+async def test_a_member_pays_from_stored_value_offered_with_the_balance() -> None:
+    from salon_tui.screens.modals.checkout_pay import PaymentModal
+    from salon_tui.services import members, stored_value
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    member = members.add_member(uow, owner, name="Zhou Jie").id
+    stored_value.top_up(uow, owner, member, 50_000, "wechat", "4200000001")
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#checkout-entry", Input).value = "Hair clip 128"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, PaymentModal)
+        assert "stored_value" not in [t.code for t in modal.tenders]  # no member yet
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press(*"Zhou")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, PaymentModal)
+        codes = [t.code for t in modal.tenders]
+        assert "Stored value balance: CN¥500.00" in str(modal.query_one("#pay-parts").render())
+        for _ in range(codes.index("stored_value")):
+            await pilot.press("down")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    (payment,) = stored(select(Payment))
+    assert (payment.tender, payment.amount_cents) == ("stored_value", 12_800)
+    uow = database.open_shop_database()
+    assert stored_value.get_balance(uow, _owner(uow), member).total_cents == 50_000 - 12_800
+    uow.dispose()

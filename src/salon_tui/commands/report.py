@@ -10,7 +10,13 @@ from typing import Annotated, Any
 
 import typer
 
-from salon_tui.commands._common import UsageProblem, acting_staff, open_database, print_table
+from salon_tui.commands._common import (
+    UsageProblem,
+    acting_staff,
+    open_database,
+    parse_day,
+    print_table,
+)
 from salon_tui.i18n import _
 
 
@@ -44,6 +50,12 @@ def report_command(
         Path | None, typer.Option("--out", help=_("Write to this file (needed for xlsx)."))
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("Same as --format json."))] = False,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", help=_("Balances at the end of this day (liabilities; default today).")
+        ),
+    ] = None,
 ) -> None:
     from salon_tui.domain.clock import business_date, utc_now
     from salon_tui.domain.periods import Bucket, resolve_period
@@ -68,9 +80,15 @@ def report_command(
         raise UsageProblem(str(error)) from None
     if output_format is Format.XLSX and out is None:
         raise UsageProblem(_("xlsx needs --out FILE.xlsx."))
+    at_day = parse_day(at, "--at")
     actor = acting_staff(ctx, uow)
     result = reports.run_report(
-        uow, actor, name, reports.ReportRequest(period=period, bucket=bucket, today=today)
+        uow,
+        actor,
+        name,
+        reports.ReportRequest(
+            period=period, bucket=bucket, today=today, options={"at": at_day} if at_day else {}
+        ),
     )
     _emit(result, output_format, out, shop.locale)
 

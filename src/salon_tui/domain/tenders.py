@@ -22,6 +22,8 @@ class Tender:
     # Whether a refund may go back by this tender at all (a stored-value refund may not
     # go to cash, say); amounts are checked against what was paid by it.
     refundable: bool = True
+    # Only offered when the sale has a member (stored value, points).
+    needs_member: bool = False
 
 
 CASH = Tender("cash", N_("Cash"), is_cash=True)

@@ -93,6 +93,14 @@ AREAS: tuple[Area, ...] = (
         available="salon_tui.services.reports:has_reports",
     ),
     Area(
+        "cards",
+        "f7",
+        N_("Cards"),
+        N_("Stored value, top-ups and packages of one member"),
+        "prepaid.view",
+        "salon_tui.screens.cards:CardsScreen",
+    ),
+    Area(
         "settings",
         "f9",
         N_("Settings"),

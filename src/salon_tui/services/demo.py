@@ -122,6 +122,12 @@ def seed_catalogue(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     return seed(uow, context)
 
 
+def _seed_prepaid(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
+    from salon_tui.services.demo_prepaid import seed_prepaid
+
+    return seed_prepaid(uow, context)
+
+
 def _seed_sales(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     from salon_tui.services.demo_sales import seed_sales
 
@@ -134,6 +140,7 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("members", seed_members),
     ("printer", seed_printer),
     ("sales", _seed_sales),
+    ("stored value and packages", _seed_prepaid),
 ]
 
 

@@ -3,7 +3,9 @@
 - cards: a card is not closed while its member still holds stored value or packages;
 - member merge: the balances and packages of the merged member move to the kept one;
 - member timeline: top-ups, payments, undos and closings, and package sales and uses;
-- member import: the legacy file's balance columns become opening balances.
+- member import: the legacy file's balance columns become opening balances;
+- checkout: the "stored value" tender pays from (and refunds to) the sale's member's
+  balance inside the sale's own transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from sqlmodel import Session, col, select
 from salon_tui.data.models import Card, MemberPackage, PackageUse, StoredValueEntry
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.prepaid import Split
-from salon_tui.i18n import _
+from salon_tui.domain.tenders import Tender
+from salon_tui.i18n import N_, _
 from salon_tui.services import audit, cards, import_members, member_merge, member_timeline
 from salon_tui.services.member_timeline import TimelineEvent
 from salon_tui.services.members import shop_today
@@ -25,10 +28,30 @@ from salon_tui.services.packages import USE_KIND_LABELS
 from salon_tui.services.stored_value import (
     ENTRY_KIND_LABELS,
     account_for,
+    give_back_in,
     open_account,
     post_entry,
     shop_money,
+    spend_in,
 )
+from salon_tui.services.tenders import TenderUse, register_tender
+
+STORED_VALUE = Tender("stored_value", N_("Stored value"), needs_member=True)
+
+
+def take_stored_value(session: Session, actor: Actor, use: TenderUse) -> None:
+    spend_in(session, actor, use.member_id, use.amount_cents, sale_id=use.sale_id)
+
+
+def give_back_stored_value(session: Session, actor: Actor, use: TenderUse) -> None:
+    give_back_in(
+        session,
+        actor,
+        use.member_id,
+        use.amount_cents,
+        sale_id=use.sale_id,
+        refund_id=use.refund_id,
+    )
 
 
 def refuse_closing_a_card_with_value(session: Session, card_id: int) -> str:
@@ -167,6 +190,7 @@ def write_opening_balances(session: Session, actor: Actor, member_id: int, recor
     )
 
 
+register_tender(STORED_VALUE, take_stored_value, give_back_stored_value)
 cards.CLOSE_CHECKS.append(refuse_closing_a_card_with_value)
 member_merge.register_merge_step("prepaid", move_prepaid_on_merge)
 member_timeline.TIMELINE_SOURCES.append(prepaid_timeline)

@@ -20,7 +20,7 @@ from salon_tui.printing.receipt import Receipt, ReceiptKind, ReceiptLine, ShopLi
 from salon_tui.services.permissions import require
 from salon_tui.services.sales import build_cart_view
 from salon_tui.services.settings import load_shop_settings
-from salon_tui.services.tenders import TENDERS
+from salon_tui.services.tenders import load_tenders
 
 
 def _find_sale(session: Session, number: str) -> Sale:
@@ -87,7 +87,9 @@ def sale_receipt(uow: UnitOfWork, actor: Actor, number: str) -> Receipt:
                 payment.tender,
                 payment.amount_cents,
                 detail=payment.reference,
-                label=_(TENDERS[payment.tender].tender.label) if payment.tender in TENDERS else "",
+                label=_(load_tenders()[payment.tender].tender.label)
+                if payment.tender in load_tenders()
+                else "",
             )
             for payment in payments
         ),

@@ -34,7 +34,7 @@ from salon_tui.services.permissions import require
 from salon_tui.services.sale_items import ON_RETURNED, ItemMovement, load_item_hooks
 from salon_tui.services.sales import load_sale, sale_lines
 from salon_tui.services.settings import load_shop_settings
-from salon_tui.services.tenders import TENDERS, TenderUse
+from salon_tui.services.tenders import TenderUse, load_tenders
 
 REFUND_ACTION = "sales.refund"
 
@@ -150,7 +150,7 @@ def _choose_payouts(
         ]
     parts = []
     for payment in payments:
-        registered = TENDERS.get(payment.tender)
+        registered = load_tenders().get(payment.tender)
         if registered is None:
             raise ValidationError(
                 _("Unknown way to pay {code!r}.").format(code=payment.tender), field="tender"
@@ -326,7 +326,7 @@ def _refund(
 
     cash_drawer = None
     for part in payouts:
-        registered = TENDERS[part.tender]
+        registered = load_tenders()[part.tender]
         drawer_id = None
         if registered.tender.is_cash:
             cash_drawer = cash_drawer or drawer.require_open(session)

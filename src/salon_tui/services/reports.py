@@ -143,6 +143,7 @@ def register(spec: ReportSpec) -> ReportSpec:
 def _load_reports() -> None:
     # Each area imports its report module here so that its reports register.
     from salon_tui.services import (  # noqa: F401
+        liabilities,
         report_activity,
         report_bookings,
         report_inventory,

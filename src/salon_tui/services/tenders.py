@@ -64,14 +64,22 @@ def register_tender(
     TENDERS[tender.code] = RegisteredTender(tender, take, give_back)
 
 
+def load_tenders() -> dict[str, RegisteredTender]:
+    """Every tender, the ones other areas register included."""
+    from salon_tui.services.area_hooks import load_area_hooks
+
+    load_area_hooks()
+    return TENDERS
+
+
 def tender_table() -> dict[str, Tender]:
-    return {code: registered.tender for code, registered in TENDERS.items()}
+    return {code: registered.tender for code, registered in load_tenders().items()}
 
 
 def list_tenders(*, also: tuple[str, ...] = ()) -> list[Tender]:
     """The ways to pay offered on a payment screen, plus the unlisted ones in ``also``."""
     return [
         registered.tender
-        for code, registered in TENDERS.items()
+        for code, registered in load_tenders().items()
         if registered.offered or code in also
     ]

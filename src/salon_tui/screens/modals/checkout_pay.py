@@ -38,7 +38,13 @@ class PaymentModal(SalonModal[Any]):
         from salon_tui.services.tenders import list_tenders
 
         self.cart = cart
-        self.tenders = list_tenders()
+        # Stored value (and other member tenders) only when the sale has a member.
+        self.tenders = [
+            tender
+            for tender in list_tenders()
+            if not tender.needs_member or cart.member_id is not None
+        ]
+        self.member_balance_cents: int | None = None
         self.tender_index = 0
         self.parts: list[PaymentIn] = []
         self.paying = False
@@ -74,6 +80,27 @@ class PaymentModal(SalonModal[Any]):
 
     def on_mount(self) -> None:
         self.refresh_view()
+        if self.cart.member_id is not None and any(t.needs_member for t in self.tenders):
+            from salon_tui.services.stored_value import get_balance
+
+            uow, actor, member_id = self.salon.uow, self.salon.session_actor, self.cart.member_id
+
+            def show_balance(balance: Any) -> None:
+                self.member_balance_cents = balance.total_cents
+                self.refresh_view()
+
+            call_service(
+                self,
+                lambda: get_balance(uow, actor, member_id),
+                show_balance,
+                failed=lambda _error: None,
+            )
+
+    def stored_value_left(self) -> int | None:
+        if self.member_balance_cents is None:
+            return None
+        used = sum(p.amount_cents for p in self.parts if p.tender == "stored_value")
+        return self.member_balance_cents - used
 
     def refresh_view(self) -> None:
         tender = self.tenders[self.tender_index]
@@ -93,12 +120,20 @@ class PaymentModal(SalonModal[Any]):
             for p in self.parts
         ]
         lines.append(_("Left to pay: {amount}").format(amount=self.money(self.remaining)))
+        balance_left = self.stored_value_left()
+        if balance_left is not None:
+            lines.append(
+                _("Stored value balance: {amount}").format(amount=self.money(balance_left))
+            )
         change = sum(max(p.tendered_cents - p.amount_cents, 0) for p in self.parts)
         if change:
             lines.append(f"[b]{_('Change: {change}').format(change=self.money(change))}[/b]")
         self.query_one("#pay-parts", Static).update("\n".join(lines))
         amount = self.query_one("#pay-amount", Input)
-        amount.value = self._plain(self.remaining)
+        suggested = self.remaining
+        if tender.needs_member and balance_left is not None:
+            suggested = max(min(suggested, balance_left), 0)
+        amount.value = self._plain(suggested)
         amount.focus()
         amount.action_select_all()  # typing replaces the suggested amount
         needs_reference = tender.needs_reference
