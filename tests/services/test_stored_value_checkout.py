@@ -15,6 +15,7 @@ from salon_tui.services import (
     database,
     members,
     refunds,
+    sale_receipts,
     sales,
     stored_value,
     tenders,
@@ -48,6 +49,13 @@ def test_paying_and_refunding_by_stored_value(uow: UnitOfWork, owner: Actor, clo
     balance = stored_value.get_balance(uow, owner, member)
     assert balance.total_cents == 60_000 - cart_total
     assert balance.bonus_cents == 0  # bonus first (the shop's default)
+    with uow.read() as session:
+        block = sale_receipts.sale_receipt(session, sale_id).member
+    assert block is not None and block.name == "周洁"
+    assert (block.stored_value_before_cents, block.stored_value_after_cents) == (
+        60_000,
+        60_000 - cart_total,
+    )
     refunds.refund_sale(uow, owner, sale_id, key="r1", reason="unhappy")
     after = stored_value.get_balance(uow, owner, member)
     assert (after.principal_cents, after.bonus_cents) == (50_000, 10_000)

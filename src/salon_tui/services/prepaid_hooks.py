@@ -21,7 +21,14 @@ from salon_tui.domain.actor import Actor
 from salon_tui.domain.prepaid import Split
 from salon_tui.domain.tenders import Tender
 from salon_tui.i18n import N_, _
-from salon_tui.services import audit, cards, import_members, member_merge, member_timeline
+from salon_tui.services import (
+    audit,
+    cards,
+    import_members,
+    member_merge,
+    member_timeline,
+    sale_receipts,
+)
 from salon_tui.services.member_timeline import TimelineEvent
 from salon_tui.services.members import shop_today
 from salon_tui.services.packages import USE_KIND_LABELS
@@ -157,6 +164,40 @@ def prepaid_timeline(session: Session, member_id: int) -> Iterable[TimelineEvent
         )
 
 
+def stored_value_on_receipt(session: Session, sale: Any, statement: Any) -> Any:
+    """The balance after the sale (and before, when the sale took from it), from the
+    ledger as it stood then, so a reprint says the same."""
+    from dataclasses import replace
+
+    from sqlalchemy import func
+
+    account = account_for(session, sale.member_id)
+    if account is None:
+        return statement
+    total = StoredValueEntry.principal_cents + StoredValueEntry.bonus_cents
+    spent = session.exec(
+        select(func.max(StoredValueEntry.id), func.coalesce(func.sum(total), 0)).where(
+            col(StoredValueEntry.sale_id) == sale.id, col(StoredValueEntry.kind) == "spend"
+        )
+    ).one()
+    last_id, spent_cents = spent
+    upto = (
+        col(StoredValueEntry.id) <= last_id
+        if last_id is not None
+        else col(StoredValueEntry.created_at) <= sale.paid_at
+    )
+    after = session.exec(
+        select(func.coalesce(func.sum(total), 0)).where(
+            col(StoredValueEntry.account_id) == account.id, upto
+        )
+    ).one()
+    return replace(
+        statement,
+        stored_value_before_cents=int(after) - int(spent_cents) if last_id is not None else None,
+        stored_value_after_cents=int(after),
+    )
+
+
 def write_opening_balances(session: Session, actor: Actor, member_id: int, record: Any) -> None:
     """An imported row's stored value (principal and bonus) as an opening balance; once
     per member (importing the same file again adds nothing)."""
@@ -191,6 +232,7 @@ def write_opening_balances(session: Session, actor: Actor, member_id: int, recor
 
 
 register_tender(STORED_VALUE, take_stored_value, give_back_stored_value)
+sale_receipts.MEMBER_BLOCKS.append(stored_value_on_receipt)
 cards.CLOSE_CHECKS.append(refuse_closing_a_card_with_value)
 member_merge.register_merge_step("prepaid", move_prepaid_on_merge)
 member_timeline.TIMELINE_SOURCES.append(prepaid_timeline)

@@ -32,7 +32,11 @@ from salon_tui.services import audit, commission, drawer
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_items import ON_SOLD, ItemMovement, load_item_hooks
-from salon_tui.services.sale_receipts import build_sale_receipt, stylists_by_line
+from salon_tui.services.sale_receipts import (
+    build_sale_receipt,
+    member_statement,
+    stylists_by_line,
+)
 from salon_tui.services.sales import load_sale, price_sale, sale_lines
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.tenders import TENDERS, TenderUse, tender_table
@@ -292,5 +296,6 @@ def _pay(
         stylists_by_line(session, [line.id for line in lines if line.id is not None]),
         payment_rows,
         actor.name,
+        member_statement(session, sale),
     )
     return paid, receipt

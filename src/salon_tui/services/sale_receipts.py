@@ -7,7 +7,7 @@ the print worker sends it when it can). Reprints re-queue the stored sale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -19,9 +19,7 @@ from salon_tui.domain.clock import utc_now
 from salon_tui.errors import NotFound
 from salon_tui.i18n import _
 from salon_tui.printing.receipt import (
-    Payment as ReceiptPayment,
-)
-from salon_tui.printing.receipt import (
+    MemberStatement,
     PaymentMethod,
     Receipt,
     ReceiptKind,
@@ -29,11 +27,46 @@ from salon_tui.printing.receipt import (
     ShopLines,
     SummaryRow,
 )
+from salon_tui.printing.receipt import (
+    Payment as ReceiptPayment,
+)
 from salon_tui.services import printing
 from salon_tui.services.printing import PrintJobView
 from salon_tui.services.settings import ShopSettings, load_shop_settings
 
 _METHODS = {method.value for method in PaymentMethod}
+
+# Areas fill in the member block of a sale's receipt (stored value before → after, uses
+# left, points): (session, sale, statement) → the statement with their part.
+MemberBlock = Callable[[Session, Sale, MemberStatement], MemberStatement]
+MEMBER_BLOCKS: list[MemberBlock] = []
+
+
+def _masked_card(number: str) -> str:
+    return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else number
+
+
+def member_statement(session: Session, sale: Sale) -> MemberStatement | None:
+    """The member block of a sale's receipt, or None for a walk-in."""
+    if sale.member_id is None:
+        return None
+    from salon_tui.data.models import Card, Member, MemberLevel
+    from salon_tui.services.area_hooks import load_area_hooks
+
+    member = session.get(Member, sale.member_id)
+    if member is None:
+        return None
+    card = session.exec(
+        select(Card.number).where(col(Card.member_id) == member.id, col(Card.status) == "active")
+    ).first()
+    level = session.get(MemberLevel, member.level_id) if member.level_id else None
+    statement = MemberStatement(
+        name=member.name, card_masked=_masked_card(card or ""), level=level.name if level else ""
+    )
+    load_area_hooks()
+    for block in MEMBER_BLOCKS:
+        statement = block(session, sale, statement)
+    return statement
 
 
 def _shop(settings: ShopSettings) -> ShopLines:
@@ -58,6 +91,7 @@ def build_sale_receipt(
     stylists: dict[int, list[str]],
     payments: Sequence[Payment],
     cashier: str,
+    member: MemberStatement | None = None,
 ) -> Receipt:
     """A paid sale's receipt from its rows (the paying transaction has them at hand)."""
     assert sale.number is not None and sale.paid_at is not None
@@ -91,7 +125,7 @@ def build_sale_receipt(
         payments=_payments(list(payments), 1),
         tendered_cents=tendered or None,
         change_cents=change or None,
-        member=None,
+        member=member,
         barcode_data=sale.number,
         footer=settings.receipt_footer,
     )
@@ -133,6 +167,7 @@ def sale_receipt(session: Session, sale_id: int) -> Receipt:
         stylists_by_line(session, [line.id for line in lines if line.id is not None]),
         payments,
         cashier.name if cashier else "",
+        member_statement(session, sale),
     )
 
 
