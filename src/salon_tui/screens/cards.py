@@ -271,6 +271,8 @@ class CardsScreen(SalonScreen):
             self.query_one(f"#panel-{panel.key}", Static).update(
                 f"[b]{_(panel.title)}[/b]\n{panel.render(value, self.money)}"
             )
+        from salon_tui.domain.prepaid import PACKAGE_METHODS
+
         ledger = self.query_one("#cards-ledger", DataTable)
         ledger.clear()
         for entry in entries:
@@ -281,7 +283,7 @@ class CardsScreen(SalonScreen):
                 what,
                 self.money(entry.principal_cents),
                 self.money(entry.bonus_cents),
-                entry.method,
+                _(PACKAGE_METHODS[entry.method]) if entry.method in PACKAGE_METHODS else "",
                 escape(entry.note),
                 key=str(entry.id),
             )

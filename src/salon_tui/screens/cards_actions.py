@@ -45,6 +45,11 @@ def open_top_up(screen: CardsScreen, member: MemberView) -> None:
     from salon_tui.domain.prepaid import Tier
 
     tier_rules = [Tier(p.id, p.min_amount_cents, p.bonus_cents) for p in running]
+    from salon_tui.services.area_hooks import load_area_hooks
+
+    load_area_hooks()
+    # Points and coupons are promised only once the loyalty area gives them.
+    loyalty_on = bool(top_up_promotions.TOPUP_REWARDS)
 
     def hint(values: dict[str, str]) -> str:
         if not values["amount"]:
@@ -55,9 +60,9 @@ def open_top_up(screen: CardsScreen, member: MemberView) -> None:
             return _("No promotion reached.")
         promotion = tiers[tier.id]
         extras = [_("bonus {amount}").format(amount=screen.money(promotion.bonus_cents))]
-        if promotion.points:
+        if promotion.points and loyalty_on:
             extras.append(_("{points} points").format(points=promotion.points))
-        if promotion.coupon_template:
+        if promotion.coupon_template and loyalty_on:
             extras.append(_("coupon {code}").format(code=promotion.coupon_template))
         if promotion.upgrade_level:
             extras.append(_("level {level}").format(level=promotion.upgrade_level))
