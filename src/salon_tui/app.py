@@ -23,7 +23,7 @@ from salon_tui import paths
 from salon_tui.domain.actor import Actor
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
-from salon_tui.screens.areas import AREAS, Area, area_for_mode
+from salon_tui.screens.areas import AREAS, PALETTE_SCREENS, Area, area_for_mode
 from salon_tui.widgets.devices import DeviceHub, DeviceState
 
 logger = logging.getLogger("salon_tui.app")
@@ -259,6 +259,13 @@ class SalonApp(App[int]):
                     f"{_(area.description)} ({area.key.upper()})",
                     lambda mode=area.mode: self.action_open_area(mode),
                 )
+            for extra in PALETTE_SCREENS:
+                if extra.allowed_for(self.actor):
+                    yield SystemCommand(
+                        _(extra.title),
+                        _(extra.description),
+                        lambda extra=extra: self.push_screen(extra.factory()()),
+                    )
             yield SystemCommand(_("Lock"), _("Lock the screen (Ctrl+L)"), self.action_lock)
             yield SystemCommand(
                 _("Change my PIN"), _("Choose a new PIN for yourself"), self.action_change_pin

@@ -68,13 +68,16 @@ def build_app() -> Typer:
         booking,
         card,
         commission,
+        coupon,
         db,
         demo,
         expense,
         exporting,
+        giftcard,
         importing,
         init,
         member,
+        points,
         package,
         prepaid,
         printer,
@@ -110,6 +113,9 @@ def build_app() -> Typer:
     app.add_typer(expense.app, name="expense")
     app.add_typer(booking.app, name="booking")
     app.add_typer(schedule.app, name="schedule")
+    app.add_typer(points.app, name="points")
+    app.add_typer(coupon.app, name="coupon")
+    app.add_typer(giftcard.app, name="giftcard")
     app.add_typer(prepaid.app, name="prepaid")
     app.add_typer(package.app, name="package")
     app.command("report", help=_("Reports in one shape: `salon report list` names them."))(

@@ -4,7 +4,7 @@ pairs, and finding a product or service from what was typed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from salon_tui.commands._common import UsageProblem
 from salon_tui.i18n import _
@@ -73,3 +73,11 @@ def order_id(text: str) -> int:
             _("{value!r} is not an order number (PO00012 or 12).").format(value=text)
         )
     return int(cleaned)
+
+
+def shop_clock(uow: Any, moment: Any) -> str:
+    """A stored UTC moment as the shop's local date and time."""
+    from salon_tui.domain.clock import shop_time
+    from salon_tui.services import settings
+
+    return shop_time(moment, settings.get_shop_settings(uow).timezone).strftime("%Y-%m-%d %H:%M")

@@ -90,6 +90,20 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "member.personal_data": OWNER,
     "member.safety": EVERYONE,
     "member.view": EVERYONE,
+    # loyalty: points, coupons and gift cards
+    "coupon.issue": DESK,
+    "coupon.issue_batch": MANAGERS,
+    "coupon.templates": MANAGERS,
+    "coupon.view": DESK,
+    "coupon.void": MANAGERS,
+    "giftcard.expire": MANAGERS,
+    "giftcard.sell": DESK,
+    "giftcard.settings": MANAGERS,
+    "giftcard.view": DESK,
+    "points.adjust": MANAGERS,
+    "points.expire": MANAGERS,
+    "points.rules": MANAGERS,
+    "points.view": DESK,
     # prepaid: stored value, top-up promotions, packages
     "package.refund": MANAGERS,
     "package.sell": DESK,
@@ -106,6 +120,7 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "expenses.manage": MANAGERS,
     # reports: each report names its own permission; the screen shows each person the
     # reports they may run (a stylist their own commission, the desk the day close)
+    "reports.loyalty": MANAGERS,
     "reports.liabilities": MANAGERS,
     "reports.members": MANAGERS,
     "reports.pnl": OWNER,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from salon_tui.i18n import N_, _
 
+TRANSACTION_REFERENCE = N_("Transaction reference")
+
 
 @dataclass(frozen=True)
 class Tender:
@@ -22,6 +24,8 @@ class Tender:
     # Whether a refund may go back by this tender at all (a stored-value refund may not
     # go to cash, say); amounts are checked against what was paid by it.
     refundable: bool = True
+    # What the reference field asks for (a transaction number, a gift card's code …).
+    reference_label: str = TRANSACTION_REFERENCE
     # Only offered when the sale has a member (stored value, points).
     needs_member: bool = False
 
@@ -98,6 +102,13 @@ def settle(
                 "reference",
             )
         if tender.needs_reference and not reference:
+            if tender.reference_label != TRANSACTION_REFERENCE:
+                raise PaymentProblem(
+                    _("{tender}: {what} is needed.").format(
+                        tender=_(tender.label), what=_(tender.reference_label)
+                    ),
+                    "reference",
+                )
             raise PaymentProblem(
                 _("{tender} needs the transaction reference from the receipt.").format(
                     tender=_(tender.label)

@@ -111,5 +111,18 @@ AREAS: tuple[Area, ...] = (
 )
 
 
+# Screens opened from the command palette (Ctrl+P) rather than by an F-key.
+PALETTE_SCREENS: tuple[Area, ...] = (
+    Area(
+        "gift_cards",
+        "",
+        N_("Gift cards"),
+        N_("Sell a gift card, or scan one to see its balance"),
+        "giftcard.view",
+        "salon_tui.screens.gift_cards:GiftCardScreen",
+    ),
+)
+
+
 def area_for_mode(mode: str) -> Area | None:
     return next((area for area in AREAS if area.mode == mode), None)

@@ -45,6 +45,7 @@ class CheckoutScreen(SalonScreen):
         Binding("ctrl+x", "void", N_("Void"), priority=True),
         Binding("ctrl+o", "history", N_("History"), priority=True),
         Binding("ctrl+b", "drawer", N_("Drawer"), priority=True),
+        Binding("ctrl+k", "coupon", N_("Coupon"), show=False, priority=True),
         Binding("plus,equals_sign", "qty(1)", N_("Qty +"), show=False),
         Binding("minus", "qty(-1)", N_("Qty −"), show=False),
         Binding("delete", "remove_line", N_("Remove line"), show=False),
@@ -73,7 +74,7 @@ class CheckoutScreen(SalonScreen):
                         "Enter adds · F10 pay · Ctrl+E member · Ctrl+S stylist · Ctrl+D discount\n"
                         "Ctrl+T tip · "
                         "Ctrl+G park · Ctrl+R resume · Ctrl+X void · Ctrl+O history · "
-                        "Ctrl+B drawer · +/− qty · Del remove"
+                        "Ctrl+B drawer · Ctrl+K coupon · +/− qty · Del remove"
                     ),
                     id="checkout-keys",
                     classes="hint",
@@ -186,7 +187,11 @@ class CheckoutScreen(SalonScreen):
         self.enter_text(text)
 
     def enter_text(self, text: str) -> None:
+        from salon_tui.screens.checkout_loyalty import loyalty_code_entered
         from salon_tui.services import sale_catalog
+
+        if loyalty_code_entered(self, text):
+            return
 
         uow, actor = self.salon.uow, self.salon.session_actor
         member_id = self.cart.member_id if self.cart else None
@@ -443,6 +448,13 @@ class CheckoutScreen(SalonScreen):
     def _finished(self, message: str) -> None:
         self.notify(message)
         self.start_new_sale()
+
+    def action_coupon(self) -> None:
+        if self.cart is None:
+            return
+        from salon_tui.screens.modals.loyalty import CouponModal
+
+        self.app.push_screen(CouponModal(self.cart), self._discount_done)
 
     def action_history(self) -> None:
         from salon_tui.screens.checkout_history import SaleHistoryScreen

@@ -93,6 +93,22 @@ def _booking_deposit_check(session: Session) -> list[str]:
     return check_deposit_ledger(session)
 
 
+def _points_ledger_check(session: Session) -> list[str]:
+    from salon_tui.services.points import check_points_ledger
+
+    return check_points_ledger(session)
+
+
+def _coupon_ledger_check(session: Session) -> list[str]:
+    from salon_tui.services.coupons import check_coupon_ledger
+
+    return check_coupon_ledger(session)
+
+
+def _gift_card_ledger_check(session: Session) -> list[str]:
+    from salon_tui.services.gift_cards import check_gift_card_ledger
+
+    return check_gift_card_ledger(session)
 def _stored_value_check(session: Session) -> list[str]:
     from salon_tui.services.stored_value import check_stored_value_ledger
 
@@ -110,6 +126,9 @@ LEDGER_CHECKS: list[tuple[str, LedgerCheck]] = [
     (N_("Cash drawer: expected cash = movements"), check_drawer_ledger),
     (N_("Stock ledger"), _stock_ledger_check),
     (N_("Booking deposits: held = ledger"), _booking_deposit_check),
+    (N_("Points: balance = entries"), _points_ledger_check),
+    (N_("Coupons: state = events"), _coupon_ledger_check),
+    (N_("Gift cards: balance = entries"), _gift_card_ledger_check),
     (N_("Stored value: balances = ledger"), _stored_value_check),
     (N_("Packages: uses left = ledger"), _package_check),
 ]

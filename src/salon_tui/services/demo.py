@@ -134,12 +134,19 @@ def _seed_sales(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     return seed_sales(uow, context)
 
 
+def _seed_loyalty(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
+    from salon_tui.services.demo_loyalty import seed_loyalty
+
+    return seed_loyalty(uow, context)
+
+
 SEEDERS: list[tuple[str, Seeder]] = [
     ("shop and staff", seed_shop_and_staff),
     ("menu, products and stock", seed_catalogue),
     ("members", seed_members),
     ("printer", seed_printer),
     ("sales", _seed_sales),
+    ("points, coupons and gift cards", _seed_loyalty),
     ("stored value and packages", _seed_prepaid),
 ]
 

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlmodel import col
 
 from salon_tui.data.models import (
@@ -628,3 +628,13 @@ def _write(uow: UnitOfWork, rows: _Rows) -> None:
             table: Any = getattr(model, "__table__")  # noqa: B009
             for start in range(0, len(values), CHUNK):
                 session.execute(insert(table), values[start : start + CHUNK])
+        if uow.engine.dialect.name == "postgresql":
+            # Ids were given explicitly: move each sequence past them, so the sales made
+            # after the demo (at the desk, or by later seeders) get fresh ids.
+            for model, values in plan:
+                if values and "id" in values[0]:
+                    name = getattr(model, "__tablename__")  # noqa: B009
+                    session.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), :top)"),
+                        {"top": max(int(row["id"]) for row in values)},
+                    )

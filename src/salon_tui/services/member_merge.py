@@ -94,6 +94,22 @@ def _move_bookings(session: Session, keep_id: int, drop_id: int) -> int:
 register_merge_step("bookings", _move_bookings)
 
 
+def _move_points(session: Session, keep_id: int, drop_id: int) -> int:
+    from salon_tui.services.points import merge_points
+
+    return merge_points(session, keep_id, drop_id)
+
+
+def _move_coupons(session: Session, keep_id: int, drop_id: int) -> int:
+    from salon_tui.services.coupons import merge_coupons
+
+    return merge_coupons(session, keep_id, drop_id)
+
+
+register_merge_step("points", _move_points)
+register_merge_step("coupons", _move_coupons)
+
+
 @dataclass(frozen=True)
 class MergeResult:
     kept_id: int

@@ -187,6 +187,18 @@ def _check(session: Any, rule: SegmentRule, parameter: str) -> None:
     rule.narrow(select(col(Member.id)), parameter, _context(session))
 
 
+def segment_member_ids(session: Any, spec: str) -> list[int]:
+    """Every active member in a segment (a spec or a saved segment's name), by id; for
+    areas that act on a whole segment at once (coupons issued in a batch)."""
+    rule, parameter = _resolve(session, spec)
+    query = rule.narrow(
+        select(col(Member.id)).where(col(Member.status) == "active"), parameter, _context(session)
+    )
+    return [
+        int(member_id) for member_id in session.execute(query.order_by(col(Member.id))).scalars()
+    ]
+
+
 def list_members(
     uow: UnitOfWork,
     actor: Actor,

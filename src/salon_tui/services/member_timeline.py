@@ -89,7 +89,21 @@ def _booking_events(session: Session, member_id: int) -> Iterable[TimelineEvent]
         yield TimelineEvent(at, "booking", text, staff)
 
 
-TIMELINE_SOURCES.extend([_audit_events, _level_events, _booking_events])
+def _points_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
+    from salon_tui.services.points import timeline_events
+
+    return timeline_events(session, member_id)
+
+
+def _coupon_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
+    from salon_tui.services.coupons import timeline_events
+
+    return timeline_events(session, member_id)
+
+
+TIMELINE_SOURCES.extend(
+    [_audit_events, _level_events, _booking_events, _points_events, _coupon_events]
+)
 
 
 def member_timeline(uow: UnitOfWork, actor: Actor, member_id: int) -> list[TimelineEvent]:

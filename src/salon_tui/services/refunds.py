@@ -31,6 +31,7 @@ from salon_tui.i18n import _
 from salon_tui.services import audit, commission, drawer
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
+from salon_tui.services.sale_hooks import SALE_REFUNDED, SaleRefunded, load_checkout_plugins
 from salon_tui.services.sale_items import ON_RETURNED, ItemMovement, load_item_hooks
 from salon_tui.services.sales import load_sale, sale_lines
 from salon_tui.services.settings import load_shop_settings
@@ -275,6 +276,7 @@ def _refund(
     reference: str,
 ) -> RefundDone:
     assert actor.staff_id is not None
+    load_checkout_plugins()
     sale = load_sale(session, sale_id, lock=True)
     if sale.status == SaleStatus.REFUNDED:
         raise Conflict(_("Sale {number} was already refunded in full.").format(number=sale.number))
@@ -362,6 +364,11 @@ def _refund(
         sale.status = SaleStatus.REFUNDED.value
         session.add(sale)
     session.flush()
+    refunded = SaleRefunded(
+        sale, refund, [(line, qty, amount) for line, qty, _before, amount in plan], completes
+    )
+    for refund_hook in SALE_REFUNDED:
+        refund_hook(session, actor, refunded)
     done = RefundDone(
         refund_id=refund.id,
         number=number,

@@ -147,6 +147,7 @@ def _load_reports() -> None:
         report_activity,
         report_bookings,
         report_inventory,
+        report_loyalty,
         report_members,
         report_pnl,
         report_sales,

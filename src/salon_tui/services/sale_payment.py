@@ -31,6 +31,7 @@ from salon_tui.printing.receipt import Receipt
 from salon_tui.services import audit, commission, drawer
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
+from salon_tui.services.sale_hooks import SALE_PAID, SalePaid
 from salon_tui.services.sale_items import ON_SOLD, ItemMovement, load_item_hooks
 from salon_tui.services.sale_receipts import (
     build_sale_receipt,
@@ -258,6 +259,8 @@ def _pay(
     sale.closed_at = now
     session.add(sale)
     session.flush()
+    for paid_hook in SALE_PAID:
+        paid_hook(session, actor, SalePaid(sale, lines, day))
     paid = PaidSale(
         sale_id=sale_id,
         number=number,

@@ -43,6 +43,7 @@ from salon_tui.i18n import _
 from salon_tui.services import audit
 from salon_tui.services.auth import confirm_with_pin
 from salon_tui.services.permissions import require
+from salon_tui.services.sale_hooks import load_checkout_plugins
 from salon_tui.services.sales_members import level_discounts
 from salon_tui.services.settings import SHOP_PREFIX, ShopSettings, read_setting
 
@@ -205,6 +206,7 @@ def price_sale(
     session: Session, sale: Sale, lines: Sequence[SaleLine], rounding: Rounding | None = None
 ) -> CartPrice:
     """The sale priced now: automatic discounts, manual ones, sale discount, rounding."""
+    load_checkout_plugins()
     automatic: dict[int, list[LineDiscount]] = {}
     for rule in PRICE_RULES:
         for line_id, discounts in rule(session, sale, lines).items():

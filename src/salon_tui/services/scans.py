@@ -57,8 +57,44 @@ def _product(uow: UnitOfWork, actor: Actor, code: str) -> ScanMatch | None:
     return ScanMatch("product", product.id, product.name, detail)
 
 
+def _gift_card(uow: UnitOfWork, actor: Actor, code: str) -> ScanMatch | None:
+    from salon_tui.domain.giftcards import looks_like_gift_card, spaced
+    from salon_tui.services import gift_cards
+    from salon_tui.services.settings import get_shop_settings
+
+    if not actor.can("giftcard.view") or not looks_like_gift_card(code):
+        return None
+    try:
+        card, _entries = gift_cards.balance(uow, actor, code)
+    except SalonError:
+        return None
+    shop = get_shop_settings(uow)
+    detail = _("{balance} left of {value}").format(
+        balance=format_money(card.balance_cents, shop.currency, shop.locale),
+        value=format_money(card.value_cents, shop.currency, shop.locale),
+    )
+    return ScanMatch("gift_card", card.id, spaced(card.code), detail)
+
+
+def _coupon(uow: UnitOfWork, actor: Actor, code: str) -> ScanMatch | None:
+    from salon_tui.domain.coupons import clean_code, looks_like_coupon
+    from salon_tui.services import coupons
+
+    if not actor.can("coupon.view") or not looks_like_coupon(clean_code(code)):
+        return None
+    try:
+        found = coupons.check_coupon(uow, actor, code)
+    except SalonError:
+        return None
+    view = found.coupon
+    detail = f"{view.member_name} · {view.description}" + (
+        "" if found.usable else f" · {found.reason}"
+    )
+    return ScanMatch("coupon", view.id, f"{view.template_name} {view.code}", detail)
+
+
 # In order: the first that knows the code wins.
-IDENTIFIERS: list[Identifier] = [_member_card, _product]
+IDENTIFIERS: list[Identifier] = [_member_card, _product, _gift_card, _coupon]
 
 
 def identify(uow: UnitOfWork, actor: Actor, code: str) -> ScanMatch | None:

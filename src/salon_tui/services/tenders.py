@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.tenders import BASE_TENDERS, BOOKING_DEPOSIT, Tender
+from salon_tui.services.sale_hooks import load_checkout_plugins
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def tender_table() -> dict[str, Tender]:
 
 def list_tenders(*, also: tuple[str, ...] = ()) -> list[Tender]:
     """The ways to pay offered on a payment screen, plus the unlisted ones in ``also``."""
+    load_checkout_plugins()
     return [
         registered.tender
         for code, registered in load_tenders().items()

@@ -51,7 +51,12 @@ SCANNER_STATE_LABELS = {
 # for it: kind ("member", "product" …) → (app, match) → nothing.
 ScanOpener = Callable[["SalonApp", Any], None]
 SCAN_OPENERS: dict[str, ScanOpener] = {}
-SCAN_KIND_LABELS = {"member": N_("Member"), "product": N_("Product")}
+SCAN_KIND_LABELS = {
+    "member": N_("Member"),
+    "product": N_("Product"),
+    "gift_card": N_("Gift card"),
+    "coupon": N_("Coupon"),
+}
 
 
 class Scanned(Message):

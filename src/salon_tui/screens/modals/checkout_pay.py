@@ -138,7 +138,9 @@ class PaymentModal(SalonModal[Any]):
         amount.action_select_all()  # typing replaces the suggested amount
         needs_reference = tender.needs_reference
         self.query_one("#pay-reference", Input).display = needs_reference
-        self.query_one("#pay-reference-label", Label).display = needs_reference
+        label = self.query_one("#pay-reference-label", Label)
+        label.display = needs_reference
+        label.update(_(tender.reference_label))
 
     def _label(self, code: str) -> str:
         return next((t.label for t in self.tenders if t.code == code), code)

@@ -1,0 +1,55 @@
+"""What other areas do when a sale is paid or refunded, inside that transaction.
+
+Checkout knows nothing of points, coupons or referrals: the areas that do register a
+function here (points earned, coupons used, a referrer rewarded; points taken back and
+coupons restored by a refund) and their tenders and price rules. Each runs inside
+the paying or refunding transaction and raises a ``SalonError`` to refuse it.
+``load_checkout_plugins`` imports those areas once, before a cart is priced or paid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from salon_tui.data.models import Refund, Sale, SaleLine
+from salon_tui.domain.actor import Actor
+
+
+@dataclass(frozen=True)
+class SalePaid:
+    sale: Sale  # status paid, number and totals fixed
+    lines: Sequence[SaleLine]  # net amounts fixed
+    business_day: date
+
+
+@dataclass(frozen=True)
+class SaleRefunded:
+    sale: Sale
+    refund: Refund
+    # (line, units returned, amount given back for them)
+    lines: Sequence[tuple[SaleLine, int, int]]
+    sale_fully_refunded: bool
+
+
+SALE_PAID: list[Callable[[Session, Actor, SalePaid], None]] = []
+SALE_REFUNDED: list[Callable[[Session, Actor, SaleRefunded], None]] = []
+
+# Modules that register tenders, price rules and the hooks above when imported.
+PLUGIN_MODULES: list[str] = ["salon_tui.services.loyalty_checkout"]
+_loaded = False
+
+
+def load_checkout_plugins() -> None:
+    """Import every area that plugs into checkout (once per process)."""
+    global _loaded
+    if _loaded:
+        return
+    import importlib
+
+    for name in PLUGIN_MODULES:
+        importlib.import_module(name)
+    _loaded = True

@@ -1,0 +1,29 @@
+"""The demo's points, coupons and gift cards come from believable history and check."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from salon_tui.data.models import CouponTemplate, GiftCard, PointsAccount
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.services import database
+from salon_tui.services.demo import DemoOptions, build_demo
+
+
+def test_demo_members_hold_points_and_coupons_and_gift_cards_are_partly_spent(
+    uow: UnitOfWork,
+) -> None:
+    summary = build_demo(uow, DemoOptions(members=80, months=2, seed=5))
+    assert summary.counts["points entries"] > 100
+    assert summary.counts["coupons"] >= 10
+    assert summary.counts["gift cards"] == 6
+    problems = {result.name: result.problems for result in database.check(uow)}
+    assert all(not found for found in problems.values()), problems
+    with uow.read() as session:
+        balances = session.exec(select(PointsAccount.balance)).all()
+        assert len(balances) > 40 and min(balances) >= 0
+        kinds = {t.kind for t in session.exec(select(CouponTemplate)).all()}
+        assert kinds == {"percent", "amount_off", "voucher", "free_item"}
+        cards = session.exec(select(GiftCard)).all()
+        spent = [c for c in cards if 0 < c.balance_cents < c.value_cents]
+        assert len(spent) == 3
