@@ -26,6 +26,8 @@ class EntryKind:
     REDEEM_RETURNED = "redeem_returned"
     ADJUST = "adjust"
     EXPIRE = "expire"
+    PROMOTION = "promotion"
+    PROMOTION_UNDONE = "promotion_undone"
 
 
 ENTRY_LABELS = {
@@ -35,6 +37,8 @@ ENTRY_LABELS = {
     EntryKind.REDEEM_RETURNED: N_("Given back by a refund"),
     EntryKind.ADJUST: N_("Adjusted by hand"),
     EntryKind.EXPIRE: N_("Expired"),
+    EntryKind.PROMOTION: N_("Top-up promotion"),
+    EntryKind.PROMOTION_UNDONE: N_("Top-up undone"),
 }
 
 

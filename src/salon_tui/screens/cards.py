@@ -316,3 +316,7 @@ class CardsScreen(SalonScreen):
             self.notify(_("Find a member first."), severity="warning")
             return
         action.open(self, self.member)
+
+
+# Loyalty adds its panels and actions (points, coupons) when the screen module loads.
+from salon_tui.screens import cards_loyalty  # noqa: E402, F401

@@ -7,4 +7,9 @@ from __future__ import annotations
 
 def load_area_hooks() -> None:
     """Import every hooks module (Python imports each once, so this is cheap after)."""
-    from salon_tui.services import prepaid_hooks  # noqa: F401
+    from salon_tui.services import (  # noqa: F401
+        loyalty_checkout,
+        loyalty_liabilities,
+        loyalty_topups,
+        prepaid_hooks,
+    )

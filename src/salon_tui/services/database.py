@@ -109,6 +109,8 @@ def _gift_card_ledger_check(session: Session) -> list[str]:
     from salon_tui.services.gift_cards import check_gift_card_ledger
 
     return check_gift_card_ledger(session)
+
+
 def _stored_value_check(session: Session) -> list[str]:
     from salon_tui.services.stored_value import check_stored_value_ledger
 

@@ -57,7 +57,7 @@ GIFT_CARD = Tender(
     needs_reference=True,
     reference_label=N_("Gift card code (scan or type)"),
 )
-POINTS = Tender("points", N_("Points"))
+POINTS = Tender("points", N_("Points"), needs_member=True)
 
 
 @dataclass(frozen=True)

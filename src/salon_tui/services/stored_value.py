@@ -38,6 +38,7 @@ from salon_tui.domain.prepaid import (
 from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import N_, _
 from salon_tui.services import audit
+from salon_tui.services.area_hooks import load_area_hooks
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.members import load_member, shop_today
 from salon_tui.services.permissions import require
@@ -392,6 +393,7 @@ def top_up(
 
             tier_row = session.get(TopUpPromotion, tier.id)
             reward = TopUpReward(member_id, entry.id, amount_cents, tier)
+            load_area_hooks()  # the areas that give points and coupons
             for hook in TOPUP_REWARDS:
                 rewards.extend(hook(session, actor, reward))
         result = TopUpResult(
@@ -499,6 +501,7 @@ def undo_top_up(
                 reward = TopUpReward(
                     original.member_id, entry_id, original.principal_cents, tier_of(row)
                 )
+                load_area_hooks()
                 for undo in TOPUP_UNDOS:
                     undo(session, actor, reward)
         audit.record(
