@@ -242,7 +242,7 @@ def test_loyalty_reward_hooks_get_the_tier(uow: UnitOfWork, owner: Actor, member
         done = stored_value.top_up(uow, owner, member, 10_000, "wechat", "WX")
     finally:
         top_up_promotions.TOPUP_REWARDS.remove(give)
-    assert done.rewards == ("100 points",)
+    assert "100 points" in done.rewards  # the loyalty area adds its own sentences
     assert seen[0].tier.coupon_template == "CUT50" and seen[0].member_id == member
 
 

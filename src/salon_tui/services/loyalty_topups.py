@@ -15,7 +15,7 @@ from salon_tui.data.models import Coupon
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.coupons import CouponState
 from salon_tui.domain.points import EntryKind, expiry_date
-from salon_tui.errors import Conflict
+from salon_tui.errors import Conflict, NotFound
 from salon_tui.i18n import _
 from salon_tui.services import coupons, points
 from salon_tui.services.members import shop_today
@@ -41,7 +41,19 @@ def give_top_up_rewards(session: Session, actor: Actor, reward: TopUpReward) -> 
         )
         given.append(_("{points} points").format(points=reward.tier.points))
     if reward.tier.coupon_template:
-        template = coupons.template_named(session, reward.tier.coupon_template)
+        try:
+            template = coupons.template_named(session, reward.tier.coupon_template)
+        except NotFound:
+            # A promotion naming a coupon the shop does not have must not stop the top-up.
+            given.append(
+                _("no coupon: there is no coupon template {name}").format(
+                    name=reward.tier.coupon_template
+                )
+            )
+            return given
+        if not template.active:
+            given.append(_("no coupon: {name} is retired").format(name=template.name))
+            return given
         coupon = coupons.issue_in_session(
             session, actor, template, reward.member_id, "top_up", issue_key=_key(reward)
         )
