@@ -73,6 +73,8 @@ class SalonApp(App[int]):
         self.uow: Any = None
         self._presence: Any = None
         self.locked = False
+        # An open sale another area started for checkout (a finished booking).
+        self.pending_sale_id: int | None = None
         self._last_input = time.monotonic()
         self.hub = DeviceHub(self)
         for area in AREAS:

@@ -35,24 +35,14 @@ def _zone(uow: UnitOfWork) -> str:
 
 
 def parse_moment(text: str, timezone: str, option: str = "--at") -> datetime:
-    """``2026-11-23 15:00`` (or ``2026-11-23T15:00``) in the shop's timezone."""
-    from zoneinfo import ZoneInfo
+    """``2026-11-23 15:00`` in the shop's timezone; a usage error names the option."""
+    from salon_tui.errors import ValidationError
+    from salon_tui.services.schedule import parse_moment as parse
 
-    from salon_tui.domain.dates import parse_date
-    from salon_tui.services.schedule import parse_clock
-
-    cleaned = text.strip().replace("T", " ")
-    day_text, _sep, clock_text = cleaned.partition(" ")
     try:
-        day = parse_date(day_text)
-    except ValueError as error:
-        raise UsageProblem(f"{option}: {error}") from None
-    if not clock_text.strip():
-        raise UsageProblem(
-            _("{option}: give a date and a time, e.g. 2026-11-23 15:00.").format(option=option)
-        )
-    clock = parse_clock(clock_text)
-    return datetime.combine(day, clock, tzinfo=ZoneInfo(timezone))
+        return parse(text, timezone)
+    except ValidationError as error:
+        raise UsageProblem(f"{option}: {error.message}") from None
 
 
 def _staff_id(uow: UnitOfWork, name: str | None) -> int | None:

@@ -33,23 +33,13 @@ SetOpt = Annotated[
 
 
 def parse_weekdays(text: str) -> list[int]:
-    """``1-5`` or ``6,7`` (1 = Monday) → ``[0, 1, 2, 3, 4]`` / ``[5, 6]``."""
-    days: set[int] = set()
-    for part in text.replace("，", ",").split(","):
-        part = part.strip()
-        try:
-            if "-" in part:
-                low, high = (int(value) for value in part.split("-"))
-                days.update(range(low, high + 1))
-            elif part:
-                days.add(int(part))
-        except ValueError:
-            raise UsageProblem(
-                _("--days: {text!r} is not like 1-5 or 6,7.").format(text=text)
-            ) from None
-    if not days or not all(1 <= day <= 7 for day in days):
-        raise UsageProblem(_("--days: weekdays are 1 (Monday) to 7 (Sunday)."))
-    return sorted(day - 1 for day in days)
+    from salon_tui.errors import ValidationError
+    from salon_tui.services.schedule import parse_weekdays as parse
+
+    try:
+        return parse(text)
+    except ValidationError as error:
+        raise UsageProblem(f"--days: {error.message}") from None
 
 
 def _print_stranded(stranded: list[BookingSummary]) -> None:

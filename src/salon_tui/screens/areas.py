@@ -76,6 +76,14 @@ AREAS: tuple[Area, ...] = (
         "salon_tui.screens.members:MembersScreen",
     ),
     Area(
+        "bookings",
+        "f4",
+        N_("Bookings"),
+        N_("The day by stylist, booking, moving, statuses, walk-ins and check-in"),
+        "bookings.view",
+        "salon_tui.screens.bookings:BookingsScreen",
+    ),
+    Area(
         "inventory",
         "f5",
         N_("Stock"),

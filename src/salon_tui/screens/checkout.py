@@ -26,6 +26,16 @@ if TYPE_CHECKING:
     from salon_tui.widgets.devices import Scanned
 
 
+def open_in_checkout(app: Any, sale_id: int) -> None:
+    """Show an open sale another area started (a finished booking) in F2 Checkout: the
+    screen takes it up when it next shows, instead of its own empty cart."""
+    app.pending_sale_id = sale_id
+    app.action_open_area("checkout")
+    screen = app.screen
+    if isinstance(screen, CheckoutScreen) and screen.is_mounted:
+        screen.take_pending_sale()
+
+
 def money(screen: SalonScreen, cents: int) -> str:
     from salon_tui.domain.money import format_money
 
@@ -55,6 +65,8 @@ class CheckoutScreen(SalonScreen):
         super().__init__()
         self.cart: CartView | None = None
         self.member_warning = ""
+        # A booking's deposit this sale may use (the "Booking deposit" way to pay).
+        self.deposit_cents = 0
 
     def compose(self) -> ComposeResult:
         yield ShopHeader(N_("Checkout"))
@@ -87,7 +99,37 @@ class CheckoutScreen(SalonScreen):
             _("Item"), _("Qty"), _("Stylist"), _("Price"), _("Discount"), _("Charged")
         )
         self.query_one("#checkout-entry", Input).focus()
-        self.start_new_sale()
+        if not self.take_pending_sale():
+            self.start_new_sale()
+
+    def on_screen_resume(self) -> None:
+        self.take_pending_sale()
+
+    def take_pending_sale(self) -> bool:
+        """Take up a sale another screen opened for checkout; its empty cart is voided."""
+        sale_id = getattr(self.salon, "pending_sale_id", None)
+        if sale_id is None:
+            return False
+        self.salon.pending_sale_id = None
+        from salon_tui.services import booking_status, sales
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        current = self.cart
+
+        def take() -> tuple[CartView, int]:
+            if current is not None and not current.lines and current.status == "open":
+                sales.void_sale(uow, actor, current.sale_id)
+            return sales.get_cart(uow, actor, sale_id), booking_status.deposit_for_sale(
+                uow, sale_id
+            )
+
+        def taken(loaded: tuple[CartView, int]) -> None:
+            cart, deposit = loaded
+            self.deposit_cents = deposit
+            self.show_cart(cart)
+
+        call_service(self, take, taken, exclusive=True)
+        return True
 
     # --- the cart -------------------------------------------------------------------
 
@@ -364,7 +406,8 @@ class CheckoutScreen(SalonScreen):
             return
         from salon_tui.screens.modals.checkout_pay import PaymentModal
 
-        self.app.push_screen(PaymentModal(self.cart), self._paid)
+        deposit = {"deposit": self.deposit_cents} if self.deposit_cents else {}
+        self.app.push_screen(PaymentModal(self.cart, held=deposit), self._paid)
 
     def _paid(self, paid: PaidSale | None) -> None:
         if paid is None:
@@ -375,6 +418,7 @@ class CheckoutScreen(SalonScreen):
         if paid.change_cents:
             text += " " + _("Change: {change}").format(change=money(self, paid.change_cents))
         self.notify(text, title=_("Paid"), timeout=10)
+        self.deposit_cents = 0
         self.query_one("#checkout-entry", Input).focus()
         self.start_new_sale()
 
@@ -446,6 +490,7 @@ class CheckoutScreen(SalonScreen):
         self.app.push_screen(TextModal(_("Void this sale"), _("Why?"), required=True), void)
 
     def _finished(self, message: str) -> None:
+        self.deposit_cents = 0
         self.notify(message)
         self.start_new_sale()
 

@@ -48,6 +48,13 @@ SECTIONS: tuple[Section, ...] = (
         "salon_tui.screens.settings_staff:StaffSettingsScreen",
     ),
     Section(
+        "schedule",
+        N_("Schedule"),
+        N_("Opening hours, shifts and days off, skills, resources, holidays, booking rules"),
+        "bookings.schedule",
+        "salon_tui.screens.settings_schedule:ScheduleSettingsScreen",
+    ),
+    Section(
         "printer",
         N_("Printer"),
         N_("Receipt printer, paper, Chinese, cash drawer; test page; print jobs and reprints"),

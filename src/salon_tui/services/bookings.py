@@ -87,8 +87,12 @@ class SlotView:
     lines: tuple[SlotLine, ...]
 
     def text(self, timezone: str) -> str:
+        from salon_tui.services.schedule import WEEKDAY_NAMES
+
+        local = shop_time(self.starts_at, timezone)
         stylists = " → ".join(dict.fromkeys(line.staff_name for line in self.lines))
-        return f"{shop_time(self.starts_at, timezone):%m-%d %a %H:%M} {stylists}"
+        weekday = _(WEEKDAY_NAMES[local.weekday()])
+        return f"{local:%m-%d} {weekday} {local:%H:%M} {stylists}"
 
 
 @dataclass(frozen=True)
@@ -1034,3 +1038,62 @@ def member_bookings(uow: UnitOfWork, actor: Actor, member_id: int) -> list[Booki
             .order_by(col(Booking.starts_at).desc())
         ).all()
         return [booking_view(session, row, actor, with_warnings=False) for row in rows]
+
+
+def client_warnings(uow: UnitOfWork, actor: Actor, member_id: int) -> tuple[str, ...]:
+    """What the desk should know when booking this member: allergies and no-shows."""
+    from salon_tui.data.models import Allergy
+
+    require(actor, "bookings.view")
+    with uow.read() as session:
+        warnings = []
+        allergies = session.exec(
+            select(Allergy.substance).where(
+                col(Allergy.member_id) == member_id, col(Allergy.removed_at).is_(None)
+            )
+        ).all()
+        if allergies:
+            warnings.append(_("Allergy: {what}").format(what=", ".join(allergies)))
+        no_shows = no_show_count(session, member_id)
+        if no_shows:
+            warnings.append(_("{count} no-shows").format(count=no_shows))
+        return tuple(warnings)
+
+
+@dataclass(frozen=True)
+class TodayGlance:
+    booked: int
+    done: int
+    waiting: int
+    next_up: tuple[BookingView, ...]
+
+
+def today_glance(uow: UnitOfWork, actor: Actor, day: date, *, shown: int = 4) -> TodayGlance:
+    """Home's panel: today's bookings, those done, walk-ins waiting, who comes next."""
+    from salon_tui.data.models import WalkIn
+
+    require(actor, "bookings.view")
+    now = utc_now()
+    with uow.read() as session:
+        rows = session.exec(
+            select(Booking)
+            .where(col(Booking.business_day) == day)
+            .order_by(col(Booking.starts_at), col(Booking.id))
+        ).all()
+        waiting = session.exec(
+            select(func.count())
+            .select_from(WalkIn)
+            .where(col(WalkIn.business_day) == day, col(WalkIn.status) == "waiting")
+        ).one()
+        upcoming = [
+            row
+            for row in rows
+            if row.status in {BookingStatus.BOOKED.value, BookingStatus.CONFIRMED.value}
+            and row.ends_at > now
+        ][:shown]
+        return TodayGlance(
+            booked=sum(1 for row in rows if row.status in {s.value for s in HOLDING}),
+            done=sum(1 for row in rows if row.status == BookingStatus.DONE.value),
+            waiting=int(waiting),
+            next_up=tuple(booking_view(session, row, actor) for row in upcoming),
+        )

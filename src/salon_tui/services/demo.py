@@ -140,6 +140,12 @@ def _seed_loyalty(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     return seed_loyalty(uow, context)
 
 
+def _seed_bookings(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
+    from salon_tui.services.demo_bookings import seed_bookings
+
+    return seed_bookings(uow, context)
+
+
 SEEDERS: list[tuple[str, Seeder]] = [
     ("shop and staff", seed_shop_and_staff),
     ("menu, products and stock", seed_catalogue),
@@ -147,6 +153,7 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("printer", seed_printer),
     ("sales", _seed_sales),
     ("points, coupons and gift cards", _seed_loyalty),
+    ("bookings, shifts and walk-ins", _seed_bookings),
     ("stored value and packages", _seed_prepaid),
 ]
 

@@ -137,6 +137,44 @@ def parse_clock(text: str, field: str = "time") -> time:
         ) from None
 
 
+def parse_moment(text: str, timezone: str) -> datetime:
+    """``2026-11-23 15:00`` (or ``2026-11-23T15:00``) on the shop's clock."""
+    from zoneinfo import ZoneInfo
+
+    from salon_tui.domain.dates import parse_date
+
+    cleaned = text.strip().replace("T", " ")
+    day_text, _sep, clock_text = cleaned.partition(" ")
+    try:
+        day = parse_date(day_text)
+    except ValueError as error:
+        raise ValidationError(str(error), field="start") from None
+    if not clock_text.strip():
+        raise ValidationError(_("Give a date and a time, e.g. 2026-11-23 15:00."), field="start")
+    return datetime.combine(day, parse_clock(clock_text, "start"), tzinfo=ZoneInfo(timezone))
+
+
+def parse_weekdays(text: str) -> list[int]:
+    """``1-5`` or ``6,7`` (1 = Monday) → ``[0, 1, 2, 3, 4]`` / ``[5, 6]``."""
+    days: set[int] = set()
+    for part in text.replace("，", ",").split(","):
+        part = part.strip()
+        try:
+            if "-" in part:
+                low, high = (int(value) for value in part.split("-"))
+                days.update(range(low, high + 1))
+            elif part:
+                days.add(int(part))
+        except ValueError:
+            raise ValidationError(
+                _("{text!r} is not like 1-5 or 6,7 (weekdays, 1 = Monday).").format(text=text),
+                field="days",
+            ) from None
+    if not days or not all(1 <= day <= 7 for day in days):
+        raise ValidationError(_("A weekday is 1 (Monday) to 7 (Sunday)."), field="days")
+    return sorted(day - 1 for day in days)
+
+
 def parse_hours(text: str) -> DayHours | None:
     """``10:00-21:00``, with an optional break ``10:00-21:00/13:00-14:00``; ``off`` or
     ``closed`` for none."""

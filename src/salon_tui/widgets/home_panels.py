@@ -288,6 +288,45 @@ class DrawerPanel(Panel):
         self.show("\n".join(lines))
 
 
+class BookingsPanel(Panel):
+    """Today's bookings: how many, who comes next, and who is waiting."""
+
+    TITLE = N_("Today's bookings")
+
+    def on_mount(self) -> None:
+        from salon_tui.services import bookings
+
+        app: Any = self.app
+        uow, actor, shop = app.uow, app.actor, app.shop
+        today = business_date(utc_now(), shop.timezone)
+        _call(self, lambda: bookings.today_glance(uow, actor, today), self._loaded)
+
+    def _loaded(self, glance: Any) -> None:
+        from rich.markup import escape
+
+        from salon_tui.domain.clock import shop_time
+
+        app: Any = self.app
+        zone = app.shop.timezone
+        lines = [
+            _("{count} booked · {done} done · {waiting} walk-ins waiting").format(
+                count=glance.booked, done=glance.done, waiting=glance.waiting
+            )
+        ]
+        for booking in glance.next_up:
+            stylists = ", ".join(dict.fromkeys(line.staff_name for line in booking.lines))
+            warn = " ⚠" if booking.warnings else ""
+            lines.append(
+                escape(
+                    f"{shop_time(booking.starts_at, zone):%H:%M} {booking.client_name} · "
+                    f"{stylists}{warn}"
+                )
+            )
+        if not glance.next_up:
+            lines.append(_("Nobody else is booked today."))
+        self.show("\n".join(lines))
+
+
 @dataclass(frozen=True)
 class HomePanel:
     widget: type[Panel]
@@ -298,6 +337,7 @@ class HomePanel:
 
 
 HOME_PANELS: list[HomePanel] = [
+    HomePanel(BookingsPanel, "bookings.view"),
     HomePanel(MembersPanel, "member.view"),
     HomePanel(SalesPanel, "reports.sales"),
     HomePanel(DrawerPanel, "reports.daily"),

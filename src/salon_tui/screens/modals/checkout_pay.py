@@ -33,17 +33,21 @@ class PaymentModal(SalonModal[Any]):
         Binding("ctrl+z", "undo_part", N_("Remove last part"), priority=True),
     ]
 
-    def __init__(self, cart: CartView) -> None:
+    def __init__(self, cart: CartView, *, held: dict[str, int] | None = None) -> None:
+        """``held``: money already held for this sale by an unlisted way to pay (a
+        booking's deposit), offered first and suggested up to what it holds."""
         super().__init__()
         from salon_tui.services.tenders import list_tenders
 
         self.cart = cart
-        # Stored value (and other member tenders) only when the sale has a member.
-        self.tenders = [
+        self.held = held or {}
+        offered = [
             tender
-            for tender in list_tenders()
+            for tender in list_tenders(also=tuple(self.held))
+            # Stored value (and other member tenders) only when the sale has a member.
             if not tender.needs_member or cart.member_id is not None
         ]
+        self.tenders = sorted(offered, key=lambda tender: tender.code not in self.held)
         self.member_balance_cents: int | None = None
         self.tender_index = 0
         self.parts: list[PaymentIn] = []
@@ -131,6 +135,9 @@ class PaymentModal(SalonModal[Any]):
         self.query_one("#pay-parts", Static).update("\n".join(lines))
         amount = self.query_one("#pay-amount", Input)
         suggested = self.remaining
+        if tender.code in self.held:
+            used = sum(p.amount_cents for p in self.parts if p.tender == tender.code)
+            suggested = max(min(self.held[tender.code] - used, suggested), 0)
         if tender.needs_member and balance_left is not None:
             suggested = max(min(suggested, balance_left), 0)
         amount.value = self._plain(suggested)

@@ -1,0 +1,407 @@
+"""Bookings dialogs: book (member search, services, stylist, the finder's suggestions,
+deposit), what to do with a booking, and a walk-in joining the queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from salon_tui.errors import SalonError
+from salon_tui.i18n import N_, _
+from salon_tui.screens.base import SalonModal, call_service
+
+if TYPE_CHECKING:
+    from salon_tui.services.bookings import BookingView, LineRequest, SlotView
+    from salon_tui.services.member_search import MemberHit, SearchResult
+
+ANY = "any"
+DEPOSIT_TENDERS = (
+    ("cash", N_("Cash")),
+    ("wechat", N_("WeChat Pay")),
+    ("alipay", N_("Alipay")),
+    ("bank_card", N_("Bank card")),
+)
+
+
+class _Dialog(SalonModal[Any]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_problem(self, text: str) -> None:
+        message = self.query_one("#form-message", Static)
+        message.update(escape(text))
+        message.add_class("-error")
+
+    def problem(self, error: SalonError) -> None:
+        self.show_problem(error.message)
+
+
+def _split_codes(text: str) -> list[str]:
+    return [
+        part for part in text.replace(",", " ").replace("+", " ").replace("，", " ").split() if part
+    ]
+
+
+class BookingFormModal(_Dialog):
+    """Book a client: Ctrl+F proposes free times, Ctrl+S (or Book) books."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+f", "find", N_("Find free times"), priority=True),
+        Binding("ctrl+s", "book", N_("Book"), priority=True),
+    ]
+
+    def __init__(
+        self,
+        start: datetime,
+        staff_id: int | None,
+        stylists: list[tuple[int, str]],
+        timezone: str,
+    ) -> None:
+        super().__init__()
+        self.start = start
+        self.staff_id = staff_id
+        self.stylists = stylists
+        self.timezone = timezone
+        self.member: MemberHit | None = None
+        self.hits: list[MemberHit] = []
+        self.slots: list[SlotView] = []
+
+    def compose(self) -> ComposeResult:
+        local = self.start.astimezone(ZoneInfo(self.timezone))
+        with VerticalScroll(classes="dialog form booking-dialog"):
+            yield Static(_("New booking"), classes="dialog-title")
+            yield Label(_("Client: member card, phone or name — or a new client's name"))
+            yield Input(id="bk-client", compact=True)
+            yield OptionList(id="bk-members")
+            yield Static("", id="bk-member")
+            yield Label(_("Phone (new client)"))
+            yield Input(id="bk-phone", compact=True)
+            yield Label(_("Services: codes in order, e.g. C01 D01"))
+            yield Input(id="bk-services", compact=True)
+            yield Static("", id="bk-services-found", classes="hint")
+            yield Label(_("Stylist"))
+            yield Select(
+                [(_("Any stylist"), ANY), *[(name, str(sid)) for sid, name in self.stylists]],
+                value=str(self.staff_id) if self.staff_id is not None else ANY,
+                allow_blank=False,
+                id="bk-stylist",
+                compact=True,
+            )
+            yield Label(_("Start (YYYY-MM-DD HH:MM)"))
+            yield Input(f"{local:%Y-%m-%d %H:%M}", id="bk-start", compact=True)
+            yield OptionList(id="bk-slots")
+            yield Label(_("Note"))
+            yield Input(id="bk-note", max_length=200, compact=True)
+            yield Label(_("Deposit (optional)"))
+            with Horizontal(classes="pair"):
+                yield Input(id="bk-deposit", compact=True)
+                yield Select(
+                    [(_(label), code) for code, label in DEPOSIT_TENDERS],
+                    value="cash",
+                    allow_blank=False,
+                    id="bk-tender",
+                    compact=True,
+                )
+            yield Input(
+                placeholder=_("Transaction reference (WeChat, Alipay)"),
+                id="bk-reference",
+                compact=True,
+            )
+            yield Static("", id="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Book"), variant="primary", id="book")
+                yield Button(_("Find free times"), id="find")
+                yield Button(_("Cancel"), id="cancel")
+            yield Static(_("Ctrl+F free times · Ctrl+S book · Esc cancel"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#bk-members", OptionList).display = False
+        self.query_one("#bk-slots", OptionList).display = False
+        self.query_one("#bk-client", Input).focus()
+
+    # --- client --------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "bk-client":
+            self.member = None
+            self.query_one("#bk-member", Static).update("")
+            text = event.value.strip()
+            if len(text) < 2:
+                self.query_one("#bk-members", OptionList).display = False
+                return
+            from salon_tui.services.member_search import search_members
+
+            uow, actor = self.salon.uow, self.salon.session_actor
+            call_service(
+                self,
+                lambda: search_members(uow, actor, text, limit=5),
+                self.show_hits,
+                group="booking-member-search",
+            )
+        elif event.input.id == "bk-services":
+            self.resolve_services(event.value)
+
+    def show_hits(self, result: SearchResult) -> None:
+        if result.query.strip() != self.query_one("#bk-client", Input).value.strip():
+            return
+        self.hits = [hit for hit in result.hits if not hit.is_archived]
+        options = self.query_one("#bk-members", OptionList)
+        options.clear_options()
+        for hit in self.hits:
+            warn = " ⚠" if hit.allergies else ""
+            options.add_option(Option(f"{escape(hit.name)} {hit.phone} {hit.card_number}{warn}"))
+        options.display = bool(self.hits)
+        if self.hits:
+            options.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "bk-members":
+            self.member = self.hits[event.option_index]
+            self.query_one("#bk-members", OptionList).display = False
+            self.load_member_warnings(self.member)
+            self.query_one("#bk-services", Input).focus()
+        elif event.option_list.id == "bk-slots":
+            slot = self.slots[event.option_index]
+            local = slot.starts_at.astimezone(ZoneInfo(self.timezone))
+            self.query_one("#bk-start", Input).value = f"{local:%Y-%m-%d %H:%M}"
+            stylists = {line.staff_id for line in slot.lines}
+            if len(stylists) == 1 and self.query_one("#bk-stylist", Select).value != ANY:
+                self.query_one("#bk-stylist", Select).value = str(stylists.pop())
+            self.query_one("#book", Button).focus()
+
+    def load_member_warnings(self, hit: MemberHit) -> None:
+        from salon_tui.services.bookings import client_warnings
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+
+        def shown(warnings: tuple[str, ...]) -> None:
+            line = f"[b]{escape(hit.name)}[/b] #{hit.id} {hit.phone}"
+            if warnings:
+                line += "  [b red]⚠ " + escape(" · ".join(warnings)) + "[/]"
+            self.query_one("#bk-member", Static).update(line)
+
+        call_service(self, lambda: client_warnings(uow, actor, hit.id), shown)
+
+    # --- services ------------------------------------------------------------------------
+
+    def resolve_services(self, text: str) -> None:
+        from salon_tui.services.catalog import find_service
+
+        codes = _split_codes(text)
+        uow = self.salon.uow
+
+        def find() -> list[Any]:
+            return [find_service(uow, code) for code in codes]
+
+        def found(views: list[Any]) -> None:
+            from salon_tui.i18n import current_locale
+
+            self.query_one("#bk-services-found", Static).update(
+                " + ".join(f"{escape(v.label(current_locale()))} {v.duration_min}′" for v in views)
+            )
+
+        def missing(error: SalonError) -> None:
+            self.query_one("#bk-services-found", Static).update(escape(error.message))
+
+        if codes:
+            call_service(self, find, found, failed=missing, group="booking-services")
+
+    def requests(self) -> list[LineRequest]:
+        from salon_tui.services.bookings import LineRequest
+        from salon_tui.services.catalog import find_service
+
+        codes = _split_codes(self.query_one("#bk-services", Input).value)
+        if not codes:
+            from salon_tui.errors import ValidationError
+
+            raise ValidationError(_("Choose at least one service."), field="services")
+        stylist = self.query_one("#bk-stylist", Select).value
+        staff_id = None if stylist in (ANY, Select.BLANK) else int(str(stylist))
+        return [LineRequest(find_service(self.salon.uow, code).id, staff_id) for code in codes]
+
+    def parse_start(self) -> datetime:
+        from salon_tui.services.schedule import parse_moment
+
+        return parse_moment(self.query_one("#bk-start", Input).value, self.timezone)
+
+    # --- finder and booking ----------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "book":
+            self.action_book()
+        elif event.button.id == "find":
+            self.action_find()
+        else:
+            self.dismiss(None)
+
+    def action_find(self) -> None:
+        from salon_tui.services import bookings
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+
+        def find() -> list[SlotView]:
+            return bookings.find_slots(
+                uow, actor, self.requests(), after=self.parse_start(), limit=6
+            )
+
+        call_service(self, find, self.show_slots, failed=self.problem)
+
+    def show_slots(self, slots: list[SlotView]) -> None:
+        self.slots = slots
+        options = self.query_one("#bk-slots", OptionList)
+        options.clear_options()
+        for slot in slots:
+            options.add_option(Option(escape(slot.text(self.timezone))))
+        options.display = bool(slots)
+        if slots:
+            options.highlighted = 0
+            options.focus()
+        else:
+            self.show_problem(_("No free time in the next two weeks."))
+
+    def action_book(self) -> None:
+        from salon_tui.domain.money import parse_amount
+        from salon_tui.services import bookings
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        member = self.member
+        name = self.query_one("#bk-client", Input).value
+        phone = self.query_one("#bk-phone", Input).value
+        note = self.query_one("#bk-note", Input).value
+        deposit_text = self.query_one("#bk-deposit", Input).value.strip()
+        tender = str(self.query_one("#bk-tender", Select).value)
+        reference = self.query_one("#bk-reference", Input).value
+
+        def book() -> BookingView:
+            from salon_tui.errors import ValidationError
+
+            try:
+                deposit = parse_amount(deposit_text) if deposit_text else 0
+            except ValueError as error:
+                raise ValidationError(str(error), field="deposit") from None
+            return bookings.book(
+                uow,
+                actor,
+                self.requests(),
+                self.parse_start(),
+                member_id=member.id if member else None,
+                client_name="" if member else name,
+                phone="" if member else phone,
+                note=note,
+                deposit_cents=deposit,
+                deposit_tender=tender,
+                deposit_reference=reference,
+            )
+
+        call_service(self, book, self.dismiss, failed=self.problem, exclusive=True)
+
+
+ACTIONS = (
+    ("status:confirmed", N_("Confirm (c)"), ("booked",)),
+    ("status:arrived", N_("Arrived (a)"), ("booked", "confirmed")),
+    ("status:in_service", N_("In service (s)"), ("arrived",)),
+    ("finish", N_("Done → checkout (f)"), ("arrived", "in_service")),
+    ("move", N_("Move (m)"), ("booked", "confirmed", "arrived")),
+    ("cancel_booking", N_("Cancel booking (x)"), ("booked", "confirmed", "arrived")),
+    ("no_show", N_("No-show (o)"), ("booked", "confirmed")),
+)
+
+
+class BookingActionsModal(_Dialog):
+    """What can be done with this booking now."""
+
+    def __init__(self, booking: BookingView) -> None:
+        super().__init__()
+        self.booking = booking
+        self.actions = [
+            (key, label) for key, label, statuses in ACTIONS if booking.status in statuses
+        ]
+
+    def compose(self) -> ComposeResult:
+        b = self.booking
+        with Vertical(classes="dialog"):
+            yield Static(
+                f"#{b.id} {escape(b.client_name)} · {escape(b.services_text)} · {b.status_label}",
+                classes="dialog-title",
+            )
+            if b.warnings:
+                yield Static("[b red]⚠ " + escape(" · ".join(b.warnings)) + "[/]")
+            if self.actions:
+                yield OptionList(
+                    *[Option(_(label)) for _key, label in self.actions], id="booking-actions"
+                )
+            else:
+                yield Static(_("Nothing more to do with this booking."))
+
+    def on_mount(self) -> None:
+        if self.actions:
+            self.query_one("#booking-actions", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.actions[event.option_index][0])
+
+
+class WalkInModal(_Dialog):
+    """A walk-in joins the queue: a name (or member), the service, a stylist if asked for."""
+
+    def __init__(self, stylists: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.stylists = stylists
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(_("Walk-in"), classes="dialog-title")
+            yield Label(_("Client's name"))
+            yield Input(id="wi-name")
+            yield Label(_("Service code"))
+            yield Input(id="wi-service")
+            yield Label(_("Asked for"))
+            yield Select(
+                [(_("Rotation (轮牌)"), ANY), *[(n, str(s)) for s, n in self.stylists]],
+                value=ANY,
+                allow_blank=False,
+                id="wi-stylist",
+            )
+            yield Static("", id="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Add to queue"), variant="primary", id="add")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#wi-name", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "add":
+            self.dismiss(None)
+            return
+        from salon_tui.services import booking_queue
+        from salon_tui.services.catalog import find_service
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        name = self.query_one("#wi-name", Input).value
+        code = self.query_one("#wi-service", Input).value
+        stylist = self.query_one("#wi-stylist", Select).value
+        staff_id = None if stylist in (ANY, Select.BLANK) else int(str(stylist))
+        call_service(
+            self,
+            lambda: booking_queue.add_walk_in(
+                uow,
+                actor,
+                find_service(uow, code).id,
+                client_name=name,
+                requested_staff_id=staff_id,
+            ),
+            self.dismiss,
+            failed=self.problem,
+        )
