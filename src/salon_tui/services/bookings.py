@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from salon_tui.data.models import (
     Booking,
@@ -29,9 +29,7 @@ from salon_tui.data.models import (
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.bookings import (
-    HOLDING,
     MINUTE,
-    STATUS_LABELS,
     BookingStatus,
     ResourceUnit,
     ServiceNeed,
@@ -47,6 +45,54 @@ from salon_tui.domain.members import normalise_phone
 from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import _, normalise_locale
 from salon_tui.services import audit
+from salon_tui.services.booking_views import (  # the booking API in one place
+    BookingLineView as BookingLineView,
+)
+from salon_tui.services.booking_views import (
+    BookingView as BookingView,
+)
+from salon_tui.services.booking_views import (
+    DayView as DayView,
+)
+from salon_tui.services.booking_views import (
+    EventView as EventView,
+)
+from salon_tui.services.booking_views import (
+    TodayGlance as TodayGlance,
+)
+from salon_tui.services.booking_views import (
+    booking_history as booking_history,
+)
+from salon_tui.services.booking_views import (
+    booking_view as booking_view,
+)
+from salon_tui.services.booking_views import (
+    booking_views as booking_views,
+)
+from salon_tui.services.booking_views import (
+    client_warnings as client_warnings,
+)
+from salon_tui.services.booking_views import (
+    day_view as day_view,
+)
+from salon_tui.services.booking_views import (
+    get_booking as get_booking,
+)
+from salon_tui.services.booking_views import (
+    load_booking as load_booking,
+)
+from salon_tui.services.booking_views import (
+    member_bookings as member_bookings,
+)
+from salon_tui.services.booking_views import (
+    no_show_count as no_show_count,
+)
+from salon_tui.services.booking_views import (
+    service_label as service_label,
+)
+from salon_tui.services.booking_views import (
+    today_glance as today_glance,
+)
 from salon_tui.services.permissions import require
 from salon_tui.services.schedule import (
     day_window,
@@ -96,56 +142,6 @@ class SlotView:
 
 
 @dataclass(frozen=True)
-class BookingLineView:
-    id: int
-    service_id: int
-    service_code: str
-    service_name: str
-    staff_id: int
-    staff_name: str
-    requested: bool
-    starts_at: datetime
-    ends_at: datetime
-    resources: tuple[str, ...]
-    price_cents: int
-    needs_patch_test: bool
-
-
-@dataclass(frozen=True)
-class BookingView:
-    id: int
-    member_id: int | None
-    client_name: str
-    phone: str  # local digits, masked without member.contact
-    language: str
-    status: str
-    source: str
-    starts_at: datetime
-    ends_at: datetime
-    business_day: date
-    note: str
-    series_id: int | None
-    deposit_held_cents: int
-    late_cancel: bool
-    sale_id: int | None
-    lines: tuple[BookingLineView, ...]
-    warnings: tuple[str, ...] = ()
-    no_shows: int = 0
-
-    @property
-    def status_label(self) -> str:
-        return _(STATUS_LABELS[BookingStatus(self.status)])
-
-    @property
-    def services_text(self) -> str:
-        return " + ".join(line.service_name for line in self.lines)
-
-    @property
-    def stylist_ids(self) -> tuple[int, ...]:
-        return tuple(dict.fromkeys(line.staff_id for line in self.lines))
-
-
-@dataclass(frozen=True)
 class SeriesPlan:
     """A recurring booking checked occurrence by occurrence."""
 
@@ -164,12 +160,18 @@ def _service(session: Session, service_id: int) -> Service:
     return service
 
 
-def service_label(service: Service) -> str:
-    from salon_tui.i18n import current_locale
-
-    if not current_locale().startswith("zh") and service.name_en:
-        return service.name_en
-    return service.name
+def _busy_spans(
+    session: Session, window: Span, exclude_booking: int | None = None
+) -> list[tuple[int, datetime, datetime]]:
+    """(staff id, start, end) of every line holding time in ``window``."""
+    query = select(BookingLine.staff_id, BookingLine.starts_at, BookingLine.ends_at).where(
+        col(BookingLine.active).is_(True),
+        col(BookingLine.starts_at) < window.end,
+        col(BookingLine.ends_at) > window.start,
+    )
+    if exclude_booking is not None:
+        query = query.where(col(BookingLine.booking_id) != exclude_booking)
+    return [(staff_id, start, end) for staff_id, start, end in session.exec(query)]
 
 
 def _busy_lines(
@@ -185,17 +187,19 @@ def _busy_lines(
     return list(session.exec(query))
 
 
-def _busy_resources(
+def _busy_resource_spans(
     session: Session, window: Span, exclude_booking: int | None = None
-) -> list[BookingResource]:
-    query = select(BookingResource).where(
+) -> list[tuple[int, datetime, datetime]]:
+    query = select(
+        BookingResource.resource_id, BookingResource.starts_at, BookingResource.ends_at
+    ).where(
         col(BookingResource.active).is_(True),
         col(BookingResource.starts_at) < window.end,
         col(BookingResource.ends_at) > window.start,
     )
     if exclude_booking is not None:
         query = query.where(col(BookingResource.booking_id) != exclude_booking)
-    return list(session.exec(query))
+    return [(resource_id, start, end) for resource_id, start, end in session.exec(query)]
 
 
 @dataclass(frozen=True)
@@ -212,11 +216,11 @@ def day_state(
     working = working_day(session, day, timezone)
     window = day_window(day, timezone)
     busy: dict[int, list[Span]] = {}
-    for line in _busy_lines(session, window, exclude_booking):
-        busy.setdefault(line.staff_id, []).append(Span(line.starts_at, line.ends_at))
+    for staff_id, start, end in _busy_spans(session, window, exclude_booking):
+        busy.setdefault(staff_id, []).append(Span(start, end))
     held: dict[int, list[Span]] = {}
-    for row in _busy_resources(session, window, exclude_booking):
-        held.setdefault(row.resource_id, []).append(Span(row.starts_at, row.ends_at))
+    for resource_id, start, end in _busy_resource_spans(session, window, exclude_booking):
+        held.setdefault(resource_id, []).append(Span(start, end))
     units = tuple(
         ResourceUnit(row.id or 0, row.kind, tuple(held.get(row.id or 0, ())))
         for row in session.exec(select(Resource).where(col(Resource.active).is_(True)))
@@ -268,23 +272,34 @@ def _all_staff_ids(session: Session) -> list[int]:
     ]
 
 
-def _slot_view(session: Session, proposal: SlotProposal) -> SlotView:
-    lines = []
-    for part in proposal.parts:
-        service = session.get(Service, part.service_id)
-        staff = session.get(Staff, part.staff_id)
-        assert service is not None and staff is not None
-        lines.append(
-            SlotLine(
-                part.service_id,
-                service_label(service),
-                part.staff_id,
-                staff.name,
-                part.span.start,
-                part.span.end,
-            )
+def _slot_views(session: Session, proposals: Sequence[SlotProposal]) -> list[SlotView]:
+    service_ids = {part.service_id for p in proposals for part in p.parts}
+    staff_ids = {part.staff_id for p in proposals for part in p.parts}
+    services = {
+        row.id: service_label(row)
+        for row in session.exec(select(Service).where(col(Service.id).in_(service_ids)))
+    }
+    names = dict(
+        session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(staff_ids))).all()
+    )
+    return [
+        SlotView(
+            proposal.start,
+            proposal.end,
+            tuple(
+                SlotLine(
+                    part.service_id,
+                    services.get(part.service_id, ""),
+                    part.staff_id,
+                    names.get(part.staff_id, ""),
+                    part.span.start,
+                    part.span.end,
+                )
+                for part in proposal.parts
+            ),
         )
-    return SlotView(proposal.start, proposal.end, tuple(lines))
+        for proposal in proposals
+    ]
 
 
 def free_slots_in(
@@ -310,15 +325,17 @@ def free_slots_in(
             # Round up to the slot grid of the day.
             steps = -((window.start - after) // step)
             window = Span(window.start + steps * step, window.end)
-        for proposal in find_free_slots(
-            needs,
-            state.stylists,
-            state.resources,
-            window,
-            rules.slot_minutes,
-            limit=limit - len(found),
-        ):
-            found.append(_slot_view(session, proposal))
+        found += _slot_views(
+            session,
+            find_free_slots(
+                needs,
+                state.stylists,
+                state.resources,
+                window,
+                rules.slot_minutes,
+                limit=limit - len(found),
+            ),
+        )
         if len(found) >= limit:
             break
     return found
@@ -796,304 +813,3 @@ def book_series(
 
 
 # --- views ---------------------------------------------------------------------------------
-
-
-def load_booking(session: Session, booking_id: int, *, lock: bool = False) -> Booking:
-    query = select(Booking).where(col(Booking.id) == booking_id)
-    if lock:
-        query = query.with_for_update()
-    booking = session.exec(query).first()
-    if booking is None:
-        raise NotFound(_("There is no booking #{id}.").format(id=booking_id))
-    return booking
-
-
-def no_show_count(session: Session, member_id: int) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Booking)
-            .where(
-                col(Booking.member_id) == member_id,
-                col(Booking.status) == BookingStatus.NO_SHOW.value,
-            )
-        ).one()
-    )
-
-
-def _warnings(
-    session: Session, booking: Booking, lines: Sequence[BookingLineView], day: date
-) -> list[str]:
-    from salon_tui.data.models import Allergy
-    from salon_tui.services.member_safety import has_valid_patch_test
-
-    warnings: list[str] = []
-    if booking.member_id is not None:
-        allergies = session.exec(
-            select(Allergy.substance).where(
-                col(Allergy.member_id) == booking.member_id, col(Allergy.removed_at).is_(None)
-            )
-        ).all()
-        if allergies:
-            warnings.append(_("Allergy: {what}").format(what=", ".join(allergies)))
-    for line in lines:
-        if not line.needs_patch_test:
-            continue
-        service = session.get(Service, line.service_id)
-        category = _patch_category(service)
-        if booking.member_id is None or not has_valid_patch_test(
-            session, booking.member_id, category, day
-        ):
-            warnings.append(_("Patch test due"))
-            break
-    return warnings
-
-
-def _patch_category(service: Service | None) -> str:
-    """The patch-test category a service needs: lashes for lash services, else colour."""
-    if service is None:
-        return "colour"
-    text = f"{service.code} {service.name} {service.name_en}".lower()
-    return "lash" if ("lash" in text or "睫" in text) else "colour"
-
-
-def booking_view(
-    session: Session, booking: Booking, actor: Actor, *, with_warnings: bool = True
-) -> BookingView:
-    from salon_tui.domain.members import calling_code
-    from salon_tui.services.member_search import phone_for
-    from salon_tui.services.members import shop_region
-
-    assert booking.id is not None
-    rows = session.exec(
-        select(BookingLine, Service, Staff)
-        .join(Service, col(Service.id) == col(BookingLine.service_id))
-        .join(Staff, col(Staff.id) == col(BookingLine.staff_id))
-        .where(col(BookingLine.booking_id) == booking.id)
-        .order_by(col(BookingLine.position))
-    ).all()
-    resources: dict[int, list[str]] = {}
-    for line_id, name in session.exec(
-        select(BookingResource.line_id, Resource.name)
-        .join(Resource, col(Resource.id) == col(BookingResource.resource_id))
-        .where(col(BookingResource.booking_id) == booking.id)
-    ):
-        resources.setdefault(line_id, []).append(name)
-    lines = tuple(
-        BookingLineView(
-            line.id or 0,
-            service.id or 0,
-            service.code,
-            service_label(service),
-            staff.id or 0,
-            staff.name,
-            line.requested,
-            line.starts_at,
-            line.ends_at,
-            tuple(resources.get(line.id or 0, ())),
-            service.price_cents,
-            service.needs_patch_test,
-        )
-        for line, service, staff in rows
-    )
-    phone = phone_for(
-        booking.client_phone or None,
-        calling_code(shop_region(session)),
-        actor.can("member.contact"),
-    )
-    warnings: list[str] = []
-    no_shows = 0
-    if with_warnings:
-        warnings = _warnings(session, booking, lines, booking.business_day)
-        if booking.member_id is not None:
-            no_shows = no_show_count(session, booking.member_id)
-            if no_shows:
-                warnings.append(_("{count} no-shows").format(count=no_shows))
-        if booking.deposit_held_cents == 0 and _deposit_expected(session, booking):
-            warnings.append(_("Deposit unpaid"))
-    return BookingView(
-        id=booking.id,
-        member_id=booking.member_id,
-        client_name=booking.client_name,
-        phone=phone,
-        language=booking.language,
-        status=booking.status,
-        source=booking.source,
-        starts_at=booking.starts_at,
-        ends_at=booking.ends_at,
-        business_day=booking.business_day,
-        note=booking.note,
-        series_id=booking.series_id,
-        deposit_held_cents=booking.deposit_held_cents,
-        late_cancel=booking.late_cancel,
-        sale_id=booking.sale_id,
-        lines=lines,
-        warnings=tuple(warnings),
-        no_shows=no_shows,
-    )
-
-
-def _deposit_expected(session: Session, booking: Booking) -> bool:
-    """A deposit is asked for services at or above the shop's deposit threshold."""
-    from salon_tui.services.settings import read_setting
-
-    threshold = int(read_setting(session, "bookings.deposit_from_cents", 0) or 0)
-    if threshold <= 0 or booking.status not in {
-        BookingStatus.BOOKED.value,
-        BookingStatus.CONFIRMED.value,
-    }:
-        return False
-    total = session.exec(
-        select(func.coalesce(func.sum(Service.price_cents), 0))
-        .join(BookingLine, col(BookingLine.service_id) == col(Service.id))
-        .where(col(BookingLine.booking_id) == booking.id)
-    ).one()
-    return int(total) >= threshold
-
-
-def get_booking(uow: UnitOfWork, actor: Actor, booking_id: int) -> BookingView:
-    require(actor, "bookings.view")
-    with uow.read() as session:
-        return booking_view(session, load_booking(session, booking_id), actor)
-
-
-@dataclass(frozen=True)
-class EventView:
-    at: datetime
-    kind: str
-    from_status: str
-    to_status: str
-    detail: str
-    reason: str
-    staff_name: str
-
-
-def booking_history(uow: UnitOfWork, actor: Actor, booking_id: int) -> list[EventView]:
-    """Everything that happened to a booking, oldest first: who, when, why."""
-    require(actor, "bookings.view")
-    with uow.read() as session:
-        load_booking(session, booking_id)
-        rows = session.exec(
-            select(BookingEvent)
-            .where(col(BookingEvent.booking_id) == booking_id)
-            .order_by(col(BookingEvent.at), col(BookingEvent.id))
-        ).all()
-        return [
-            EventView(r.at, r.kind, r.from_status, r.to_status, r.detail, r.reason, r.staff_name)
-            for r in rows
-        ]
-
-
-@dataclass(frozen=True)
-class DayView:
-    day: date
-    timezone: str
-    slot_minutes: int
-    opening: tuple[datetime, datetime] | None
-    stylists: tuple[tuple[int, str, tuple[Span, ...]], ...]  # id, name, working spans
-    bookings: tuple[BookingView, ...]
-
-
-def day_view(uow: UnitOfWork, actor: Actor, day: date, *, include_closed: bool = True) -> DayView:
-    """One business day: who works (columns), when, and every booking with warnings."""
-    require(actor, "bookings.view")
-    with uow.read() as session:
-        settings = load_shop_settings(session)
-        rules = load_rules(session)
-        working = working_day(session, day, settings.timezone)
-        query = select(Booking).where(col(Booking.business_day) == day)
-        if not include_closed:
-            query = query.where(col(Booking.status).in_([s.value for s in HOLDING]))
-        rows = session.exec(query.order_by(col(Booking.starts_at), col(Booking.id))).all()
-        bookings = tuple(booking_view(session, row, actor) for row in rows)
-        on_duty = dict(working.names)
-        for booking in bookings:
-            for line in booking.lines:
-                on_duty.setdefault(line.staff_id, line.staff_name)
-        opening = None
-        if working.shop is not None:
-            from salon_tui.domain.bookings import local_span
-
-            span = local_span(day, working.shop.start, working.shop.end, settings.timezone)
-            opening = (span.start, span.end)
-        return DayView(
-            day,
-            settings.timezone,
-            rules.slot_minutes,
-            opening,
-            tuple(
-                (staff_id, name, working.stylists.get(staff_id, ()))
-                for staff_id, name in sorted(on_duty.items())
-            ),
-            bookings,
-        )
-
-
-def member_bookings(uow: UnitOfWork, actor: Actor, member_id: int) -> list[BookingView]:
-    require(actor, "bookings.view")
-    with uow.read() as session:
-        rows = session.exec(
-            select(Booking)
-            .where(col(Booking.member_id) == member_id)
-            .order_by(col(Booking.starts_at).desc())
-        ).all()
-        return [booking_view(session, row, actor, with_warnings=False) for row in rows]
-
-
-def client_warnings(uow: UnitOfWork, actor: Actor, member_id: int) -> tuple[str, ...]:
-    """What the desk should know when booking this member: allergies and no-shows."""
-    from salon_tui.data.models import Allergy
-
-    require(actor, "bookings.view")
-    with uow.read() as session:
-        warnings = []
-        allergies = session.exec(
-            select(Allergy.substance).where(
-                col(Allergy.member_id) == member_id, col(Allergy.removed_at).is_(None)
-            )
-        ).all()
-        if allergies:
-            warnings.append(_("Allergy: {what}").format(what=", ".join(allergies)))
-        no_shows = no_show_count(session, member_id)
-        if no_shows:
-            warnings.append(_("{count} no-shows").format(count=no_shows))
-        return tuple(warnings)
-
-
-@dataclass(frozen=True)
-class TodayGlance:
-    booked: int
-    done: int
-    waiting: int
-    next_up: tuple[BookingView, ...]
-
-
-def today_glance(uow: UnitOfWork, actor: Actor, day: date, *, shown: int = 4) -> TodayGlance:
-    """Home's panel: today's bookings, those done, walk-ins waiting, who comes next."""
-    from salon_tui.data.models import WalkIn
-
-    require(actor, "bookings.view")
-    now = utc_now()
-    with uow.read() as session:
-        rows = session.exec(
-            select(Booking)
-            .where(col(Booking.business_day) == day)
-            .order_by(col(Booking.starts_at), col(Booking.id))
-        ).all()
-        waiting = session.exec(
-            select(func.count())
-            .select_from(WalkIn)
-            .where(col(WalkIn.business_day) == day, col(WalkIn.status) == "waiting")
-        ).one()
-        upcoming = [
-            row
-            for row in rows
-            if row.status in {BookingStatus.BOOKED.value, BookingStatus.CONFIRMED.value}
-            and row.ends_at > now
-        ][:shown]
-        return TodayGlance(
-            booked=sum(1 for row in rows if row.status in {s.value for s in HOLDING}),
-            done=sum(1 for row in rows if row.status == BookingStatus.DONE.value),
-            waiting=int(waiting),
-            next_up=tuple(booking_view(session, row, actor) for row in upcoming),
-        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
@@ -71,12 +72,17 @@ RULE_LIMITS = {"cutoff_hours": (0, 168), "soon_minutes": (0, 240)}
 
 
 def load_rules(session: Session) -> BookingRules:
-    defaults = BookingRules()
-    values = {
-        name: read_setting(session, PREFIX + name, getattr(defaults, name))
-        for name in BookingRules.__dataclass_fields__
+    """The booking rules, in one read of the ``bookings.`` settings."""
+    import json
+
+    from salon_tui.data.models import Setting
+
+    names = {PREFIX + name: name for name in BookingRules.__dataclass_fields__}
+    stored = {
+        names[row.key]: json.loads(row.value_json)
+        for row in session.exec(select(Setting).where(col(Setting.key).in_(list(names))))
     }
-    return BookingRules(**values)
+    return BookingRules(**stored)
 
 
 def get_rules(uow: UnitOfWork) -> BookingRules:
@@ -279,9 +285,14 @@ def holiday_country(session: Session) -> str:
 
 
 def _holiday_names(country: str, year: int) -> dict[date, str]:
+    return _holidays_of(country, year, "zh_CN" if current_locale().startswith("zh") else "en_US")
+
+
+@lru_cache(maxsize=64)
+def _holidays_of(country: str, year: int, language: str) -> dict[date, str]:
+    """A country's public holidays of a year (the ``holidays`` package; computed once)."""
     import holidays
 
-    language = "zh_CN" if current_locale().startswith("zh") else "en_US"
     try:
         found = holidays.country_holidays(country, years=year, language=language)
     except NotImplementedError:
