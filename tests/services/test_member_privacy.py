@@ -169,3 +169,16 @@ def test_the_export_refuses_other_file_kinds(
             uow, owner, member_with_history, tmp_path / "zhangli.txt"
         )
     assert not (tmp_path / "zhangli.txt").exists()
+
+
+def test_a_member_holding_stored_value_is_not_erased(
+    uow: UnitOfWork, owner: Actor, member_with_history: int
+) -> None:
+    from salon_tui.services import stored_value
+
+    stored_value.top_up(uow, owner, member_with_history, 50_000, "wechat", "WX-PRIV-1")
+    with pytest.raises(Conflict, match="stored value"):
+        member_privacy.erase_member(uow, owner, member_with_history)
+    with uow.read() as session:
+        member = session.get(Member, member_with_history)
+        assert member is not None and not member.erased and member.name == "张丽"

@@ -197,9 +197,11 @@ class PersonalData:
 def personal_data(uow: UnitOfWork, actor: Actor, member_id: int) -> PersonalData:
     """Everything the shop holds about one member (profile, cards, safety, sales …)."""
     require(actor, "member.personal_data")
+    from salon_tui.services.area_hooks import load_area_hooks
     from salon_tui.services.member_timeline import member_timeline
     from salon_tui.services.settings import load_shop_settings
 
+    load_area_hooks()
     with uow.read() as session:
         member = load_member(session, member_id)
         shop = load_shop_settings(session)
@@ -258,6 +260,9 @@ class Erased:
 
 
 def _refusal(session: Session, member: Member) -> str:
+    from salon_tui.services.area_hooks import load_area_hooks
+
+    load_area_hooks()
     if member.erased:
         return _("Member #{id}'s personal data was already erased.").format(id=member.id)
     assert member.id is not None

@@ -1,6 +1,7 @@
 """What prepaid adds to other areas' registries.
 
 - cards: a card is not closed while its member still holds stored value or packages;
+- member erasure: refused while the member still holds stored value;
 - member merge: the balances and packages of the merged member move to the kept one;
 - member timeline: top-ups, payments, undos and closings, and package sales and uses;
 - member import: the legacy file's balance columns become opening balances;
@@ -26,6 +27,7 @@ from salon_tui.services import (
     cards,
     import_members,
     member_merge,
+    member_privacy,
     member_timeline,
     sale_receipts,
 )
@@ -72,6 +74,20 @@ def refuse_closing_a_card_with_value(session: Session, card_id: int) -> str:
             "first (refund the principal) from the Cards screen or `salon prepaid close`."
         ).format(
             number=card.number,
+            amount=shop_money(session, account.principal_cents + account.bonus_cents),
+        )
+    return ""
+
+
+def refuse_erasing_a_member_with_value(session: Session, member_id: int) -> str:
+    """Erasure keeps balances anonymous, so money still owed is paid back first."""
+    account = account_for(session, member_id)
+    if account is not None and account.principal_cents + account.bonus_cents > 0:
+        return _(
+            "Member #{id} still holds {amount} of stored value: close the stored value "
+            "(refund the principal) before erasing the personal data."
+        ).format(
+            id=member_id,
             amount=shop_money(session, account.principal_cents + account.bonus_cents),
         )
     return ""
@@ -234,6 +250,7 @@ def write_opening_balances(session: Session, actor: Actor, member_id: int, recor
 register_tender(STORED_VALUE, take_stored_value, give_back_stored_value)
 sale_receipts.MEMBER_BLOCKS.append(stored_value_on_receipt)
 cards.CLOSE_CHECKS.append(refuse_closing_a_card_with_value)
+member_privacy.ERASE_CHECKS.append(refuse_erasing_a_member_with_value)
 member_merge.register_merge_step("prepaid", move_prepaid_on_merge)
 member_timeline.TIMELINE_SOURCES.append(prepaid_timeline)
 import_members.PREPAID_WRITERS.append(write_opening_balances)
