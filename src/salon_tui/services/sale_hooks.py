@@ -39,7 +39,10 @@ SALE_PAID: list[Callable[[Session, Actor, SalePaid], None]] = []
 SALE_REFUNDED: list[Callable[[Session, Actor, SaleRefunded], None]] = []
 
 # Modules that register tenders, price rules and the hooks above when imported.
-PLUGIN_MODULES: list[str] = ["salon_tui.services.loyalty_checkout"]
+PLUGIN_MODULES: list[str] = [
+    "salon_tui.services.loyalty_checkout",
+    "salon_tui.services.member_upgrades",
+]
 _loaded = False
 
 
