@@ -15,6 +15,11 @@ class SaleStatus(StrEnum):
     REFUNDED = "refunded"
 
 
+# The statuses whose sales count as money taken (a refund is a separate row that
+# subtracts): reports and the level rules read the same set.
+COUNTED_STATUSES = (SaleStatus.PAID.value, SaleStatus.REFUNDED.value)
+
+
 SALE_STATUS_LABELS = {
     SaleStatus.OPEN: N_("Open"),
     SaleStatus.PARKED: N_("Parked"),

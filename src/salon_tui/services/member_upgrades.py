@@ -13,20 +13,18 @@ from sqlmodel import Session, col, func, select
 from salon_tui.data.models import Member, MemberLevel, Refund, Sale
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.members import LevelRule, MemberStanding, level_for
-from salon_tui.domain.sales import SaleStatus
+from salon_tui.domain.sales import COUNTED_STATUSES
 from salon_tui.i18n import _
 from salon_tui.services import sale_hooks
 from salon_tui.services.member_levels import record_level_change
 from salon_tui.services.stored_value import shop_money
-
-COUNTED = (SaleStatus.PAID.value, SaleStatus.REFUNDED.value)
 
 
 def cumulative_spend(session: Session, member_id: int) -> int:
     """What the member has paid for goods and services, less what was refunded."""
     paid = session.exec(
         select(func.coalesce(func.sum(Sale.total_cents - Sale.tips_cents), 0)).where(
-            col(Sale.member_id) == member_id, col(Sale.status).in_(COUNTED)
+            col(Sale.member_id) == member_id, col(Sale.status).in_(COUNTED_STATUSES)
         )
     ).one()
     refunded = session.exec(

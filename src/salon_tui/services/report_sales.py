@@ -24,7 +24,7 @@ from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.periods import Bucket, Period, bucket_start, buckets
 from salon_tui.domain.pricing import ADJUSTMENT_LABELS, AdjustmentSource
-from salon_tui.domain.sales import LINE_KIND_LABELS, LineKind, SaleStatus
+from salon_tui.domain.sales import COUNTED_STATUSES, LINE_KIND_LABELS, LineKind
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
 from salon_tui.services.permissions import require
@@ -40,7 +40,7 @@ from salon_tui.services.reports import (
 )
 
 TOP = 10
-COUNTED = (SaleStatus.PAID.value, SaleStatus.REFUNDED.value)
+COUNTED = COUNTED_STATUSES
 
 
 @dataclass(frozen=True)
