@@ -381,10 +381,16 @@ class WalkInModal(_Dialog):
     def on_mount(self) -> None:
         self.query_one("#wi-name", Input).focus()
 
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.add()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id != "add":
             self.dismiss(None)
             return
+        self.add()
+
+    def add(self) -> None:
         from salon_tui.services import booking_queue
         from salon_tui.services.catalog import find_service
 

@@ -1,0 +1,213 @@
+"""The rest of the front desk's bookings work through the keyboard: a stylist's week,
+the walk-in dialog and the rotation (轮牌), and Settings → Schedule (the shop's hours,
+a stylist's shift, a day off, and the bookings a change strands)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from salon_tui.app import SalonApp
+from salon_tui.data.models import (
+    Booking,
+    BookingLine,
+    RotationTurn,
+    ShiftException,
+    StaffShift,
+    WalkIn,
+)
+from salon_tui.services import schedule
+from tests.tui.bookings_shop import booked_shop  # noqa: F401
+from tests.tui.conftest import SIZE, log_in, settle
+from tests.tui.test_bookings import stored
+
+pytestmark = pytest.mark.usefixtures("booked_shop")
+SUNDAY = date(2026, 11, 22)
+
+
+def _grid(app: SalonApp) -> Any:
+    from salon_tui.widgets.booking_grid import BookingGrid
+
+    return app.screen.query_one(BookingGrid)
+
+
+def _title(app: SalonApp) -> str:
+    return str(app.screen.query_one("#bookings-day", Static).render())
+
+
+def _clients(column: Any) -> list[str]:
+    return sorted({block.booking.client_name for block in column.blocks})
+
+
+async def test_week_view_shows_one_stylists_week_and_pages_by_week(
+    booked_shop: dict[str, Any],  # noqa: F811
+) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f4")
+        await settle(pilot)
+        grid = _grid(app)
+        day_keys = [column.key for column in grid.model.columns]
+        assert booked_shop["tony"] in day_keys and booked_shop["jing"] in day_keys
+        grid.go_to(booked_shop["tony"], grid.model.slot(0, 0))
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert "Week of 2026-11-16 · Tony 张伟" in _title(app)
+        columns = grid.model.columns
+        assert [column.day for column in columns] == [date(2026, 11, 16 + i) for i in range(7)]
+        # Tony's own bookings on Sunday, not Jing's colour for Anna.
+        assert _clients(columns[6]) == ["张三", "王小美"]
+        assert all(_clients(column) == [] for column in columns[:6])
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "Week of 2026-11-23" in _title(app)
+        assert grid.model.columns[0].day == date(2026, 11, 23)
+        await pilot.press("w")
+        await settle(pilot)
+        assert "Week of" not in _title(app)
+        assert {column.key for column in grid.model.columns} >= {
+            booked_shop["tony"],
+            booked_shop["jing"],
+        }
+
+
+async def test_a_walk_in_joins_the_queue_and_the_rotation_sends_a_free_stylist(
+    booked_shop: dict[str, Any],  # noqa: F811
+) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#wi-name", Input).value = "散客 周小姐"
+        dialog.query_one("#wi-service", Input).value = "NOPE"
+        await pilot.click("#add")
+        await settle(pilot)
+        assert "NOPE" in str(dialog.query_one("#form-message", Static).render())
+        assert app.screen is dialog
+        dialog.query_one("#wi-service", Input).value = "C01"
+        dialog.query_one("#wi-service", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "BookingsScreen"
+        queue = str(app.screen.query_one("#queue-body", Static).render())
+        assert queue.index("路人 刘先生") < queue.index("散客 周小姐")
+        # Tony has 张三 at 10:30 (within the 30 minutes the rotation keeps free): Jing.
+        assert "Next: 陈静 Jing (r)" in queue
+        await pilot.press("r")
+        await settle(pilot)
+        queue = str(app.screen.query_one("#queue-body", Static).render())
+        assert "路人 刘先生" not in queue and "散客 周小姐" in queue
+    served, waiting = stored(select(WalkIn).order_by(col(WalkIn.id)))
+    assert (served.status, served.staff_id, served.by_rotation) == (
+        "served",
+        booked_shop["jing"],
+        True,
+    )
+    assert (waiting.status, waiting.client_name) == ("waiting", "散客 周小姐")
+    (turn,) = stored(select(RotationTurn))
+    assert (turn.staff_id, turn.turns) == (booked_shop["jing"], 1)
+    (booking,) = stored(select(Booking).where(col(Booking.id) == served.booking_id))
+    (line,) = stored(select(BookingLine).where(col(BookingLine.booking_id) == booking.id))
+    assert (booking.status, booking.source, line.staff_id) == (
+        "in_service",
+        "walk_in",
+        booked_shop["jing"],
+    )
+
+
+async def _schedule_settings(pilot: Any) -> None:
+    from salon_tui.screens.settings_schedule import ScheduleSettingsScreen
+
+    await log_in(pilot, "manager")
+    await pilot.press("f9")
+    await settle(pilot)
+    sections = pilot.app.screen.query_one("#settings-sections", OptionList)
+    sections.highlighted = sections.get_option_index("schedule")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ScheduleSettingsScreen)
+
+
+async def _fill(pilot: Any, values: dict[str, str]) -> None:
+    await settle(pilot)
+    for field, value in values.items():
+        pilot.app.screen.query_one(f"#{field}", Input).value = value
+    await pilot.click("#save")
+    await settle(pilot)
+
+
+async def _on_row(pilot: Any, key: str) -> None:
+    screen = pilot.app.screen
+    screen.query_one("#schedule-table", DataTable).move_cursor(row=screen.row_keys.index(key))
+    await settle(pilot)
+
+
+def _warnings(app: SalonApp) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.severity == "warning"]
+
+
+async def test_schedule_settings_set_hours_a_shift_and_a_day_off_listing_stranded_bookings(
+    booked_shop: dict[str, Any],  # noqa: F811
+) -> None:
+    app = SalonApp()
+    tony, jing = booked_shop["tony"], booked_shop["jing"]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _schedule_settings(pilot)
+        # The shop's hours on weekdays.
+        await pilot.press("h")
+        await _fill(pilot, {"days": "1-5", "hours": "09:30-20:00"})
+        table = app.screen.query_one("#schedule-table", DataTable)
+        assert str(table.get_row_at(0)[1]) == "09:30-20:00"
+        # Tony starts at noon at the weekend, with a break: 张三 at 10:30 is stranded.
+        await _on_row(pilot, str(tony))
+        await pilot.press("h")
+        await _fill(pilot, {"days": "6,7", "hours": "12:00-20:00/15:00-15:30"})
+        stranded = _warnings(app)
+        assert len(stranded) == 1 and "张三" in stranded[0] and "王小美" not in stranded[0]
+        # Jing takes today off: Anna's colour is stranded too.
+        await _on_row(pilot, str(jing))
+        await pilot.press("d")
+        await _fill(pilot, {"day": "2026-11-22", "hours": "off", "note": "病假"})
+        assert "Anna Smith" in _warnings(app)[-1]
+        # A bad day changes nothing and says why.
+        await pilot.press("d")
+        await _fill(pilot, {"day": "2026-02-30", "hours": "off", "note": ""})
+        assert any("2026-02-30" in str(n.message) for n in app._notifications)
+        # A shift typed wrong is refused.
+        await pilot.press("h")
+        await _fill(pilot, {"days": "1-5", "hours": "ten to six"})
+        assert any("ten to six" in str(n.message) for n in app._notifications)
+    shop = stored(select(StaffShift).where(col(StaffShift.staff_id) == tony))
+    weekend = {row.weekday: row for row in shop if row.weekday in (5, 6)}
+    assert {(r.start, r.end, r.break_start) for r in weekend.values()} == {
+        (time(12), time(20), time(15))
+    }
+    assert {row.weekday for row in stored(select(StaffShift))} == set(range(7))
+    (day_off,) = stored(select(ShiftException))
+    assert (day_off.staff_id, day_off.day, day_off.off, day_off.note) == (
+        jing,
+        SUNDAY,
+        True,
+        "病假",
+    )
+    jing_week = stored(select(StaffShift).where(col(StaffShift.staff_id) == jing))
+    assert all(row.start == time(10) for row in jing_week)
+    from salon_tui.services import database
+
+    uow = database.open_shop_database()
+    try:
+        hours = schedule.get_shop_hours(uow)
+    finally:
+        uow.dispose()
+    assert [schedule.hours_text(day) for day in hours[:5]] == ["09:30-20:00"] * 5
+    assert schedule.hours_text(hours[6]) == "10:00-21:00"
