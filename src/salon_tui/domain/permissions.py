@@ -57,6 +57,10 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "inventory.view": EVERYONE,
     "purchasing.approve": MANAGERS,
     "purchasing.draft": DESK,
+    # alerts on unusual activity: the owner sets the rules a manager is watched by
+    "alerts.review": MANAGERS,
+    "alerts.settings": OWNER,
+    "alerts.view": MANAGERS,
     # audit, database and backups
     "audit.view": MANAGERS,
     "backup.view": MANAGERS,

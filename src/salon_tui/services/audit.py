@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,6 +22,31 @@ from salon_tui.services.permissions import require
 
 def timestamp_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One entry just appended, as watchers see it."""
+
+    seq: int
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+# Areas that react to audited actions inside the same transaction (alerts flag unusual
+# ones); each raises a ``SalonError`` only to refuse the whole action.
+WATCHERS: list[Callable[[Session, Actor, Recorded], None]] = []
+_watchers_loaded = False
+
+
+def _load_watchers() -> None:
+    global _watchers_loaded
+    if not _watchers_loaded:
+        _watchers_loaded = True
+        from salon_tui.services import alerts  # noqa: F401  (registers its watcher)
 
 
 def record(
@@ -58,6 +83,13 @@ def record(
     head.hash = digest
     session.add(head)
     session.flush()
+    _load_watchers()
+    if WATCHERS:
+        recorded = Recorded(
+            link.seq, action, entity, link.entity_id, dict(before or {}), dict(after or {})
+        )
+        for watch in WATCHERS:
+            watch(session, actor, recorded)
     return link.seq
 
 

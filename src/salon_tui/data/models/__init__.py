@@ -3,6 +3,7 @@
 One module per area; each area adds its module to the imports below.
 """
 
+from salon_tui.data.models.alerts import AlertFlag
 from salon_tui.data.models.audit import AuditEntry, AuditHead
 from salon_tui.data.models.bookings import (
     Booking,
@@ -85,6 +86,7 @@ from salon_tui.data.models.shop import IdempotencyRecord, Setting
 from salon_tui.data.models.staff import Staff
 
 __all__ = [
+    "AlertFlag",
     "Allergy",
     "AuditEntry",
     "AuditHead",
