@@ -63,6 +63,7 @@ def _only_opens_the_app(argv: list[str]) -> bool:
 def build_app() -> Typer:
     """The root Typer app with every noun's sub-app (built after the language is set)."""
     from salon_tui.commands import (
+        alert,
         audit,
         backup,
         booking,
@@ -101,6 +102,7 @@ def build_app() -> Typer:
     app.add_typer(member.app, name="member")
     app.add_typer(card.app, name="card")
     app.add_typer(audit.app, name="audit")
+    app.add_typer(alert.app, name="alert")
     app.add_typer(db.app, name="db")
     app.add_typer(backup.app, name="backup")
     app.add_typer(sale.app, name="sale")

@@ -130,12 +130,12 @@ def test_one_card_paying_sales_again_and_again_is_flagged_once_the_count_is_reac
 
 
 def test_a_refund_above_the_limit_is_flagged(
-    uow: UnitOfWork, owner: Actor, desk: Actor, till: None
+    uow: UnitOfWork, owner: Actor, desk: Actor, manager: Actor, till: None
 ) -> None:
     alerts.update_rules(uow, owner, refund_above_cents=10_000, sale_above_cents=0)
     sale_id, _line = sell(uow, desk, 38_000)
     pay(uow, desk, sale_id)
-    refunds.refund_sale(uow, owner, sale_id, key="r1", reason="unhappy")
+    refunds.refund_sale(uow, manager, sale_id, key="r1", reason="unhappy")
     found = alerts.list_alerts(uow, owner)
     assert [view.kind for view in found] == ["large_refund"]
     assert "of CN¥380.00 on sale 20261122-0001" in found[0].summary
@@ -267,3 +267,14 @@ def test_a_top_up_above_the_limit_is_flagged_with_the_member(
     stored_value.top_up(uow, desk, member.id, 300_000, "wechat", reference="wx-889")
     (found,) = alerts.list_alerts(uow, owner)
     assert found.summary == "Top-up of CN¥3,000.00 for 李雷, above the CN¥2,000.00 limit."
+
+
+def test_what_the_owner_does_is_not_flagged(
+    uow: UnitOfWork, owner: Actor, desk: Actor, till: None
+) -> None:
+    alerts.update_rules(uow, owner, sale_above_cents=1_000)
+    member = members.add_member(uow, desk, name="韩梅梅", phone="13600136000")
+    points.adjust(uow, owner, member.id, 100, "opening")
+    sale_id, _line = sell(uow, owner, 5_000)
+    pay(uow, owner, sale_id)
+    assert flags(uow) == []

@@ -129,6 +129,14 @@ PALETTE_SCREENS: tuple[Area, ...] = (
         "giftcard.view",
         "salon_tui.screens.gift_cards:GiftCardScreen",
     ),
+    Area(
+        "alerts",
+        "",
+        N_("Alerts"),
+        N_("Unusual activity flagged by the shop's rules: review and dismiss"),
+        "alerts.view",
+        "salon_tui.screens.alerts:AlertsScreen",
+    ),
 )
 
 

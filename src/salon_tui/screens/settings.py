@@ -89,6 +89,13 @@ SECTIONS: tuple[Section, ...] = (
         "member.import",
         "salon_tui.screens.settings_import:ImportScreen",
     ),
+    Section(
+        "alerts",
+        N_("Alerts"),
+        N_("Which sales, refunds, top-ups, discounts and hand-made changes are flagged"),
+        "alerts.settings",
+        "salon_tui.screens.settings_alerts:AlertSettingsScreen",
+    ),
 )
 
 

@@ -4,7 +4,8 @@ The rules (domain/alerts.py) are shop settings under the ``alerts.`` prefix, set
 the owner (a manager cannot switch off what watches them). This module watches the
 audit log (``audit.WATCHERS``): every action is audited, so a sale, refund, top-up,
 drawer opening or hand-made balance change is seen where it happens, and its flag
-commits or rolls back with it. A flag is written to the audit too. Managers review
+commits or rolls back with it. A flag is written to the audit too. What the owner does
+is not flagged: the flags are for the owner. Managers review
 flags and dismiss them with a note; nobody dismisses a flag raised by their own action
 except the owner.
 """
@@ -308,6 +309,10 @@ def watch(session: Session, actor: Actor, recorded: Recorded) -> None:
     """Raise the flags the shop's rules call for on an audited action (same transaction)."""
     if recorded.action not in MONEY_ACTIONS and recorded.action not in MANUAL_BALANCE_ACTIONS:
         return
+    # The owner is who the flags are for, and the system (imports, the demo's history)
+    # is no person to watch: only what staff do is flagged.
+    if actor.role is Role.OWNER or actor.is_system:
+        return
     rules = load_rules(session)
     now = utc_now()
     for kind, facts in _findings(session, recorded, rules, now):
@@ -438,7 +443,10 @@ def summary(kind: AlertKind, facts: dict[str, Any], money: Any, members: dict[in
     if facts.get("reason"):
         details.append(_("reason: {reason}").format(reason=facts["reason"]))
     text = _("{what} for {member}").format(what=what, member=member) if member else what
-    return f"{text}: {', '.join(details)}." if details else f"{text}."
+    if not details:
+        return _("{what}.").format(what=text)
+    # The list separator is the language's own (", " in English, "，" in Chinese).
+    return _("{what}: {details}.").format(what=text, details=_(", ").join(details))
 
 
 def _views(session: Session, flags: list[AlertFlag]) -> list[AlertView]:

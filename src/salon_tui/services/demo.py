@@ -128,6 +128,12 @@ def _seed_prepaid(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     return seed_prepaid(uow, context)
 
 
+def _seed_alerts(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
+    from salon_tui.services.demo_alerts import seed_alerts
+
+    return seed_alerts(uow, context)
+
+
 def _seed_sales(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     from salon_tui.services.demo_sales import seed_sales
 
@@ -155,6 +161,7 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("points, coupons and gift cards", _seed_loyalty),
     ("bookings, shifts and walk-ins", _seed_bookings),
     ("stored value and packages", _seed_prepaid),
+    ("alerts", _seed_alerts),
 ]
 
 

@@ -245,6 +245,41 @@ class LowStockPanel(Panel):
         self.show("\n".join([heading, *shown]))
 
 
+class AlertsPanel(Panel):
+    """Open alert flags for a manager: how many, and the newest few."""
+
+    TITLE = N_("Alerts")
+    SHOWN = 3
+
+    def on_mount(self) -> None:
+        from salon_tui.services import alerts
+
+        app: Any = self.app
+        uow, actor = app.uow, app.actor
+        _call(self, lambda: alerts.list_alerts(uow, actor, limit=self.SHOWN + 1), self._loaded)
+
+    def _loaded(self, flags: list[Any]) -> None:
+        from rich.markup import escape
+
+        if not flags:
+            self.show(_("No open alerts."))
+            return
+        more = len(flags) > self.SHOWN
+        heading = (
+            _("[b red]{count}+ open alerts[/]").format(count=self.SHOWN)
+            if more
+            else ngettext(
+                "[b red]{count} open alert[/]", "[b red]{count} open alerts[/]", len(flags)
+            ).format(count=len(flags))
+        )
+        lines = [heading]
+        lines.extend(
+            f"{escape(flag.label)}: {escape(flag.summary)}" for flag in flags[: self.SHOWN]
+        )
+        lines.append(_("Review them: Ctrl+P → Alerts"))
+        self.show("\n".join(lines))
+
+
 class DrawerPanel(Panel):
     """Today's sales, refunds and the cash drawer: what the desk needs at a glance."""
 
@@ -341,6 +376,7 @@ HOME_PANELS: list[HomePanel] = [
     HomePanel(MembersPanel, "member.view"),
     HomePanel(SalesPanel, "reports.sales"),
     HomePanel(DrawerPanel, "reports.daily"),
+    HomePanel(AlertsPanel, "alerts.view"),
     HomePanel(StaffPanel, "staff.manage"),
     HomePanel(ActivityPanel, "audit.view"),
     HomePanel(BackupPanel, "backup.view"),

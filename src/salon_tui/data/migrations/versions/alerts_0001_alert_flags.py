@@ -8,11 +8,10 @@ Create Date: 2026-11-29 22:29:02.061103
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401
-
-import salon_tui.data.types  # noqa: F401
+import sqlmodel
 from alembic import op
 
+import salon_tui.data.types
 
 revision: str = "alerts_0001"
 down_revision: str | Sequence[str] | None = "loyalty_0001"
