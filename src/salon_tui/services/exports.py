@@ -71,7 +71,15 @@ def register(kind: ExportKind) -> ExportKind:
 
 def _load_kinds() -> None:
     # Each area registers its kinds when its module is imported.
-    from salon_tui.services import export_catalog, export_core, export_members  # noqa: F401
+    from salon_tui.services import (  # noqa: F401
+        export_bookings,
+        export_catalog,
+        export_core,
+        export_ledgers,
+        export_members,
+        export_packages,
+        export_sales,
+    )
 
 
 def known_kinds() -> list[str]:

@@ -181,7 +181,12 @@ def kind_named(name: str) -> ImportKind[Any]:
 
 def _load_kinds() -> None:
     # Each area registers its kinds when its module is imported.
-    from salon_tui.services import import_catalog, import_members, import_staff  # noqa: F401
+    from salon_tui.services import (  # noqa: F401
+        import_catalog,
+        import_members,
+        import_packages,
+        import_staff,
+    )
 
 
 Progress = Callable[[int], None]

@@ -184,6 +184,26 @@ def add_template(
 ) -> TemplateView:
     """A package the shop sells: ``items`` are (service code or name, uses)."""
     require(actor, "package.templates")
+    with uow.transaction() as session:
+        row = create_template(
+            session, actor, name, price_cents, validity_days, items, refundable=refundable
+        )
+        return _template_view(session, row)
+
+
+def create_template(
+    session: Session,
+    actor: Actor,
+    name: str,
+    price_cents: int,
+    validity_days: int,
+    items: Sequence[tuple[str, int]],
+    *,
+    refundable: bool = True,
+) -> PackageTemplate:
+    """``add_template`` inside a transaction already open (an import writes many)."""
+    from salon_tui.services.catalog import find_service_row
+
     cleaned = " ".join(name.split())
     if not cleaned or len(cleaned) > 60:
         raise ValidationError(_("A package needs a name of at most 60 characters."), "name")
@@ -194,54 +214,49 @@ def add_template(
         )
     if not items:
         raise ValidationError(_("A package holds at least one service."), field="items")
-    with uow.transaction() as session:
-        from salon_tui.services.catalog import find_service_row
-
-        check_amount(session, price_cents, load_prepaid_settings(session))
-        if session.exec(
-            select(PackageTemplate.id).where(col(PackageTemplate.name) == cleaned)
-        ).first():
-            raise Conflict(_("There is already a package called {name}.").format(name=cleaned))
-        resolved: dict[int, int] = {}
-        for reference, uses in items:
-            service = find_service_row(session, reference)
-            if service is None or service.id is None:
-                raise NotFound(_("There is no service {code}.").format(code=reference))
-            if not 0 < uses <= USES_MAX:
-                raise ValidationError(
-                    _("A service is in a package 1 to {most} times.").format(most=USES_MAX),
-                    field="items",
-                )
-            resolved[service.id] = resolved.get(service.id, 0) + uses
-        row = PackageTemplate(
-            name=cleaned,
-            price_cents=price_cents,
-            validity_days=validity_days,
-            refundable=refundable,
-            created_at=utc_now(),
-        )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        for service_id, uses in resolved.items():
-            session.add(PackageTemplateItem(template_id=row.id, service_id=service_id, uses=uses))
-        session.flush()
-        view = _template_view(session, row)
-        audit.record(
-            session,
-            actor,
-            "package.template_add",
-            "package_template",
-            row.id,
-            after={
-                "name": cleaned,
-                "price_cents": price_cents,
-                "validity_days": validity_days,
-                "refundable": refundable,
-                "items": [list(item) for item in view.items],
-            },
-        )
-        return view
+    check_amount(session, price_cents, load_prepaid_settings(session))
+    if session.exec(select(PackageTemplate.id).where(col(PackageTemplate.name) == cleaned)).first():
+        raise Conflict(_("There is already a package called {name}.").format(name=cleaned))
+    resolved: dict[int, int] = {}
+    for reference, uses in items:
+        service = find_service_row(session, reference)
+        if service is None or service.id is None:
+            raise NotFound(_("There is no service {code}.").format(code=reference))
+        if not 0 < uses <= USES_MAX:
+            raise ValidationError(
+                _("A service is in a package 1 to {most} times.").format(most=USES_MAX),
+                field="items",
+            )
+        resolved[service.id] = resolved.get(service.id, 0) + uses
+    row = PackageTemplate(
+        name=cleaned,
+        price_cents=price_cents,
+        validity_days=validity_days,
+        refundable=refundable,
+        created_at=utc_now(),
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    for service_id, uses in resolved.items():
+        session.add(PackageTemplateItem(template_id=row.id, service_id=service_id, uses=uses))
+    session.flush()
+    view = _template_view(session, row)
+    audit.record(
+        session,
+        actor,
+        "package.template_add",
+        "package_template",
+        row.id,
+        after={
+            "name": cleaned,
+            "price_cents": price_cents,
+            "validity_days": validity_days,
+            "refundable": refundable,
+            "items": [list(item) for item in view.items],
+        },
+    )
+    return row
 
 
 def retire_template(uow: UnitOfWork, actor: Actor, template_id: int) -> TemplateView:
