@@ -400,13 +400,14 @@ def _coupons(context: ExportContext, window: _Window) -> Iterator[list[Any]]:
 
 
 def _gift_cards(context: ExportContext, window: _Window) -> Iterator[list[Any]]:
-    for entry, code, tender, reference in context.session.execute(
+    entries = context.session.execute(
         select(GiftCardEntry, col(GiftCard.code), col(GiftCard.tender), col(GiftCard.reference))
         .join(GiftCard, col(GiftCard.id) == col(GiftCardEntry.gift_card_id))
         .where(*window.conditions(GiftCardEntry.at))
         .order_by(col(GiftCardEntry.at), col(GiftCardEntry.id))
-    ):
-        sale = _sale_numbers(context, [entry.sale_id]) if entry.sale_id else {}
+    ).all()
+    sales = _sale_numbers(context, [entry.sale_id for entry, *_card in entries])
+    for entry, code, tender, reference in entries:
         sold = entry.kind == "sold"
         yield _row(
             context,
@@ -420,7 +421,7 @@ def _gift_cards(context: ExportContext, window: _Window) -> Iterator[list[Any]]:
             value=context.money(entry.amount_cents),
             method=tender if sold else "",
             reference=reference if sold else "",
-            sale_number=sale.get(entry.sale_id) if entry.sale_id else None,
+            sale_number=sales.get(entry.sale_id) if entry.sale_id else None,
             staff_id=entry.staff_id,
         )
 

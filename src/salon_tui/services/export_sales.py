@@ -271,7 +271,10 @@ SALES_EXPORT = register(
             ExportColumn(N_("Refund number"), N_("Set on a refund row: the refund's number.")),
             ExportColumn(N_("When"), N_("Shop time the sale was paid or the refund made.")),
             ExportColumn(N_("Business day"), N_("The shop day it counts on in the reports.")),
-            ExportColumn(N_("Status"), N_("paid, refunded (a later refund exists) or refund.")),
+            ExportColumn(
+                N_("Status"),
+                N_("paid, refunded (given back in full later) or refund (a refund row)."),
+            ),
             ExportColumn(N_("Member ID"), N_("The member's number, empty for a walk-in.")),
             ExportColumn(
                 N_("Card"), N_("The member's active card; ****1234 without the contact permission.")
