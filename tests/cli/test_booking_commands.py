@@ -221,3 +221,21 @@ def test_bad_input_is_refused_without_a_traceback(run, shop):
     assert result.exit_code == 2
     result = run("schedule", "hours", "--days", "1", "--set", "21:00-10:00", env=OWNER_ENV)
     assert result.exit_code == 1 and "end comes after the start" in result.output
+
+
+def test_schedule_rules_set_the_unpaid_deposit_warning(run, shop, reopen):
+    from salon_tui.services import schedule
+
+    result = run("schedule", "rules", env=OWNER_ENV)
+    assert result.exit_code == 0 and "Deposit expected from" in result.output
+    assert "no deposit warning" in result.output
+    result = run("schedule", "rules", "--deposit-from", "300", env=OWNER_ENV)
+    assert result.exit_code == 0, result.output
+    assert "¥300.00" in result.output
+    assert schedule.get_rules(reopen()).deposit_from_cents == 30_000
+    for bad, said in (("abc", "not an amount"), ("-5", "between 0 (never) and 100000")):
+        result = run("schedule", "rules", "--deposit-from", bad, env=OWNER_ENV)
+        assert result.exit_code != 0 and said in result.output, result.output
+    assert schedule.get_rules(reopen()).deposit_from_cents == 30_000
+    result = run("schedule", "rules", "--deposit-from", "0", env=OWNER_ENV)
+    assert result.exit_code == 0 and schedule.get_rules(reopen()).deposit_from_cents == 0

@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from salon_tui.data.models import Booking, BookingDeposit
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
-from salon_tui.errors import Conflict, ValidationError
+from salon_tui.errors import Conflict, PermissionDenied, ValidationError
 from salon_tui.services import booking_status, bookings, database, drawer, members, schedule
 from salon_tui.services.bookings import LineRequest
 from tests.services.booking_helpers import at, make_shop
@@ -451,3 +451,43 @@ def test_changing_a_shift_lists_the_bookings_it_strands(uow, owner, shop):
     )
     stranded = schedule.set_shift(uow, owner, shop.tony.staff_id, [0], "10:00-16:00")
     assert [s.id for s in stranded] == [booked.id]
+
+
+def test_the_unpaid_deposit_warning_follows_the_shops_threshold(uow, owner, shop):
+    colour = bookings.book(
+        uow, owner, [LineRequest(shop.colour)], at("2026-11-23", "11:00"), client_name="张三"
+    )
+    cut = bookings.book(
+        uow, owner, [LineRequest(shop.cut)], at("2026-11-23", "15:00"), client_name="李四"
+    )
+    paid = bookings.book(
+        uow,
+        owner,
+        [LineRequest(shop.colour)],
+        at("2026-11-24", "11:00"),
+        client_name="王五",
+        deposit_cents=10_000,
+        deposit_tender="wechat",
+        deposit_reference="WX7",
+    )
+
+    def warned() -> dict[str, bool]:
+        return {
+            view.client_name: "Deposit unpaid" in view.warnings
+            for view in (bookings.get_booking(uow, owner, b.id) for b in (colour, cut, paid))
+        }
+
+    assert schedule.get_rules(uow).deposit_from_cents == 0
+    assert warned() == {"张三": False, "李四": False, "王五": False}
+    rules = schedule.set_rules(uow, owner, deposit_from_cents=30_000)
+    assert rules.deposit_from_cents == 30_000
+    # The ¥388 colour without a deposit warns; the ¥128 cut and the paid colour do not.
+    assert warned() == {"张三": True, "李四": False, "王五": False}
+    for bad in (-1, 100_000_01, "300", True):
+        with pytest.raises(ValidationError, match="deposit warning"):
+            schedule.set_rules(uow, owner, deposit_from_cents=bad)
+    assert schedule.get_rules(uow).deposit_from_cents == 30_000
+    with pytest.raises(PermissionDenied):
+        schedule.set_rules(uow, shop.desk, deposit_from_cents=0)
+    schedule.set_rules(uow, owner, deposit_from_cents=0)
+    assert warned() == {"张三": False, "李四": False, "王五": False}

@@ -211,3 +211,38 @@ async def test_schedule_settings_set_hours_a_shift_and_a_day_off_listing_strande
         uow.dispose()
     assert [schedule.hours_text(day) for day in hours[:5]] == ["09:30-20:00"] * 5
     assert schedule.hours_text(hours[6]) == "10:00-21:00"
+
+
+async def test_the_rules_dialog_sets_the_deposit_warning_and_the_grid_shows_it() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _schedule_settings(pilot)
+        await pilot.press("u")
+        await _fill(pilot, {"deposit_from": "abc"})
+        assert any("'abc' is not an amount" in str(n.message) for n in app._notifications)
+        await pilot.press("u")
+        await _fill(pilot, {"deposit_from": "300"})
+        extra = str(app.screen.query_one("#schedule-extra", Static).render())
+        assert "deposit expected from CN¥300.00" in extra
+        await pilot.press("escape", "escape")
+        await pilot.press("f4")
+        await settle(pilot)
+        warned = {
+            block.booking.client_name: "Deposit unpaid" in block.booking.warnings
+            for column in _grid(app).model.columns
+            for block in column.blocks
+        }
+        # Anna's ¥388 colour has no deposit; 张三's cut is cheaper; 王小美 paid ¥50.
+        assert warned == {"张三": False, "Anna Smith": True, "王小美": False}
+    uow_rules = _rules()
+    assert uow_rules.deposit_from_cents == 30_000 and uow_rules.slot_minutes == 15
+
+
+def _rules() -> Any:
+    from salon_tui.services import database
+
+    uow = database.open_shop_database()
+    try:
+        return schedule.get_rules(uow)
+    finally:
+        uow.dispose()

@@ -254,10 +254,26 @@ def rules_command(
             help=_("Whether the shop opens on public holidays by default."),
         ),
     ] = None,
+    deposit_from: Annotated[
+        str | None,
+        typer.Option(
+            "--deposit-from",
+            help=_("Bookings worth this amount or more warn until a deposit is paid (0: never)."),
+        ),
+    ] = None,
 ) -> None:
+    from salon_tui.domain.money import format_money, parse_amount
     from salon_tui.services import schedule
+    from salon_tui.services.settings import get_shop_settings
 
     uow = open_database()
+    shop = get_shop_settings(uow)
+    deposit_from_cents = None
+    if deposit_from is not None:
+        try:
+            deposit_from_cents = parse_amount(deposit_from, shop.currency)
+        except ValueError as error:
+            raise UsageProblem(f"--deposit-from: {error}") from None
     changes = {
         key: value
         for key, value in {
@@ -268,6 +284,7 @@ def rules_command(
             "requested_costs_turn": requested_turn,
             "soon_minutes": soon,
             "holidays_open": holidays_open,
+            "deposit_from_cents": deposit_from_cents,
         }.items()
         if value is not None
     }
@@ -289,5 +306,11 @@ def rules_command(
             ),
             (_("Rotation skips stylists booked within (minutes)"), rules.soon_minutes),
             (_("Open on public holidays"), yes if rules.holidays_open else no),
+            (
+                _("Deposit expected from"),
+                format_money(rules.deposit_from_cents, shop.currency, shop.locale)
+                if rules.deposit_from_cents
+                else _("no deposit warning"),
+            ),
         ],
     )

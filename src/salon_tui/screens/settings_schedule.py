@@ -223,11 +223,26 @@ class ScheduleSettingsScreen(SalonScreen):
                         slot=rules.slot_minutes,
                         cutoff=rules.cutoff_hours,
                         holidays=_("open") if rules.holidays_open else _("closed"),
+                    )
+                    + " · "
+                    + (
+                        _("deposit expected from {amount}").format(
+                            amount=self.money(rules.deposit_from_cents)
+                        )
+                        if rules.deposit_from_cents
+                        else _("no deposit warning")
                     ),
                     _("r add resource · l holidays · u rules · Esc back"),
                 ]
             )
         )
+
+    def money(self, cents: int) -> str:
+        from salon_tui.domain.money import format_money
+        from salon_tui.i18n import current_locale
+
+        currency = self.salon.shop.currency if self.salon.shop else "CNY"
+        return format_money(cents, currency, current_locale())
 
     def selected_row(self) -> str:
         table = self.query_one("#schedule-table", DataTable)
@@ -388,18 +403,33 @@ class ScheduleSettingsScreen(SalonScreen):
             uow, actor = self.salon.uow, self.salon.session_actor
 
             def save() -> list[Any]:
+                from salon_tui.domain.money import parse_amount
+
+                numbers = dict(values)
+                deposit_text = numbers.pop("deposit_from", "").strip() or "0"
                 try:
-                    changes = {name: int(value) for name, value in values.items()}
+                    changes: dict[str, Any] = {name: int(value) for name, value in numbers.items()}
                 except ValueError:
                     raise ValidationError(_("Give whole numbers.")) from None
+                try:
+                    changes["deposit_from_cents"] = parse_amount(deposit_text, currency)
+                except ValueError as error:
+                    raise ValidationError(str(error), field="deposit_from") from None
                 schedule.set_rules(uow, actor, **changes)
                 return []
 
             self._run(save)
 
+        from salon_tui.domain.money import format_money
         from salon_tui.services.schedule import BookingRules
 
         rules = self.rules or BookingRules()
+        currency = self.salon.shop.currency if self.salon.shop else "CNY"
+        deposit_from = (
+            format_money(rules.deposit_from_cents, currency, "en", symbol=False).replace(",", "")
+            if rules.deposit_from_cents
+            else "0"
+        )
         self.app.push_screen(
             FieldsModal(
                 _("Booking rules"),
@@ -410,6 +440,11 @@ class ScheduleSettingsScreen(SalonScreen):
                         _("Rotation skips stylists booked within (minutes)"),
                         "soon_minutes",
                         str(rules.soon_minutes),
+                    ),
+                    (
+                        _("Warn of an unpaid deposit from (amount; 0 never)"),
+                        "deposit_from",
+                        deposit_from,
                     ),
                 ],
             ),

@@ -137,7 +137,8 @@ def seed_bookings(uow: UnitOfWork, context: Any) -> dict[str, int]:
     holidays = [h for h in schedule.list_holidays(uow, context.today.year + 1)]
     if holidays:
         schedule.decide_holiday(uow, owner, holidays[0].day, False)
-    schedule.set_rules(uow, owner, cutoff_hours=24)
+    # Colours and perms (¥500 and up) want a deposit: the grid warns until one is paid.
+    schedule.set_rules(uow, owner, cutoff_hours=24, deposit_from_cents=50_000)
     return _bookings(uow, context, rng, staff, services)
 
 

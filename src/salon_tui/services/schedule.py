@@ -66,9 +66,12 @@ class BookingRules:
     requested_costs_turn: bool = False
     soon_minutes: int = 30
     holidays_open: bool = True
+    # Bookings worth this much (minor units) or more warn until a deposit is taken; 0: never.
+    deposit_from_cents: int = 0
 
 
 RULE_LIMITS = {"cutoff_hours": (0, 168), "soon_minutes": (0, 240)}
+DEPOSIT_FROM_LIMIT_CENTS = 100_000_00
 
 
 def load_rules(session: Session) -> BookingRules:
@@ -104,6 +107,18 @@ def set_rules(uow: UnitOfWork, actor: Actor, **changes: Any) -> BookingRules:
                 sizes=", ".join(str(size) for size in SLOT_SIZES)
             ),
             field="slot_minutes",
+        )
+    deposit_from = changes.get("deposit_from_cents")
+    if deposit_from is not None and (
+        isinstance(deposit_from, bool)
+        or not isinstance(deposit_from, int)
+        or not 0 <= deposit_from <= DEPOSIT_FROM_LIMIT_CENTS
+    ):
+        raise ValidationError(
+            _("The deposit warning starts at an amount between 0 (never) and {limit}.").format(
+                limit=DEPOSIT_FROM_LIMIT_CENTS // 100
+            ),
+            field="deposit_from_cents",
         )
     for name, (low, high) in RULE_LIMITS.items():
         if name in changes and not low <= int(changes[name]) <= high:
