@@ -491,3 +491,39 @@ def test_the_unpaid_deposit_warning_follows_the_shops_threshold(uow, owner, shop
         schedule.set_rules(uow, shop.desk, deposit_from_cents=0)
     schedule.set_rules(uow, owner, deposit_from_cents=0)
     assert warned() == {"张三": False, "李四": False, "王五": False}
+
+
+def test_a_card_scan_checks_in_the_members_booking_today(uow, owner, shop):
+    from salon_tui.services.booking_checkin import check_in_member
+
+    member = members.add_member(uow, owner, name="王小美", phone="13900139000")
+    assert check_in_member(uow, owner, member.id).choices == ()
+    tomorrow = bookings.book(
+        uow, owner, [LineRequest(shop.cut)], at("2026-11-23", "11:00"), member_id=member.id
+    )
+    first = bookings.book(
+        uow, owner, [LineRequest(shop.cut)], at("2026-11-22", "11:00"), member_id=member.id
+    )
+    done = check_in_member(uow, shop.desk, member.id)
+    assert done.arrived is not None and done.arrived.id == first.id
+    assert bookings.get_booking(uow, owner, tomorrow.id).status == "booked"
+    again = check_in_member(uow, owner, member.id)
+    assert again.arrived is None and [b.id for b in again.already] == [first.id]
+    second = bookings.book(
+        uow, owner, [LineRequest(shop.cut)], at("2026-11-22", "15:00"), member_id=member.id
+    )
+    third = bookings.book(
+        uow, owner, [LineRequest(shop.colour)], at("2026-11-22", "16:00"), member_id=member.id
+    )
+    several = check_in_member(uow, owner, member.id)
+    assert [b.id for b in several.choices] == [second.id, third.id] and several.arrived is None
+    assert bookings.get_booking(uow, owner, second.id).status == "booked"
+    with pytest.raises(Conflict, match="not 王小美's booking waiting today"):
+        check_in_member(uow, owner, member.id, booking_id=tomorrow.id)
+    with pytest.raises(PermissionDenied):
+        check_in_member(uow, shop.tony, member.id, booking_id=third.id)
+    picked = check_in_member(uow, owner, member.id, booking_id=third.id)
+    assert picked.arrived is not None and picked.arrived.status == "arrived"
+    assert [(e.to_status, e.reason) for e in bookings.booking_history(uow, owner, third.id)][
+        -1
+    ] == ("arrived", "card scanned")

@@ -246,3 +246,101 @@ def _rules() -> Any:
         return schedule.get_rules(uow)
     finally:
         uow.dispose()
+
+
+def _owner_does(call: Any) -> Any:
+    from salon_tui.domain.actor import Actor
+    from salon_tui.domain.permissions import Role
+    from salon_tui.services import database, staff
+    from tests.tui.conftest import PEOPLE
+
+    uow = database.open_shop_database()
+    try:
+        found = staff.find_staff(uow, PEOPLE["owner"][0])
+        return call(uow, Actor(found.id, found.name, Role.OWNER))
+    finally:
+        uow.dispose()
+
+
+async def _scan(pilot: Any, code: str) -> None:
+    from salon_tui.widgets.devices import Scanned
+
+    pilot.app.screen.post_message(Scanned(code, "scanner"))
+    await settle(pilot)
+
+
+async def test_scanning_a_members_card_on_the_grid_checks_their_booking_in(
+    booked_shop: dict[str, Any],  # noqa: F811
+) -> None:
+    from salon_tui.services import cards, members
+
+    def setup(uow: Any, owner: Any) -> int:
+        cards.issue_card(uow, owner, booked_shop["member"], "V100000")
+        other = members.add_member(uow, owner, name="赵六", phone="13600136000")
+        cards.issue_card(uow, owner, other.id, "V100001")
+        return other.id
+
+    _owner_does(setup)
+    app = SalonApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f4")
+        await settle(pilot)
+        await _scan(pilot, "V100000")
+        assert any("王小美 has arrived for 13:00" in str(n.message) for n in app._notifications)
+        detail = str(app.screen.query_one("#booking-detail", Static).render())
+        assert "王小美" in detail and "arrived" in detail
+        await _scan(pilot, "V100000")
+        assert "王小美 is already checked in" in _warnings(app)[-1]
+        await _scan(pilot, "V100001")
+        assert "赵六 has no booking waiting today" in _warnings(app)[-1]
+        await _scan(pilot, "NOTHING-42")
+        assert "nothing in this shop has that code" in _warnings(app)[-1]
+        assert app.screen.__class__.__name__ == "BookingsScreen"
+    (booking,) = stored(select(Booking).where(col(Booking.client_name) == "王小美"))
+    assert booking.status == "arrived"
+    from salon_tui.data.models import BookingEvent
+
+    events = stored(select(BookingEvent).where(col(BookingEvent.booking_id) == booking.id))
+    assert [(e.to_status, e.reason, e.staff_name) for e in events][-1] == (
+        "arrived",
+        "card scanned",
+        "李娜 Nina",
+    )
+
+
+async def test_a_member_with_two_bookings_today_picks_one_when_the_card_is_scanned(
+    booked_shop: dict[str, Any],  # noqa: F811
+) -> None:
+    from salon_tui.services import bookings, cards
+    from tests.tui.bookings_shop import at
+
+    def setup(uow: Any, owner: Any) -> int:
+        cards.issue_card(uow, owner, booked_shop["member"], "V100000")
+        return bookings.book(
+            uow,
+            owner,
+            [bookings.LineRequest(booked_shop["cut"], booked_shop["jing"])],
+            at("16:00"),
+            member_id=booked_shop["member"],
+        ).id
+
+    later = _owner_does(setup)
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f4")
+        await settle(pilot)
+        await _scan(pilot, "V100000")
+        picker = app.screen
+        assert picker.__class__.__name__ == "BookingPickModal"
+        options = picker.query_one("#booking-pick", OptionList)
+        assert options.option_count == 2
+        assert str(options.get_option_at_index(1).prompt).startswith(f"16:00 #{later}")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "BookingsScreen"
+    rows = stored(select(Booking).where(col(Booking.member_id) == booked_shop["member"]))
+    assert {row.id: row.status for row in rows} == {
+        row.id: ("arrived" if row.id == later else "booked") for row in rows
+    }

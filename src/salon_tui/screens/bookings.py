@@ -20,10 +20,12 @@ from textual.widgets import Static
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen, call_service
 from salon_tui.widgets.booking_grid import BookingGrid, day_model, week_model
+from salon_tui.widgets.devices import Scanned
 from salon_tui.widgets.footer import TranslatedFooter
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
+    from salon_tui.services.booking_checkin import CheckIn
     from salon_tui.services.booking_queue import QueueView
     from salon_tui.services.bookings import BookingView, DayView
     from salon_tui.widgets.booking_grid import Block
@@ -169,6 +171,91 @@ class BookingsScreen(SalonScreen):
             free = _("free") if seat.free_now else _("busy")
             lines.append(f"{escape(seat.name)} · {seat.turns} · {free}")
         self.query_one("#queue-body", Static).update("\n".join(lines))
+
+    # --- check-in by card ---------------------------------------------------------------
+
+    def on_scanned(self, message: Scanned) -> None:
+        """A member's card marks their booking today as arrived; other codes say what
+        they are, as on any screen."""
+        message.stop()
+        if self.salon.actor is None or self.salon.locked or self.salon.uow is None:
+            return
+        from salon_tui.services import scans
+
+        uow, actor, code = self.salon.uow, self.salon.session_actor, message.code
+
+        def identified(match: Any) -> None:
+            if match is None or match.kind != "member":
+                self._show_scan(code, match)
+            else:
+                self.check_in(match.entity_id)
+
+        call_service(self, lambda: scans.identify(uow, actor, code), identified)
+
+    def check_in(self, member_id: int, booking_id: int | None = None) -> None:
+        from salon_tui.services.booking_checkin import check_in_member
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        call_service(
+            self,
+            lambda: check_in_member(uow, actor, member_id, booking_id=booking_id),
+            self.checked_in,
+            exclusive=True,
+        )
+
+    def checked_in(self, result: CheckIn) -> None:
+        from salon_tui.domain.clock import shop_time
+
+        zone = self.timezone()
+        if result.arrived is not None:
+            booking = result.arrived
+            self.notify(
+                _("{name} has arrived for {time} · {services} (#{id}).").format(
+                    name=result.member_name,
+                    time=f"{shop_time(booking.starts_at, zone):%H:%M}",
+                    services=booking.services_text,
+                    id=booking.id,
+                )
+            )
+            self.day = booking.business_day
+            self.reload()
+            grid = self.query_one(BookingGrid)
+            line = booking.lines[0] if booking.lines else None
+            if line is not None and self.week_of is None:
+                self.call_after_refresh(grid.go_to, line.staff_id, line.starts_at)
+            return
+        if result.choices:
+            from salon_tui.screens.modals.booking_form import BookingPickModal
+
+            def picked(booking_id: int | None) -> None:
+                if booking_id is not None:
+                    self.check_in(result.member_id, booking_id)
+
+            self.app.push_screen(
+                BookingPickModal(
+                    _("{name} has {count} bookings today: which one now?").format(
+                        name=result.member_name, count=len(result.choices)
+                    ),
+                    result.choices,
+                    zone,
+                ),
+                picked,
+            )
+            return
+        if result.already:
+            self.notify(
+                _("{name} is already checked in (#{id}).").format(
+                    name=result.member_name, id=result.already[0].id
+                ),
+                severity="warning",
+            )
+            return
+        self.notify(
+            _("{name} has no booking waiting today; q adds them as a walk-in.").format(
+                name=result.member_name
+            ),
+            severity="warning",
+        )
 
     # --- the cursor -----------------------------------------------------------------------
 

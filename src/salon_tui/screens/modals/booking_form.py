@@ -352,6 +352,37 @@ class BookingActionsModal(_Dialog):
         self.dismiss(self.actions[event.option_index][0])
 
 
+class BookingPickModal(_Dialog):
+    """Choose one of a client's bookings; returns its id."""
+
+    def __init__(self, title: str, bookings: tuple[BookingView, ...], timezone: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.bookings = bookings
+        self.timezone = timezone
+
+    def compose(self) -> ComposeResult:
+        zone = ZoneInfo(self.timezone)
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield OptionList(
+                *[
+                    Option(
+                        f"{b.starts_at.astimezone(zone):%H:%M} #{b.id} "
+                        f"{escape(b.services_text)} · {b.status_label}"
+                    )
+                    for b in self.bookings
+                ],
+                id="booking-pick",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#booking-pick", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.bookings[event.option_index].id)
+
+
 class WalkInModal(_Dialog):
     """A walk-in joins the queue: a name (or member), the service, a stylist if asked for."""
 
