@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import col, select
@@ -27,6 +28,7 @@ from tests.tui.test_bookings import stored
 
 pytestmark = pytest.mark.usefixtures("booked_shop")
 SUNDAY = date(2026, 11, 22)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _grid(app: SalonApp) -> Any:
@@ -344,3 +346,57 @@ async def test_a_member_with_two_bookings_today_picks_one_when_the_card_is_scann
     assert {row.id: row.status for row in rows} == {
         row.id: ("arrived" if row.id == later else "booked") for row in rows
     }
+
+
+async def test_booking_from_a_members_profile_fills_in_the_client(
+    booked_shop: dict[str, Any],  # noqa: F811
+) -> None:
+    from salon_tui.screens.members import MembersScreen
+    from salon_tui.screens.modals.booking_form import BookingFormModal
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*"13900139000")
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingFormModal)
+        assert form.query_one("#bk-client", Input).value == "王小美"
+        assert form.member is not None and form.member.id == booked_shop["member"]
+        shown = str(form.query_one("#bk-member", Static).render())
+        assert "王小美" in shown and "Allergy: PPD" in shown
+        # The next slot after 10:00 (the clock ticks from 10:00).
+        assert form.query_one("#bk-start", Input).value.startswith("2026-11-22 10:15")
+        assert form.query_one("#bk-services", Input).has_focus
+        await pilot.press(*"C01")
+        form.query_one("#bk-start", Input).value = "2026-11-22 16:00"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+        assert any("for 2026-11-22 16:00" in str(n.message) for n in app._notifications)
+    rows = stored(
+        select(Booking)
+        .where(col(Booking.member_id) == booked_shop["member"])
+        .order_by(col(Booking.starts_at))
+    )
+    assert [f"{row.starts_at.astimezone(SHANGHAI):%H:%M}" for row in rows] == ["13:00", "16:00"]
+    assert rows[1].client_name == "王小美" and rows[1].status == "booked"
+
+
+async def test_a_stylist_cannot_book_from_a_profile() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await log_in(pilot, "stylist")
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*"13900139000")
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "MembersScreen"
+        assert "Only the desk can book." in _warnings(app)

@@ -28,9 +28,68 @@ if TYPE_CHECKING:
     from salon_tui.services.booking_checkin import CheckIn
     from salon_tui.services.booking_queue import QueueView
     from salon_tui.services.bookings import BookingView, DayView
+    from salon_tui.services.members import MemberView
     from salon_tui.widgets.booking_grid import Block
 
 SIDE_PANEL_MIN_WIDTH = 110
+
+
+def book_for_member(screen: SalonScreen, member: MemberView) -> None:
+    """Open the booking dialog with ``member`` as the client (from their profile, F3):
+    starting at the next slot, any stylist on the schedule."""
+    from salon_tui.services import schedule
+
+    if not screen.salon.session_actor.can("bookings.book"):
+        screen.notify(_("Only the desk can book."), severity="warning")
+        return
+    if member.is_archived:
+        screen.notify(
+            _("{name} is archived: restore the member to book them.").format(name=member.name),
+            severity="warning",
+        )
+        return
+    uow = screen.salon.uow
+    zone = screen.salon.shop.timezone if screen.salon.shop else "Asia/Shanghai"
+
+    def load() -> tuple[list[tuple[int, str]], int]:
+        shifts = schedule.list_shifts(uow)
+        stylists = [(s.staff_id, s.staff_name) for s in shifts if any(s.week)]
+        return stylists, schedule.get_rules(uow).slot_minutes
+
+    def loaded(result: tuple[list[tuple[int, str]], int]) -> None:
+        from salon_tui.domain.clock import utc_now
+        from salon_tui.screens.modals.booking_form import BookingFormModal
+        from salon_tui.services.member_search import MemberHit
+
+        stylists, slot = result
+        now = utc_now().replace(second=0, microsecond=0)
+        start = now + timedelta(minutes=-now.minute % slot or slot)
+        hit = MemberHit(
+            member.id,
+            member.name,
+            member.phone,
+            member.level,
+            member.active_card.number if member.active_card else "",
+            member.status,
+            ", ".join(member.allergies),
+            "",
+        )
+
+        def booked(view: BookingView | None) -> None:
+            if view is not None:
+                from salon_tui.domain.clock import shop_time
+
+                screen.notify(
+                    _("Booked #{id} {client} for {time}.").format(
+                        id=view.id,
+                        client=view.client_name,
+                        time=f"{shop_time(view.starts_at, zone):%Y-%m-%d %H:%M}",
+                    )
+                )
+
+        screen.app.push_screen(BookingFormModal(start, None, stylists, zone, member=hit), booked)
+
+    call_service(screen, load, loaded)
 
 
 class BookingsScreen(SalonScreen):

@@ -80,6 +80,7 @@ class MembersScreen(SalonScreen):
         Binding("ctrl+k", "card", N_("Card"), priority=True),
         Binding("ctrl+t", "safety", N_("Safety record"), priority=True),
         Binding("ctrl+r", "toggle_archived", N_("Archived on/off"), priority=True),
+        Binding("ctrl+b", "book", N_("Book"), priority=True),
         Binding("escape", "back_to_search", N_("Search"), show=False),
     ]
 
@@ -253,3 +254,11 @@ class MembersScreen(SalonScreen):
                 self.refresh_after_change(member.id, message)
 
         self.app.push_screen(SafetyModal(member), done)
+
+    def action_book(self) -> None:
+        """Book the member shown (F4's booking dialog with the client filled in)."""
+        from salon_tui.screens.bookings import book_for_member
+
+        member = self.selected_member()
+        if member is not None:
+            book_for_member(self, member)

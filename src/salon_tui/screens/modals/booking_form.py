@@ -67,13 +67,15 @@ class BookingFormModal(_Dialog):
         staff_id: int | None,
         stylists: list[tuple[int, str]],
         timezone: str,
+        member: MemberHit | None = None,
     ) -> None:
         super().__init__()
         self.start = start
         self.staff_id = staff_id
         self.stylists = stylists
         self.timezone = timezone
-        self.member: MemberHit | None = None
+        self.preset = member  # booking from a member's profile: the client is given
+        self.member: MemberHit | None = member
         self.hits: list[MemberHit] = []
         self.slots: list[SlotView] = []
 
@@ -128,12 +130,20 @@ class BookingFormModal(_Dialog):
     def on_mount(self) -> None:
         self.query_one("#bk-members", OptionList).display = False
         self.query_one("#bk-slots", OptionList).display = False
-        self.query_one("#bk-client", Input).focus()
+        if self.preset is not None:
+            self.query_one("#bk-client", Input).value = self.preset.name
+            self.load_member_warnings(self.preset)
+            self.query_one("#bk-services", Input).focus()
+        else:
+            self.query_one("#bk-client", Input).focus()
 
     # --- client --------------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "bk-client":
+            preset = self.preset
+            if preset is not None and self.member is preset and event.value == preset.name:
+                return  # the given member's name, put there on mount
             self.member = None
             self.query_one("#bk-member", Static).update("")
             text = event.value.strip()
