@@ -239,3 +239,45 @@ def test_schedule_rules_set_the_unpaid_deposit_warning(run, shop, reopen):
     assert schedule.get_rules(reopen()).deposit_from_cents == 30_000
     result = run("schedule", "rules", "--deposit-from", "0", env=OWNER_ENV)
     assert result.exit_code == 0 and schedule.get_rules(reopen()).deposit_from_cents == 0
+
+
+def test_the_waitlist_is_offered_a_cancelled_time_and_books_it(run, shop, reopen):
+    from salon_tui.data.models import WaitlistEntry
+
+    result = run(
+        "booking", "add", "--at", "2026-11-23 15:00", "--service", "C01",
+        "--stylist", "Tony", "--name", "张三", env=OWNER_ENV,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = run(
+        "booking", "waitlist", "add", "--day", "2026-11-23", "--service", "C01",
+        "--stylist", "Tony", "--name", "李四", "--phone", "13700137000",
+        "--from", "14:00", "--to", "17:00", env=OWNER_ENV,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "#1 李四 waits for Precision cut on 2026-11-23 (14:00–17:00, Tony)" in result.output
+    result = run("booking", "waitlist", "add", "--day", "2026-11-23", "--service", "C01",
+                 "--name", "王五", "--from", "16:00", "--to", "15:00", env=OWNER_ENV)  # fmt: skip
+    assert result.exit_code == 1 and "end comes after its start" in result.output
+    result = run("booking", "waitlist", "book", "1", env=OWNER_ENV)
+    assert result.exit_code == 1 and "Nothing was freed for #1 yet" in result.output
+    assert run("booking", "cancel", "1", "--reason", "改期", env=OWNER_ENV).exit_code == 0
+    result = run("booking", "waitlist", "list", "--day", "2026-11-23", "--json", env=OWNER_ENV)
+    (entry,) = json.loads(result.output)
+    assert (entry["status"], entry["freed_booking_id"], entry["freed_start"]) == (
+        "offered",
+        1,
+        "2026-11-23 15:00",
+    )
+    result = run("booking", "waitlist", "book", "1", env=OWNER_ENV)
+    assert result.exit_code == 0, result.output
+    assert "Booked: #2 2026-11-23 15:00–15:45 李四" in result.output
+    result = run("booking", "waitlist", "remove", "1", env=OWNER_ENV)
+    assert result.exit_code == 1 and "closed" in result.output
+    with reopen().read() as session:
+        (row,) = session.exec(select(WaitlistEntry)).all()
+        booked = session.get(Booking, 2)
+    assert (row.status, row.booking_id) == ("booked", 2)
+    assert booked is not None and booked.client_phone == "+8613700137000"
+    result = run("booking", "waitlist", "list", "--day", "2026-11-23", env=OWNER_ENV)
+    assert "李四" not in result.output

@@ -400,3 +400,85 @@ async def test_a_stylist_cannot_book_from_a_profile() -> None:
         await settle(pilot)
         assert app.screen.__class__.__name__ == "MembersScreen"
         assert "Only the desk can book." in _warnings(app)
+
+
+async def test_a_waitlisted_client_is_offered_a_cancelled_time_and_booked_into_it(
+    booked_shop: dict[str, Any],  # noqa: F811
+) -> None:
+    from textual.widgets import Select
+
+    from salon_tui.data.models import WaitlistEntry
+    from salon_tui.screens.modals.booking_form import BookingFormModal
+
+    tony = booked_shop["tony"]
+    app = SalonApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        dialog = app.screen
+        for field, value in {
+            "wl-name": "候补 陈女士",
+            "wl-phone": "13500135000",
+            "wl-service": "C01",
+            "wl-from": "12:00",
+            "wl-to": "11:00",
+        }.items():
+            dialog.query_one(f"#{field}", Input).value = value
+        dialog.query_one("#wl-stylist", Select).value = str(tony)
+        dialog.query_one("#wl-name", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "end comes after its start" in str(
+            dialog.query_one("#form-message", Static).render()
+        )
+        dialog.query_one("#wl-from", Input).value = "10:00"
+        dialog.query_one("#wl-to", Input).value = "12:00"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "BookingsScreen"
+        assert "1 on the waitlist" in _title(app)
+        side = str(app.screen.query_one("#waitlist-body", Static).render())
+        assert "候补 陈女士 · Precision cut · Tony 张伟 · 10:00–12:00" in side
+        # 张三 cancels his 10:30 with Tony: the time is offered to the waitlist.
+        await _cursor_on(pilot, "张三")
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"sick", "enter")
+        await settle(pilot)
+        assert "Waitlist: 1 offered a freed time (b)" in _title(app)
+        assert any("Time freed: 候补 陈女士" in message for message in _warnings(app))
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingFormModal)
+        assert form.query_one("#bk-client", Input).value == "候补 陈女士"
+        assert form.query_one("#bk-services", Input).value == "C01"
+        assert form.query_one("#bk-start", Input).value == "2026-11-22 10:30"
+        assert form.query_one("#bk-stylist", Select).value == str(tony)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "BookingsScreen"
+        assert "waitlist" not in _title(app).lower()
+    (entry,) = stored(select(WaitlistEntry))
+    (booking,) = stored(select(Booking).where(col(Booking.client_name) == "候补 陈女士"))
+    (line,) = stored(select(BookingLine).where(col(BookingLine.booking_id) == booking.id))
+    assert (entry.status, entry.booking_id) == ("booked", booking.id)
+    assert entry.freed_booking_id is not None
+    assert f"{booking.starts_at.astimezone(SHANGHAI):%H:%M}" == "10:30"
+    assert line.staff_id == tony and booking.client_phone == "+8613500135000"
+
+
+async def _cursor_on(pilot: Any, client: str) -> None:
+    grid = _grid(pilot.app)
+    for column in grid.model.columns:
+        for block in column.blocks:
+            if block.booking.client_name == client:
+                grid.go_to(column.key, block.line.starts_at)
+                await settle(pilot)
+                return
+    raise AssertionError(f"{client} is not on the grid")

@@ -636,3 +636,12 @@ def queue_leave_command(
     actor = acting_staff(ctx, uow)
     view = booking_queue.leave(uow, actor, walk_in_id)
     typer.echo(_("{client} left the queue.").format(client=view.client_name))
+
+
+def _add_waitlist() -> None:
+    from salon_tui.commands.booking_waitlist import waitlist_app
+
+    app.add_typer(waitlist_app, name="waitlist")
+
+
+_add_waitlist()

@@ -8,7 +8,7 @@ offers what can be done with the booking under the cursor.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markup import escape
@@ -27,6 +27,7 @@ from salon_tui.widgets.shop_header import ShopHeader
 if TYPE_CHECKING:
     from salon_tui.services.booking_checkin import CheckIn
     from salon_tui.services.booking_queue import QueueView
+    from salon_tui.services.booking_waitlist import WaitlistView
     from salon_tui.services.bookings import BookingView, DayView
     from salon_tui.services.members import MemberView
     from salon_tui.widgets.booking_grid import Block
@@ -101,6 +102,8 @@ class BookingsScreen(SalonScreen):
         Binding("w", "toggle_week", N_("Week")),
         Binding("g", "go_to_date", N_("Date")),
         Binding("q", "walk_in", N_("Walk-in")),
+        Binding("l", "join_waitlist", N_("Waitlist")),
+        Binding("b", "book_waitlist", N_("Book from the waitlist"), show=False),
         Binding("c", "status('confirmed')", N_("Confirm"), show=False),
         Binding("s", "status('in_service')", N_("In service"), show=False),
         Binding("x", "cancel_booking", N_("Cancel booking"), show=False),
@@ -119,6 +122,8 @@ class BookingsScreen(SalonScreen):
         self.day_view: DayView | None = None
         self.moving: Block | None = None
         self.queue_view: QueueView | None = None
+        self.waiting_list: list[WaitlistView] = []
+        self.offered_seen: set[int] | None = None  # offered entries already announced
 
     def compose(self) -> ComposeResult:
         yield ShopHeader(N_("Bookings"))
@@ -130,6 +135,7 @@ class BookingsScreen(SalonScreen):
             with Vertical(id="bookings-side"):
                 yield Static(_("Walk-ins (轮牌)"), classes="panel-title")
                 yield Static(_("Loading…"), id="queue-body")
+                yield Static("", id="waitlist-body")
         yield TranslatedFooter()
 
     def on_mount(self) -> None:
@@ -163,13 +169,16 @@ class BookingsScreen(SalonScreen):
             return
         uow, actor, day, week_of = self.salon.uow, self.salon.session_actor, self.day, self.week_of
 
-        def load() -> tuple[Any, list[Any], Any]:
+        def load() -> tuple[Any, list[Any], Any, list[Any]]:
+            from salon_tui.services import booking_waitlist
+
             view = bookings.day_view(uow, actor, day)
             week = []
             if week_of is not None:
                 monday = day - timedelta(days=day.weekday())
                 week = [bookings.day_view(uow, actor, monday + timedelta(days=i)) for i in range(7)]
-            return view, week, booking_queue.queue(uow, actor)
+            waiting = booking_waitlist.waitlist(uow, actor, day)
+            return view, week, booking_queue.queue(uow, actor), waiting
 
         call_service(
             self,
@@ -178,7 +187,15 @@ class BookingsScreen(SalonScreen):
             group="bookings-load",
         )
 
-    def show(self, view: DayView, week: list[Any], queue: QueueView, *, keep_cursor: bool) -> None:
+    def show(
+        self,
+        view: DayView,
+        week: list[Any],
+        queue: QueueView,
+        waiting: list[WaitlistView],
+        *,
+        keep_cursor: bool,
+    ) -> None:
         from salon_tui.domain.clock import utc_now
         from salon_tui.services.schedule import WEEKDAY_NAMES
 
@@ -200,6 +217,15 @@ class BookingsScreen(SalonScreen):
         parts = [f"[b]{escape(title)}[/b]", _("{count} bookings").format(count=len(active))]
         if view.opening is None:
             parts.append(f"[b red]{_('closed')}[/]")
+        offered = [entry for entry in waiting if entry.status == "offered"]
+        if offered:
+            parts.append(
+                "[b yellow]"
+                + _("Waitlist: {count} offered a freed time (b)").format(count=len(offered))
+                + "[/]"
+            )
+        elif waiting:
+            parts.append(_("{count} on the waitlist").format(count=len(waiting)))
         if self.moving is not None:
             parts.append(
                 "[b yellow]"
@@ -208,6 +234,41 @@ class BookingsScreen(SalonScreen):
             )
         self.query_one("#bookings-day", Static).update(" · ".join(parts))
         self.show_queue(queue)
+        self.show_waitlist(waiting)
+
+    def show_waitlist(self, waiting: list[WaitlistView]) -> None:
+        from salon_tui.domain.clock import shop_time
+
+        self.waiting_list = waiting
+        zone = self.timezone()
+        lines = [f"[b]{_('Waitlist (候补)')}[/b]"] if waiting else []
+        for entry in waiting:
+            who = entry.staff_name or _("any stylist")
+            line = (
+                f"{escape(entry.client_name)} · {escape(entry.service_name)} · "
+                f"{escape(who)} · {entry.window_text}"
+            )
+            if entry.status == "offered" and entry.freed_start is not None:
+                line = f"[b yellow]★ {shop_time(entry.freed_start, zone):%H:%M}[/] " + line
+            lines.append(line)
+        self.query_one("#waitlist-body", Static).update("\n".join(lines))
+        offered = {entry.id for entry in waiting if entry.status == "offered"}
+        if self.offered_seen is not None:
+            for entry in waiting:
+                if entry.id in offered and entry.id not in self.offered_seen:
+                    self.notify(
+                        _(
+                            "Time freed: {client} on the waitlist wants {service} "
+                            "({phone}); b books them."
+                        ).format(
+                            client=entry.client_name,
+                            service=entry.service_name,
+                            phone=entry.phone or "—",
+                        ),
+                        severity="warning",
+                        timeout=20,
+                    )
+        self.offered_seen = (self.offered_seen or set()) | offered
 
     def show_queue(self, queue: QueueView) -> None:
         from salon_tui.domain.clock import shop_time
@@ -594,6 +655,86 @@ class BookingsScreen(SalonScreen):
                 self.reload()
 
         self.app.push_screen(WalkInModal(stylists), added)
+
+    def action_join_waitlist(self) -> None:
+        from salon_tui.screens.modals.booking_form import WaitlistModal
+
+        if self.day_view is None or self.day is None:
+            return
+        stylists = [(sid, name) for sid, name, _w in self.day_view.stylists]
+
+        def joined(view: Any) -> None:
+            if view is not None:
+                self.notify(
+                    _("{client} is on the waitlist for {day}.").format(
+                        client=view.client_name, day=view.business_day.isoformat()
+                    )
+                )
+                self.reload()
+
+        self.app.push_screen(WaitlistModal(self.day, stylists), joined)
+
+    def action_book_waitlist(self) -> None:
+        from salon_tui.screens.modals.booking_form import WaitlistPickModal
+
+        if not self.waiting_list:
+            self.notify(_("Nobody is on this day's waitlist."), severity="warning")
+            return
+
+        def chosen(choice: tuple[str, int] | None) -> None:
+            if choice is None:
+                return
+            action, entry_id = choice
+            entry = next(e for e in self.waiting_list if e.id == entry_id)
+            if action == "remove":
+                from salon_tui.services import booking_waitlist
+
+                uow, actor = self.salon.uow, self.salon.session_actor
+                self._call(
+                    lambda: booking_waitlist.remove(uow, actor, entry_id),
+                    _("{client} is off the waitlist.").format(client=entry.client_name),
+                )
+            else:
+                self.book_entry(entry)
+
+        self.app.push_screen(WaitlistPickModal(self.waiting_list, self.timezone()), chosen)
+
+    def book_entry(self, entry: WaitlistView) -> None:
+        """The booking dialog filled in from a waitlist entry (the freed time first)."""
+        from zoneinfo import ZoneInfo
+
+        from salon_tui.screens.modals.booking_form import BookingFormModal
+        from salon_tui.services.member_search import MemberHit
+
+        if self.day_view is None:
+            return
+        zone = self.timezone()
+        start = entry.freed_start
+        if start is None:
+            # Nothing freed yet: the start of the client's window, or of the day.
+            opening = self.day_view.opening
+            first = opening[0].astimezone(ZoneInfo(zone)).time() if opening else time(10)
+            start = datetime.combine(
+                entry.business_day, entry.window_start or first, tzinfo=ZoneInfo(zone)
+            )
+        staff_id = entry.staff_id or entry.freed_staff_id
+        member = (
+            MemberHit(entry.member_id, entry.client_name, entry.phone, "", "", "active", "", "")
+            if entry.member_id is not None
+            else None
+        )
+        stylists = [(sid, name) for sid, name, _w in self.day_view.stylists]
+        self.app.push_screen(
+            BookingFormModal(
+                start,
+                staff_id,
+                stylists,
+                zone,
+                member=member,
+                waitlist=entry,
+            ),
+            self.booked,
+        )
 
     def action_serve_walk_in(self) -> None:
         from salon_tui.services import booking_queue

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from salon_tui.data.models import Booking, BookingEvent, BookingLine, WalkIn
+from salon_tui.data.models import Booking, BookingEvent, BookingLine, WaitlistEntry, WalkIn
 from salon_tui.domain.bookings import HOLDING, STATUS_LABELS, BookingStatus
 from salon_tui.domain.clock import shop_time, utc_now
 from salon_tui.i18n import _
@@ -44,9 +44,10 @@ def move_member_bookings(session: Session, keep_id: int, drop_id: int) -> int:
     moved = session.execute(
         update(Booking).where(col(Booking.member_id) == drop_id).values(member_id=keep_id)
     )
-    session.execute(
-        update(WalkIn).where(col(WalkIn.member_id) == drop_id).values(member_id=keep_id)
-    )
+    for table in (WalkIn, WaitlistEntry):
+        session.execute(
+            update(table).where(col(table.member_id) == drop_id).values(member_id=keep_id)
+        )
     return int(moved.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -152,6 +152,10 @@ def cancel(uow: UnitOfWork, actor: Actor, booking_id: int, reason: str = "") -> 
         if booking.deposit_held_cents:
             kind = "forfeited" if late and rules.forfeit_late_cancel else "returned"
             _release_deposit(session, actor, booking, kind)
+        if booking.ends_at > now:
+            from salon_tui.services.booking_waitlist import offer_freed_time
+
+            offer_freed_time(session, booking)
         return booking_view(session, booking, actor)
 
 

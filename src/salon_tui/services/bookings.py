@@ -627,12 +627,14 @@ def book(
     deposit_cents: int = 0,
     deposit_tender: str = "cash",
     deposit_reference: str = "",
+    waitlist_id: int | None = None,
 ) -> BookingView:
     """Book a member (or a new client by name and phone) at ``start``.
 
     Refused with the clash and the nearest free slots when a stylist or resource is
     taken or the time is outside the shop's hours or a shift. A deposit is recorded as
-    money held for the booking (cash goes into the open drawer).
+    money held for the booking (cash goes into the open drawer). ``waitlist_id`` closes
+    that waitlist entry in the same transaction.
     """
     require(actor, "bookings.book")
     if start.tzinfo is None:
@@ -658,6 +660,10 @@ def book(
             from salon_tui.services.booking_status import take_deposit
 
             take_deposit(session, actor, booking, deposit_cents, deposit_tender, deposit_reference)
+        if waitlist_id is not None:
+            from salon_tui.services.booking_waitlist import fulfil
+
+            fulfil(session, actor, waitlist_id, booking)
         audit.record(
             session,
             actor,

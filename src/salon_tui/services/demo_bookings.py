@@ -9,7 +9,7 @@ bulk-inserted with SQLAlchemy Core: a few hundred rows, well under a second.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert
@@ -139,7 +139,79 @@ def seed_bookings(uow: UnitOfWork, context: Any) -> dict[str, int]:
         schedule.decide_holiday(uow, owner, holidays[0].day, False)
     # Colours and perms (¥500 and up) want a deposit: the grid warns until one is paid.
     schedule.set_rules(uow, owner, cutoff_hours=24, deposit_from_cents=50_000)
-    return _bookings(uow, context, rng, staff, services)
+    counts = _bookings(uow, context, rng, staff, services)
+    counts["on the waitlist"] = _waitlist(uow, context, staff, services)
+    return counts
+
+
+def _waitlist(
+    uow: UnitOfWork, context: Any, staff: dict[str, int], services: dict[str, int]
+) -> int:
+    """A regular waits for Tony's next afternoon; a client waiting for today is offered
+    the time of a booking cancelled this morning (the screen shows it to the desk)."""
+    from salon_tui.domain.clock import shop_time
+    from salon_tui.services import booking_status, booking_waitlist
+    from salon_tui.services.settings import load_shop_settings
+
+    owner = context.owner
+    joined = 0
+    with uow.read() as session:
+        zone = load_shop_settings(session).timezone
+        member = session.exec(
+            select(Member).where(col(Member.status) == "active").order_by(col(Member.id))
+        ).first()
+        later = session.exec(
+            select(Booking)
+            .where(
+                col(Booking.business_day) == context.today,
+                col(Booking.status) == BookingStatus.BOOKED.value,
+                col(Booking.deposit_held_cents) == 0,
+                col(Booking.source) == "booking",
+                col(Booking.starts_at) >= utc_now() + timedelta(hours=1),
+            )
+            .order_by(col(Booking.starts_at))
+        ).first()
+        later_line = (
+            session.exec(select(BookingLine).where(col(BookingLine.booking_id) == later.id)).first()
+            if later is not None
+            else None
+        )
+    tony_days = next(weekdays for key, weekdays, _hours in SHIFTS if key == "tony")
+    wanted = next(
+        context.today + timedelta(days=offset)
+        for offset in range(1, 8)
+        if (context.today + timedelta(days=offset)).weekday() in tony_days
+        and (context.today + timedelta(days=offset)).weekday() != 3  # his training day
+    )
+    if member is not None and "D01" in services:
+        booking_waitlist.join(
+            uow,
+            owner,
+            wanted,
+            services["D01"],
+            staff_id=staff["tony"],
+            member_id=member.id,
+            window_start=time(14),
+            window_end=time(18),
+            note="想约 Tony 下午染发 wants Tony in the afternoon",
+        )
+        joined += 1
+    if later is not None and later_line is not None:
+        start = shop_time(later.starts_at, zone).time()
+        booking_waitlist.join(
+            uow,
+            owner,
+            context.today,
+            later_line.service_id,
+            client_name="刘女士",
+            phone="13916665432",
+            window_start=time(max(start.hour - 1, 0)),
+            window_end=time(min(start.hour + 3, 23)),
+            note="今天满了，有空位请电话 call if a slot frees",
+        )
+        booking_status.cancel(uow, owner, later.id or 0, "客人改期 rescheduled")
+        joined += 1
+    return joined
 
 
 def _bookings(

@@ -16,6 +16,7 @@ from salon_tui.data.models.bookings import (
     RotationTurn,
     ShiftException,
     StaffShift,
+    WaitlistEntry,
     WalkIn,
 )
 from salon_tui.data.models.catalog import (
@@ -154,5 +155,6 @@ __all__ = [
     "StoredValueEntry",
     "Supplier",
     "TopUpPromotion",
+    "WaitlistEntry",
     "WalkIn",
 ]

@@ -239,3 +239,40 @@ class ReminderOutbox(SQLModel, table=True):
     status: str = Field(default="pending", max_length=10)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """A client who wants a day (and a stylist, a service) that is full: offered at the
+    desk when a booking in their window is cancelled."""
+
+    __tablename__ = "booking_waitlist"
+    __table_args__ = (Index("ix_booking_waitlist_day", "business_day", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_day: date
+    service_id: int = Field(sa_column=Column(Integer, ForeignKey("service.id"), nullable=False))
+    staff_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
+    member_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("member.id"), nullable=True)
+    )
+    client_name: str = Field(max_length=200)
+    client_phone: str = Field(default="", max_length=20)  # E.164, or empty
+    window_start: time | None = Field(default=None)  # shop time; None: any time that day
+    window_end: time | None = Field(default=None)
+    note: str = Field(default="", max_length=200)
+    status: str = Field(default="waiting", max_length=10)  # waiting, offered, booked, removed
+    # The cancelled booking whose time was offered, and the booking made from the entry.
+    freed_booking_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("booking.id"), nullable=True)
+    )
+    booking_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("booking.id"), nullable=True)
+    )
+    created_by: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    offered_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -3,7 +3,7 @@ deposit), what to do with a booking, and a walk-in joining the queue."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
 
 if TYPE_CHECKING:
+    from salon_tui.services.booking_waitlist import WaitlistView
     from salon_tui.services.bookings import BookingView, LineRequest, SlotView
     from salon_tui.services.member_search import MemberHit, SearchResult
 
@@ -68,8 +69,10 @@ class BookingFormModal(_Dialog):
         stylists: list[tuple[int, str]],
         timezone: str,
         member: MemberHit | None = None,
+        waitlist: WaitlistView | None = None,
     ) -> None:
         super().__init__()
+        self.waitlist = waitlist  # booking a waitlisted client: the entry closes with it
         self.start = start
         self.staff_id = staff_id
         self.stylists = stylists
@@ -130,10 +133,20 @@ class BookingFormModal(_Dialog):
     def on_mount(self) -> None:
         self.query_one("#bk-members", OptionList).display = False
         self.query_one("#bk-slots", OptionList).display = False
+        if self.waitlist is not None:
+            self.query_one("#bk-services", Input).value = self.waitlist.service_code
+            if self.preset is None:
+                self.query_one("#bk-client", Input).value = self.waitlist.client_name
+                self.query_one("#bk-phone", Input).value = self.waitlist.phone
+            self.query_one(".dialog-title", Static).update(
+                _("Book {client} from the waitlist").format(client=self.waitlist.client_name)
+            )
         if self.preset is not None:
             self.query_one("#bk-client", Input).value = self.preset.name
             self.load_member_warnings(self.preset)
             self.query_one("#bk-services", Input).focus()
+        elif self.waitlist is not None:
+            self.query_one("#book", Button).focus()
         else:
             self.query_one("#bk-client", Input).focus()
 
@@ -312,8 +325,10 @@ class BookingFormModal(_Dialog):
                 deposit_cents=deposit,
                 deposit_tender=tender,
                 deposit_reference=reference,
+                waitlist_id=waitlist_id,
             )
 
+        waitlist_id = self.waitlist.id if self.waitlist is not None else None
         call_service(self, book, self.dismiss, failed=self.problem, exclusive=True)
 
 
@@ -452,3 +467,133 @@ class WalkInModal(_Dialog):
             self.dismiss,
             failed=self.problem,
         )
+
+
+class WaitlistModal(_Dialog):
+    """A client joins the waitlist for the day shown: service, stylist or any, a window."""
+
+    def __init__(self, day: date, stylists: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.day = day
+        self.stylists = stylists
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(
+                _("Waitlist for {day}").format(day=self.day.isoformat()), classes="dialog-title"
+            )
+            yield Label(_("Client's name (a member's phone books the member)"))
+            yield Input(id="wl-name", compact=True)
+            yield Label(_("Phone"))
+            yield Input(id="wl-phone", compact=True)
+            yield Label(_("Service code"))
+            yield Input(id="wl-service", compact=True)
+            yield Label(_("Stylist"))
+            yield Select(
+                [(_("Any stylist"), ANY), *[(n, str(s)) for s, n in self.stylists]],
+                value=ANY,
+                allow_blank=False,
+                id="wl-stylist",
+                compact=True,
+            )
+            yield Label(_("From – to (HH:MM, empty: any time)"))
+            with Horizontal(classes="pair"):
+                yield Input(id="wl-from", compact=True)
+                yield Input(id="wl-to", compact=True)
+            yield Label(_("Note"))
+            yield Input(id="wl-note", max_length=200, compact=True)
+            yield Static("", id="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Add to the waitlist"), variant="primary", id="add")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#wl-name", Input).focus()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.add()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "add":
+            self.dismiss(None)
+            return
+        self.add()
+
+    def add(self) -> None:
+        from salon_tui.services import booking_waitlist
+        from salon_tui.services.catalog import find_service
+        from salon_tui.services.schedule import parse_clock
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+        values = {
+            key: self.query_one(f"#wl-{key}", Input).value
+            for key in ("name", "phone", "service", "from", "to", "note")
+        }
+        stylist = self.query_one("#wl-stylist", Select).value
+        staff_id = None if stylist in (ANY, Select.BLANK) else int(str(stylist))
+        day = self.day
+
+        def join() -> Any:
+            start = parse_clock(values["from"], "from") if values["from"].strip() else None
+            end = parse_clock(values["to"], "to") if values["to"].strip() else None
+            return booking_waitlist.join(
+                uow,
+                actor,
+                day,
+                find_service(uow, values["service"]).id,
+                staff_id=staff_id,
+                client_name=values["name"],
+                phone=values["phone"],
+                window_start=start,
+                window_end=end,
+                note=values["note"],
+            )
+
+        call_service(self, join, self.dismiss, failed=self.problem, exclusive=True)
+
+
+class WaitlistPickModal(_Dialog):
+    """The day's waitlist: Enter books the client, d takes them off the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("d", "remove", N_("Take off the waitlist")),
+    ]
+
+    def __init__(self, entries: list[WaitlistView], timezone: str) -> None:
+        super().__init__()
+        self.entries = entries
+        self.timezone = timezone
+
+    def compose(self) -> ComposeResult:
+        zone = ZoneInfo(self.timezone)
+        with Vertical(classes="dialog"):
+            yield Static(
+                _("Waitlist: Enter books the client, d takes them off"), classes="dialog-title"
+            )
+            options = []
+            for e in self.entries:
+                freed = (
+                    "★ " + f"{e.freed_start.astimezone(zone):%H:%M} "
+                    if e.freed_start is not None and e.status == "offered"
+                    else ""
+                )
+                options.append(
+                    Option(
+                        f"{freed}#{e.id} {escape(e.client_name)} {e.phone} · "
+                        f"{escape(e.service_name)} · {escape(e.staff_name or _('any stylist'))}"
+                        f" · {e.window_text} · {e.status_label}"
+                    )
+                )
+            yield OptionList(*options, id="waitlist-pick")
+
+    def on_mount(self) -> None:
+        self.query_one("#waitlist-pick", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(("book", self.entries[event.option_index].id))
+
+    def action_remove(self) -> None:
+        index = self.query_one("#waitlist-pick", OptionList).highlighted
+        if index is not None:
+            self.dismiss(("remove", self.entries[index].id))
