@@ -305,7 +305,7 @@ class BookingsScreen(SalonScreen):
         uow, actor, code = self.salon.uow, self.salon.session_actor, message.code
 
         def identified(match: Any) -> None:
-            if match is None or match.kind != "member":
+            if match is None or match.kind != "member" or not actor.can("bookings.book"):
                 self._show_scan(code, match)
             else:
                 self.check_in(match.entity_id)
