@@ -527,3 +527,18 @@ def test_a_card_scan_checks_in_the_members_booking_today(uow, owner, shop):
     assert [(e.to_status, e.reason) for e in bookings.booking_history(uow, owner, third.id)][
         -1
     ] == ("arrived", "card scanned")
+
+
+def test_a_search_reads_the_week_once_and_sees_the_same_days(uow, owner, shop):
+    # A day off, other hours on another day, a holiday the shop closes on.
+    schedule.set_day(uow, owner, shop.tony.staff_id or 0, date(2026, 11, 24), "off")
+    schedule.set_day(uow, owner, shop.kevin.staff_id or 0, date(2026, 11, 25), "12:00-16:00")
+    schedule.decide_holiday(uow, owner, date(2027, 1, 1), False)
+    with uow.read() as session:
+        plan = schedule.load_week_plan(session)
+        for offset in range(45):
+            day = date(2026, 11, 22) + timedelta(days=offset)
+            assert schedule.working_day(
+                session, day, "Asia/Shanghai", plan
+            ) == schedule.working_day(session, day, "Asia/Shanghai"), day
+        assert schedule.working_day(session, date(2027, 1, 1), "Asia/Shanghai", plan).shop is None

@@ -188,7 +188,10 @@ def place_at(
             stylist = stylists.get(staff_id)
             if stylist is None:
                 continue
-            if not any(span.contains(wanted) for span in stylist.working):
+            # span.contains(wanted), inlined: this is the finder's innermost loop
+            if not any(
+                span.start <= wanted.start and wanted.end <= span.end for span in stylist.working
+            ):
                 continue
             if not _is_free(stylist.busy, wanted):
                 continue

@@ -95,8 +95,10 @@ from salon_tui.services.booking_views import (
 )
 from salon_tui.services.permissions import require
 from salon_tui.services.schedule import (
+    WeekPlan,
     day_window,
     load_rules,
+    load_week_plan,
     skilled_stylists,
     working_day,
 )
@@ -209,11 +211,27 @@ class DayState:
     names: dict[int, str]
 
 
+def _active_resources(session: Session) -> list[tuple[int, str]]:
+    return [
+        (resource_id or 0, kind)
+        for resource_id, kind in session.exec(
+            select(Resource.id, Resource.kind).where(col(Resource.active).is_(True))
+        )
+    ]
+
+
 def day_state(
-    session: Session, day: date, timezone: str, exclude_booking: int | None = None
+    session: Session,
+    day: date,
+    timezone: str,
+    exclude_booking: int | None = None,
+    *,
+    plan: WeekPlan | None = None,
+    resources: Sequence[tuple[int, str]] | None = None,
 ) -> DayState:
-    """The finder's input for one business day: who works when, what is taken."""
-    working = working_day(session, day, timezone)
+    """The finder's input for one business day: who works when, what is taken. A search
+    over several days passes the ``plan`` and ``resources`` it read once."""
+    working = working_day(session, day, timezone, plan)
     window = day_window(day, timezone)
     busy: dict[int, list[Span]] = {}
     for staff_id, start, end in _busy_spans(session, window, exclude_booking):
@@ -222,8 +240,10 @@ def day_state(
     for resource_id, start, end in _busy_resource_spans(session, window, exclude_booking):
         held.setdefault(resource_id, []).append(Span(start, end))
     units = tuple(
-        ResourceUnit(row.id or 0, row.kind, tuple(held.get(row.id or 0, ())))
-        for row in session.exec(select(Resource).where(col(Resource.active).is_(True)))
+        ResourceUnit(resource_id, kind, tuple(held.get(resource_id, ())))
+        for resource_id, kind in (
+            resources if resources is not None else _active_resources(session)
+        )
     )
     stylists = tuple(
         StylistDay(staff_id, spans, tuple(busy.get(staff_id, ())))
@@ -313,32 +333,33 @@ def free_slots_in(
 ) -> list[SlotView]:
     settings = load_shop_settings(session)
     rules = load_rules(session)
-    needs = _needs(session, requests, _all_staff_ids(session))
+    plan = load_week_plan(session)
+    resources = _active_resources(session)
+    needs = _needs(session, requests, sorted(plan.staff))
     first_day = business_date(after, settings.timezone)
-    found: list[SlotView] = []
+    found: list[SlotProposal] = []
     step = rules.slot_minutes * MINUTE
     for offset in range(days):
         day = first_day + timedelta(days=offset)
-        state = day_state(session, day, settings.timezone, exclude_booking)
+        state = day_state(
+            session, day, settings.timezone, exclude_booking, plan=plan, resources=resources
+        )
         window = day_window(day, settings.timezone)
         if after > window.start:
             # Round up to the slot grid of the day.
             steps = -((window.start - after) // step)
             window = Span(window.start + steps * step, window.end)
-        found += _slot_views(
-            session,
-            find_free_slots(
-                needs,
-                state.stylists,
-                state.resources,
-                window,
-                rules.slot_minutes,
-                limit=limit - len(found),
-            ),
+        found += find_free_slots(
+            needs,
+            state.stylists,
+            state.resources,
+            window,
+            rules.slot_minutes,
+            limit=limit - len(found),
         )
         if len(found) >= limit:
             break
-    return found
+    return _slot_views(session, found)
 
 
 def find_slots(

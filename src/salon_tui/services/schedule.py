@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from salon_tui.data.models import (
@@ -365,8 +366,13 @@ def decide_holiday(uow: UnitOfWork, actor: Actor, day: date, open_: bool) -> lis
         return stranded_bookings(session)
 
 
-def shop_hours_on(session: Session, day: date) -> DayHours | None:
+def shop_hours_on(session: Session, day: date, plan: WeekPlan | None = None) -> DayHours | None:
     """The shop's hours on ``day``: its weekday's hours, unless a holiday it closes on."""
+    if plan is not None:
+        closed = day in _holiday_names(plan.country, day.year) and not plan.decisions.get(
+            day.isoformat(), plan.holidays_open
+        )
+        return None if closed else plan.shop_week[day.weekday()]
     names = _holiday_names(holiday_country(session), day.year)
     if day in names:
         decision = _decisions(session).get(day.isoformat(), load_rules(session).holidays_open)
@@ -543,28 +549,91 @@ class WorkingDay:
     names: dict[int, str]
 
 
-def working_day(session: Session, day: date, timezone: str) -> WorkingDay:
-    """Everyone's working spans on ``day``: pattern or exception, inside the shop's hours."""
-    shop = shop_hours_on(session, day)
+@dataclass(frozen=True)
+class WeekPlan:
+    """What every day of a search shares, read once: the shop's week, the holiday rule,
+    the active staff and their weekly patterns (exceptions are read per day)."""
+
+    shop_week: tuple[DayHours | None, ...]
+    country: str
+    decisions: dict[str, bool]
+    holidays_open: bool
+    staff: dict[int, str]
+    patterns: dict[tuple[int, int], DayHours]  # (staff id, weekday) → hours
+
+
+def load_week_plan(session: Session) -> WeekPlan:
     staff = {
-        person.id: person.name
-        for person in session.exec(select(Staff).where(col(Staff.active).is_(True)))
-        if person.id is not None
+        staff_id: name
+        for staff_id, name in session.exec(
+            select(Staff.id, Staff.name).where(col(Staff.active).is_(True))
+        )
+        if staff_id is not None
     }
     patterns = {
-        row.staff_id: row
-        for row in session.exec(select(StaffShift).where(col(StaffShift.weekday) == day.weekday()))
+        (staff_id, weekday): DayHours(start, end, break_start, break_end)
+        for staff_id, weekday, start, end, break_start, break_end in session.execute(
+            sa_select(
+                col(StaffShift.staff_id),
+                col(StaffShift.weekday),
+                col(StaffShift.start),
+                col(StaffShift.end),
+                col(StaffShift.break_start),
+                col(StaffShift.break_end),
+            )
+        )
     }
+    return WeekPlan(
+        tuple(shop_hours(session)),
+        holiday_country(session),
+        _decisions(session),
+        load_rules(session).holidays_open,
+        staff,
+        patterns,
+    )
+
+
+def working_day(
+    session: Session, day: date, timezone: str, plan: WeekPlan | None = None
+) -> WorkingDay:
+    """Everyone's working spans on ``day``: pattern or exception, inside the shop's hours.
+    ``plan`` (``load_week_plan``) saves reading the week again for each day of a search."""
+    shop = shop_hours_on(session, day, plan)
+    patterns: dict[int, DayHours | None]
+    if plan is not None:
+        staff = plan.staff
+        patterns = {
+            staff_id: hours
+            for (staff_id, weekday), hours in plan.patterns.items()
+            if weekday == day.weekday()
+        }
+    else:
+        staff = {
+            staff_id: name
+            for staff_id, name in session.exec(
+                select(Staff.id, Staff.name).where(col(Staff.active).is_(True))
+            )
+            if staff_id is not None
+        }
+        patterns = {
+            row.staff_id: _hours_of(row)
+            for row in session.exec(
+                select(StaffShift).where(col(StaffShift.weekday) == day.weekday())
+            )
+        }
     exceptions = {
         row.staff_id: row
         for row in session.exec(select(ShiftException).where(col(ShiftException.day) == day))
     }
     stylists: dict[int, tuple[Span, ...]] = {}
     for staff_id in sorted(staff):
-        row = exceptions.get(staff_id) or patterns.get(staff_id)
-        if row is None:
+        if staff_id in exceptions:
+            hours = _hours_of(exceptions[staff_id])
+        elif staff_id in patterns:
+            hours = patterns[staff_id]
+        else:
             continue
-        spans = working_spans(day, shop, _hours_of(row), timezone)
+        spans = working_spans(day, shop, hours, timezone)
         if spans:
             stylists[staff_id] = tuple(spans)
     return WorkingDay(day, shop, stylists, {sid: staff[sid] for sid in stylists})
