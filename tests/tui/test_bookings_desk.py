@@ -290,6 +290,8 @@ async def test_scanning_a_members_card_on_the_grid_checks_their_booking_in(
         await settle(pilot)
         await _scan(pilot, "V100000")
         assert any("王小美 has arrived for 13:00" in str(n.message) for n in app._notifications)
+        # Only the check-in speaks, not the generic "what was scanned" of other screens.
+        assert [n.title for n in app._notifications if "Member" in str(n.title)] == []
         detail = str(app.screen.query_one("#booking-detail", Static).render())
         assert "王小美" in detail and "arrived" in detail
         await _scan(pilot, "V100000")

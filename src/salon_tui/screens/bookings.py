@@ -298,6 +298,7 @@ class BookingsScreen(SalonScreen):
         """A member's card marks their booking today as arrived; other codes say what
         they are, as on any screen."""
         message.stop()
+        message.prevent_default()  # not SalonScreen.on_scanned as well
         if self.salon.actor is None or self.salon.locked or self.salon.uow is None:
             return
         from salon_tui.services import scans

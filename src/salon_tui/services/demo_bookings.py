@@ -164,7 +164,9 @@ def _waitlist(
             select(Booking)
             .where(
                 col(Booking.business_day) == context.today,
-                col(Booking.status) == BookingStatus.BOOKED.value,
+                col(Booking.status).in_(
+                    [BookingStatus.BOOKED.value, BookingStatus.CONFIRMED.value]
+                ),
                 col(Booking.deposit_held_cents) == 0,
                 col(Booking.source) == "booking",
                 col(Booking.starts_at) >= utc_now() + timedelta(hours=1),
