@@ -143,3 +143,43 @@ def test_taking_someone_off_the_waitlist(uow, owner, shop):
     assert [
         e.status for e in booking_waitlist.waitlist(uow, owner, MONDAY, include_closed=True)
     ] == ["removed"]
+
+
+def test_erasing_a_member_clears_their_bookings_and_waitlist(uow, owner, shop):
+    from salon_tui.data.models import Booking, ReminderOutbox, WaitlistEntry
+    from salon_tui.services import booking_reminders, member_privacy
+
+    member = members.add_member(uow, owner, name="张丽", phone="13812345678")
+    booked = bookings.book(
+        uow,
+        owner,
+        [LineRequest(shop.cut)],
+        at("2026-11-23", "11:00"),
+        member_id=member.id,
+        note="张丽 likes it short",
+    )
+    booking_waitlist.join(uow, owner, MONDAY, shop.colour, member_id=member.id, note="call 138")
+    booking_reminders.queue_reminders(uow, owner, MONDAY)
+    data = member_privacy.personal_data(uow, owner, member.id)
+    sheets = {sheet.title: list(sheet.rows) for sheet in data.sheets}
+    assert sheets["Bookings"][0][2:4] == ["张丽", "+8613812345678"]
+    assert sheets["Waitlist"][0][2] == "张丽"
+    erased = member_privacy.erase_member(uow, owner, member.id)
+    assert erased.cleared["bookings"] == 1
+    with uow.read() as session:
+        row = session.get(Booking, booked.id)
+        assert row is not None
+        assert (row.client_name, row.client_phone, row.note) == (
+            f"Erased member #{member.id}",
+            "",
+            "",
+        )
+        (entry,) = session.exec(select(WaitlistEntry)).all()
+        assert (entry.status, entry.client_name, entry.note) == (
+            "removed",
+            f"Erased member #{member.id}",
+            "",
+        )
+        assert session.exec(select(ReminderOutbox)).all() == []
+    history = bookings.booking_history(uow, owner, booked.id)
+    assert all("张丽" not in event.detail for event in history)
