@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from salon_tui.i18n import N_
@@ -152,6 +153,11 @@ class SlotProposal:
     parts: tuple[PlacedService, ...]
 
 
+@lru_cache(maxsize=256)
+def _in_order(stylist_ids: frozenset[int]) -> tuple[int, ...]:
+    return tuple(sorted(stylist_ids))
+
+
 def _is_free(busy: Sequence[Span], wanted: Span) -> bool:
     return not any(span.overlaps(wanted) for span in busy)
 
@@ -184,16 +190,23 @@ def place_at(
     for need in needs:
         wanted = Span(cursor, cursor + need.minutes * MINUTE)
         placed = None
-        for staff_id in sorted(need.stylist_ids):
+        begin, end = wanted.start, wanted.end
+        for staff_id in _in_order(need.stylist_ids):
             stylist = stylists.get(staff_id)
             if stylist is None:
                 continue
-            # span.contains(wanted), inlined: this is the finder's innermost loop
-            if not any(
-                span.start <= wanted.start and wanted.end <= span.end for span in stylist.working
-            ):
-                continue
-            if not _is_free(stylist.busy, wanted):
+            # The finder's innermost loop: span.contains / span.overlaps written out.
+            for span in stylist.working:
+                if span.start <= begin and end <= span.end:
+                    break
+            else:
+                continue  # not working then
+            busy = False
+            for span in stylist.busy:
+                if span.start < end and begin < span.end:
+                    busy = True
+                    break
+            if busy:
                 continue
             resources = _place_resources(need.resource_kinds, units_by_kind, wanted)
             if resources is None:
