@@ -1,7 +1,7 @@
 """booking waitlist
 
 Revision ID: bookings_0002
-Revises: loyalty_0001
+Revises: alerts_0001
 Create Date: 2026-11-29 22:43:17.194914
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import salon_tui.data.types
 
 revision: str = "bookings_0002"
-down_revision: str | Sequence[str] | None = "loyalty_0001"
+down_revision: str | Sequence[str] | None = "alerts_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
