@@ -14,7 +14,14 @@ from salon_tui.i18n import _
 def export_command(
     ctx: typer.Context,
     kind: Annotated[
-        str, typer.Argument(help=_("What to export (`all` for one workbook of everything)."))
+        str,
+        typer.Argument(
+            help=_(
+                "What to export: members, sales, payments, commissions, ledgers, bookings, "
+                "packages, services, products, stock, staff, audit, or `all` (one workbook "
+                "of everything)."
+            )
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help=_("The .xlsx or .csv file to write."))],
     date_from: Annotated[
