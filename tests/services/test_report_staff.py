@@ -66,6 +66,8 @@ def test_each_persons_credit_tips_and_commission(uow: UnitOfWork, team) -> None:
         "requested": 24_000 * 10_000 // 44_000,
         "tips": 0,
         "commission": 2_400 + 1_000 - 1_000,  # the refund reversed the cut's commission
+        "rating": None,  # nobody rated Tony
+        "ratings": 0,
     }
     assert by_name["Amy"] == {
         "name": "Amy",
@@ -77,6 +79,8 @@ def test_each_persons_credit_tips_and_commission(uow: UnitOfWork, team) -> None:
         "requested": 0,
         "tips": 2_000,
         "commission": 1_600,
+        "rating": None,
+        "ratings": 0,
     }
     assert [row["name"] for row in section.rows] == ["Tony", "Amy"]
 

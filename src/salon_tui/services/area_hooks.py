@@ -13,4 +13,5 @@ def load_area_hooks() -> None:
         loyalty_liabilities,
         loyalty_topups,
         prepaid_hooks,
+        ratings,
     )

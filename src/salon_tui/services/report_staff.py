@@ -89,6 +89,11 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
             .group_by(col(CommissionEntry.staff_id))
         ).all():
             people[int(staff_id)]["commission"] += int(amount or 0)
+        from salon_tui.services.ratings import averages
+
+        rated = averages(session, period)
+        for staff_id in rated.keys() - people.keys():  # rated in the period: a row too
+            people[staff_id] = people.default_factory()  # type: ignore[misc]
         staff = {
             int(person_id): (name, role, active)
             for person_id, name, role, active in session.execute(
@@ -113,6 +118,10 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
                 else None,
                 "tips": figures["tips"],
                 "commission": figures["commission"],
+                "rating": round(rated[staff_id][1] / rated[staff_id][0], 2)
+                if staff_id in rated
+                else None,
+                "ratings": rated.get(staff_id, (0, 0))[0],
             }
         )
     rows.sort(key=lambda row: (-int(row["service_revenue"]) - int(row["product_revenue"]),
@@ -130,6 +139,8 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
             ReportColumn("requested", _("Requested"), Kind.PERCENT),
             ReportColumn("tips", _("Tips"), Kind.MONEY),
             ReportColumn("commission", _("Commission"), Kind.MONEY),
+            ReportColumn("rating", _("Rating"), Kind.DECIMAL),
+            ReportColumn("ratings", _("Ratings"), Kind.INT),
         ),
         rows,
         chart=Chart("bar", "name", ("service_revenue", "product_revenue"), _("Revenue per person")),
@@ -155,8 +166,8 @@ register(
         name="staff",
         title=N_("Staff"),
         description=N_(
-            "Per person: services, products, revenue credited, requested share, tips "
-            "and commission."
+            "Per person: services, products, revenue credited, requested share, tips, "
+            "commission and clients' average rating."
         ),
         permission="reports.staff",
         build=build,

@@ -67,6 +67,7 @@ from salon_tui.data.models.prepaid import (
     TopUpPromotion,
 )
 from salon_tui.data.models.printing import PrintJob
+from salon_tui.data.models.ratings import SaleRating
 from salon_tui.data.models.sales import (
     CommissionEntry,
     CommissionRule,
@@ -134,6 +135,7 @@ __all__ = [
     "Resource",
     "RotationTurn",
     "Sale",
+    "SaleRating",
     "SaleAdjustment",
     "SaleCoupon",
     "SaleLine",
