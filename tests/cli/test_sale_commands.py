@@ -170,3 +170,43 @@ def test_a_stylist_cannot_list_sales(run, two_sales) -> None:
     result = run("sale", "list", env={"SALON_STAFF": "Tony 张伟", "SALON_PIN": "1111"})
     assert result.exit_code == 1
     assert "sales.view" in result.stderr
+
+
+def test_a_rating_is_recorded_listed_refused_twice_and_withdrawn(run, two_sales, reopen) -> None:
+    from salon_tui.data.models import SaleRating
+
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        rated = run("sale", "rate", "20261122-0001", "--stylist", "Tony 张伟", "--stars", "5",
+                    "--comment", "烫得很自然", env=OWNER_ENV)  # fmt: skip
+        assert rated.exit_code == 0, rated.output
+        again = run("sale", "rate", "20261122-0001", "--stylist", "Tony 张伟", "--stars", "2",
+                    env=OWNER_ENV)  # fmt: skip
+        assert again.exit_code == 1
+        wrong = run("sale", "rate", "20261122-0002", "--stylist", "Tony 张伟", "--stars", "9",
+                    env=OWNER_ENV)  # fmt: skip
+        assert wrong.exit_code == 1
+        (listed,) = json.loads(run("sale", "ratings", "--json", env=OWNER_ENV).stdout)
+        assert (listed["sale"], listed["stylist"], listed["stars"], listed["comment"]) == (
+            "20261122-0001",
+            "Tony 张伟",
+            5,
+            "烫得很自然",
+        )
+        gone = run("sale", "unrate", str(listed["id"]), "--reason", "客人说错了", env=OWNER_ENV)
+        assert gone.exit_code == 0, gone.output
+        assert json.loads(run("sale", "ratings", "--json", env=OWNER_ENV).stdout) == []
+    with reopen().read() as session:
+        (row,) = session.exec(select(SaleRating)).all()
+    assert (row.stars, row.withdraw_reason) == (5, "客人说错了")
+
+
+def test_checkout_settings_from_the_command_line(run, initialised, reopen) -> None:
+    changed = run("sale", "settings", "--discount-limit", "15%", "--ask-rating", "on", "--json",
+                  env=OWNER_ENV)  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert json.loads(changed.stdout) == {"discount_limit_bp": 1_500, "ask_rating": True}
+    for args in (("--discount-limit", "lots"), ("--ask-rating", "maybe")):
+        assert run("sale", "settings", *args, env=OWNER_ENV).exit_code == 2
+    assert run("sale", "settings", "--discount-limit", "120", env=OWNER_ENV).exit_code == 1
+    shown = json.loads(run("sale", "settings", "--json", env=OWNER_ENV).stdout)
+    assert shown == {"discount_limit_bp": 1_500, "ask_rating": True}

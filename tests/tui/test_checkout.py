@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from salon_tui.app import SalonApp
 from salon_tui.data.models import DrawerSession, Payment, Refund, Sale
@@ -278,3 +278,47 @@ async def test_a_member_pays_from_stored_value_offered_with_the_balance() -> Non
     uow = database.open_shop_database()
     assert stored_value.get_balance(uow, _owner(uow), member).total_cents == 50_000 - 12_800
     uow.dispose()
+
+
+@pytest.mark.usefixtures("open_till", "catalogue")
+async def test_when_the_shop_asks_the_client_rates_the_stylist_after_paying() -> None:
+    from salon_tui.data.models import SaleRating
+    from salon_tui.screens.modals.rating import RatingModal
+    from salon_tui.services import checkout_settings
+
+    uow = database.open_shop_database()
+    checkout_settings.update_checkout_settings(uow, _owner(uow), ask_rating=True)
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        for key in ["f2", "1", "0", "1", "enter", "f10", "enter"]:
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, RatingModal)
+        assert "Tony 张伟" in str(app.screen.query_one("#rating-title", Static).render())
+        await pilot.press("enter")  # no stars yet: Enter moves to the comment
+        await pilot.press("enter")  # … and saving without stars is refused
+        await settle(pilot)
+        assert "Choose 1 to 5 stars" in str(app.screen.query_one("#form-message", Static).render())
+        await pilot.press("4")
+        await pilot.press(*"很满意")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, RatingModal)
+    (rating,) = stored(select(SaleRating))
+    assert (rating.stars, rating.comment) == (4, "很满意")
+
+
+@pytest.mark.usefixtures("open_till", "catalogue")
+async def test_no_rating_is_asked_unless_the_shop_turns_it_on() -> None:
+    from salon_tui.screens.modals.rating import RatingModal
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        for key in ["f2", "1", "0", "1", "enter", "f10", "enter"]:
+            await pilot.press(key)
+            await settle(pilot)
+        assert not isinstance(app.screen, RatingModal)
+        assert app.screen.__class__.__name__ == "CheckoutScreen"

@@ -18,7 +18,7 @@ from salon_tui.commands._common import (
 )
 from salon_tui.i18n import _
 
-app = new_app(_("Sales: list and show paid sales, refund them."))
+app = new_app(_("Sales: list and show paid sales, refund them, ratings, checkout rules."))
 
 
 def _money(uow: Any) -> Any:
@@ -324,3 +324,169 @@ def refund_command(
                 "The sale was on an earlier day; this refund counts on today's report ({day})."
             ).format(day=done.business_day.isoformat())
         )
+
+
+@app.command("rate", help=_("Record a client's 1–5 stars (and comment) for a stylist of a sale."))
+def rate_command(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help=_("The sale number, e.g. 20261122-0042."))],
+    stylist: Annotated[str, typer.Option("--stylist", help=_("Who is rated (their name)."))],
+    stars: Annotated[int, typer.Option("--stars", help=_("1 (poor) to 5 (excellent)."))],
+    comment: Annotated[str, typer.Option("--comment", help=_("What the client said."))] = "",
+) -> None:
+    from salon_tui.services import ratings, sales_history, staff
+
+    uow = open_database()
+    actor = acting_staff(ctx, uow)
+    person = staff.find_staff(uow, stylist)
+    view = ratings.rate(
+        uow, actor, sales_history.find_sale_id(uow, actor, number), person.id, stars, comment
+    )
+    typer.echo(
+        _("Rating #{id}: {name} {stars} on sale {number}.").format(
+            id=view.id, name=view.staff_name, stars=view.star_text, number=view.sale_number
+        )
+    )
+
+
+@app.command("ratings", help=_("Clients' ratings, newest first (a stylist sees their own)."))
+def ratings_command(
+    ctx: typer.Context,
+    month: Annotated[
+        str | None, typer.Option("--month", help=_("A whole month (YYYY-MM)."))
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help=_("First day of a range."))
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help=_("Last day of a range (default: today)."))
+    ] = None,
+    stylist: Annotated[
+        str | None, typer.Option("--stylist", help=_("Only this person's ratings."))
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help=_("Withdrawn ratings too, with the reason."))
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+) -> None:
+    from salon_tui.domain.clock import business_date, utc_now
+    from salon_tui.domain.periods import resolve_period
+    from salon_tui.services import ratings, settings, staff
+
+    uow = open_database()
+    period = None
+    if month or date_from or date_to:
+        today = business_date(utc_now(), settings.get_shop_settings(uow).timezone)
+        try:
+            period = resolve_period(start=date_from, end=date_to, month=month, today=today)
+        except ValueError as error:
+            raise UsageProblem(str(error)) from None
+    actor = acting_staff(ctx, uow)
+    staff_id = staff.find_staff(uow, stylist).id if stylist else None
+    found = ratings.list_ratings(
+        uow, actor, period=period, staff_id=staff_id, include_withdrawn=show_all
+    )
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "sale": r.sale_number,
+                    "date": r.business_day.isoformat(),
+                    "stylist": r.staff_name,
+                    "stars": r.stars,
+                    "comment": r.comment,
+                    "withdrawn": r.withdrawn,
+                    "withdraw_reason": r.withdraw_reason,
+                }
+                for r in found
+            ]
+        )
+        return
+    if not found:
+        typer.echo(_("No ratings."))
+        return
+    print_table(
+        [_("No."), _("Date"), _("Sale"), _("Stylist"), _("Stars"), _("Comment")],
+        [
+            (
+                str(r.id),
+                r.business_day.isoformat(),
+                r.sale_number,
+                r.staff_name,
+                r.star_text,
+                _("withdrawn: {reason}").format(reason=r.withdraw_reason)
+                if r.withdrawn
+                else r.comment,
+            )
+            for r in found
+        ],
+    )
+
+
+@app.command("unrate", help=_("Withdraw a mistaken rating, with a reason (managers)."))
+def unrate_command(
+    ctx: typer.Context,
+    rating_id: Annotated[int, typer.Argument(help=_("The number from `salon sale ratings`."))],
+    reason: Annotated[str, typer.Option("--reason", help=_("Why (kept in the audit)."))],
+) -> None:
+    from salon_tui.services import ratings
+
+    uow = open_database()
+    view = ratings.withdraw(uow, acting_staff(ctx, uow), rating_id, reason)
+    typer.echo(_("Rating #{id} withdrawn.").format(id=view.id))
+
+
+@app.command(
+    "settings",
+    help=_("Show the checkout rules, or change them: discount limit, asking for ratings."),
+)
+def settings_command(
+    ctx: typer.Context,
+    discount_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--discount-limit",
+            help=_("The largest manual discount (percent) given without a manager's PIN."),
+        ),
+    ] = None,
+    ask_rating: Annotated[
+        str | None,
+        typer.Option("--ask-rating", help=_("on/off: ask the client to rate after paying.")),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+) -> None:
+    from salon_tui.services import checkout_settings
+
+    changes: dict[str, Any] = {}
+    if discount_limit is not None:
+        text = discount_limit.strip().removesuffix("%").strip()
+        try:
+            changes["discount_limit_bp"] = round(float(text) * 100)
+        except ValueError:
+            raise UsageProblem(
+                _("--discount-limit: {value!r} is not a percent.").format(value=discount_limit)
+            ) from None
+    if ask_rating is not None:
+        lowered = ask_rating.strip().lower()
+        if lowered not in {"on", "off", "yes", "no"}:
+            raise UsageProblem(_("{option}: say on or off.").format(option="--ask-rating"))
+        changes["ask_rating"] = lowered in {"on", "yes"}
+    uow = open_database()
+    if changes:
+        current = checkout_settings.update_checkout_settings(uow, acting_staff(ctx, uow), **changes)
+    else:
+        current = checkout_settings.get_checkout_settings(uow)
+    if as_json:
+        print_json(current.__dict__)
+        return
+    typer.echo(
+        _("Manual discounts above {limit}% need a manager's PIN.").format(
+            limit=f"{current.discount_limit_bp / 100:g}"
+        )
+    )
+    typer.echo(
+        _("After paying, the client is asked to rate their stylist.")
+        if current.ask_rating
+        else _("Checkout does not ask for ratings.")
+    )

@@ -421,6 +421,31 @@ class CheckoutScreen(SalonScreen):
         self.deposit_cents = 0
         self.query_one("#checkout-entry", Input).focus()
         self.start_new_sale()
+        self.ask_for_ratings(paid.sale_id, paid.number)
+
+    def ask_for_ratings(self, sale_id: int, number: str) -> None:
+        """When the shop asks for ratings: one question per stylist of the paid sale."""
+        from salon_tui.services import checkout_settings, ratings
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+
+        def targets() -> list[Any]:
+            if not checkout_settings.get_checkout_settings(uow).ask_rating:
+                return []
+            return [t for t in ratings.rating_targets(uow, actor, sale_id) if t.stars is None]
+
+        def ask(found: list[Any]) -> None:
+            if found:
+                from salon_tui.screens.modals.rating import RatingModal
+
+                self.app.push_screen(RatingModal(sale_id, number, found), self._rated)
+
+        call_service(self, targets, ask)
+
+    def _rated(self, recorded: int | None) -> None:
+        if recorded:
+            self.notify(_("Thank you: rating saved."))
+        self.query_one("#checkout-entry", Input).focus()
 
     def action_park(self) -> None:
         if self.cart is None or not self.cart.lines:

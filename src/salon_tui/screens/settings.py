@@ -96,6 +96,13 @@ SECTIONS: tuple[Section, ...] = (
         "alerts.settings",
         "salon_tui.screens.settings_alerts:AlertSettingsScreen",
     ),
+    Section(
+        "checkout",
+        N_("Checkout"),
+        N_("Largest discount without a manager's PIN; asking clients to rate their stylist"),
+        "settings.shop",
+        "salon_tui.screens.settings_checkout:CheckoutSettingsScreen",
+    ),
 )
 
 

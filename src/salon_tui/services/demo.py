@@ -128,6 +128,12 @@ def _seed_prepaid(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     return seed_prepaid(uow, context)
 
 
+def _seed_ratings(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
+    from salon_tui.services.demo_ratings import seed_ratings
+
+    return seed_ratings(uow, context)
+
+
 def _seed_alerts(uow: UnitOfWork, context: DemoContext) -> dict[str, int]:
     from salon_tui.services.demo_alerts import seed_alerts
 
@@ -161,6 +167,7 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("points, coupons and gift cards", _seed_loyalty),
     ("bookings, shifts and walk-ins", _seed_bookings),
     ("stored value and packages", _seed_prepaid),
+    ("ratings", _seed_ratings),
     ("alerts", _seed_alerts),
 ]
 

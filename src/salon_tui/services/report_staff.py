@@ -40,13 +40,9 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
     shop = settings.get_shop_settings(uow)
     period = request.period
     in_period = paid_in(period)
-    people: dict[int, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(
-            ("services", "service_cents", "products", "product_cents", "requested_cents",
-             "credited_cents", "tips", "commission"),
-            0,
-        )
-    )  # fmt: skip
+    figure_names = ("services", "service_cents", "products", "product_cents",
+                    "requested_cents", "credited_cents", "tips", "commission")  # fmt: skip
+    people: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(figure_names, 0))
     with uow.read() as session:
         for staff_id, kind, requested, lines, qty, basis in session.execute(
             select(
@@ -92,8 +88,8 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         from salon_tui.services.ratings import averages
 
         rated = averages(session, period)
-        for staff_id in rated.keys() - people.keys():  # rated in the period: a row too
-            people[staff_id] = people.default_factory()  # type: ignore[misc]
+        for staff_id in rated:  # rated in the period: a row too
+            people.setdefault(staff_id, dict.fromkeys(figure_names, 0))
         staff = {
             int(person_id): (name, role, active)
             for person_id, name, role, active in session.execute(
