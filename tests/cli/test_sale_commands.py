@@ -204,9 +204,16 @@ def test_checkout_settings_from_the_command_line(run, initialised, reopen) -> No
     changed = run("sale", "settings", "--discount-limit", "15%", "--ask-rating", "on", "--json",
                   env=OWNER_ENV)  # fmt: skip
     assert changed.exit_code == 0, changed.output
-    assert json.loads(changed.stdout) == {"discount_limit_bp": 1_500, "ask_rating": True}
+    expected = {"discount_limit_bp": 1_500, "ask_rating": True, "birthday_discount_bp": 0,
+                "birthday_window": "month", "birthday_scope": "services",
+                "birthday_once": True}  # fmt: skip
+    assert json.loads(changed.stdout) == expected
     for args in (("--discount-limit", "lots"), ("--ask-rating", "maybe")):
         assert run("sale", "settings", *args, env=OWNER_ENV).exit_code == 2
     assert run("sale", "settings", "--discount-limit", "120", env=OWNER_ENV).exit_code == 1
     shown = json.loads(run("sale", "settings", "--json", env=OWNER_ENV).stdout)
-    assert shown == {"discount_limit_bp": 1_500, "ask_rating": True}
+    assert shown == expected
+    birthday = run("sale", "settings", "--birthday-discount", "10%", "--birthday-window", "week",
+                   "--birthday-on", "all", "--json", env=OWNER_ENV)  # fmt: skip
+    assert json.loads(birthday.stdout)["birthday_discount_bp"] == 1_000
+    assert run("sale", "settings", "--birthday-on", "hats", env=OWNER_ENV).exit_code == 1

@@ -129,9 +129,7 @@ def test_a_stylist_sees_only_their_own_ratings(
     ratings.rate(uow, desk, sale_id, tony.staff_id or 0, 4)
     ratings.rate(uow, desk, sale_id, amy.staff_id or 0, 5)
     assert [r.staff_name for r in ratings.list_ratings(uow, amy)] == ["Amy"]
-    assert [r.staff_name for r in ratings.list_ratings(uow, amy, staff_id=tony.staff_id)] == [
-        "Amy"
-    ]
+    assert [r.staff_name for r in ratings.list_ratings(uow, amy, staff_id=tony.staff_id)] == ["Amy"]
 
 
 def test_checkout_settings_hold_the_discount_limit_and_the_rating_question(
@@ -148,3 +146,43 @@ def test_checkout_settings_hold_the_discount_limit_and_the_rating_question(
     assert (changed.discount_limit_bp, changed.ask_rating) == (1_500, True)
     with uow.read() as session:
         assert sales.discount_limit_bp(session) == 1_500
+
+
+def _birthday_sale(uow: UnitOfWork, desk: Actor, tony: Actor, member_id: int) -> sales.CartView:
+    cart = sales.open_sale(uow, desk, member_id=member_id)
+    sales.add_line(uow, desk, cart.sale_id, kind="service", description="Cut 剪发",
+                   unit_cents=20_000, category="hair",
+                   staff=[StaffShare(tony.staff_id or 0)])  # fmt: skip
+    return sales.add_line(uow, desk, cart.sale_id, kind="product", description="Hair oil",
+                          unit_cents=10_000)  # fmt: skip
+
+
+def test_a_birthday_discount_applies_in_the_window_once_and_on_the_chosen_lines(
+    uow: UnitOfWork, owner: Actor, desk: Actor, tony: Actor, manager: Actor
+) -> None:
+    drawer.open_drawer(uow, owner, 50_000)
+    # The frozen clock says 22 November 2026.
+    born = members.add_member(uow, desk, name="生日客", birthday="1990-11-25").id
+    other = members.add_member(uow, desk, name="普通客", birthday="1990-06-01").id
+    assert _birthday_sale(uow, desk, tony, born).total_cents == 30_000  # off by default
+    checkout_settings.update_checkout_settings(
+        uow, manager, birthday_discount_bp=2_000, birthday_window="week"
+    )
+    cart = _birthday_sale(uow, desk, tony, born)
+    assert cart.total_cents == 16_000 + 10_000  # services only: 20 % off the cut
+    (adjustment,) = cart.lines[0].adjustments
+    assert (adjustment.source, adjustment.explanation) == ("birthday", "Birthday: 20 % off")
+    assert _birthday_sale(uow, desk, tony, other).total_cents == 30_000
+    pay_sale(uow, desk, cart.sale_id, [PaymentIn("cash", cart.total_cents)])
+    assert _birthday_sale(uow, desk, tony, born).total_cents == 30_000  # once per birthday
+    checkout_settings.update_checkout_settings(
+        uow, manager, birthday_once=False, birthday_scope="all"
+    )
+    assert _birthday_sale(uow, desk, tony, born).total_cents == 16_000 + 8_000
+    for bad in (
+        {"birthday_discount_bp": 10_001},
+        {"birthday_window": "year"},
+        {"birthday_scope": "products"},
+    ):
+        with pytest.raises(ValidationError):
+            checkout_settings.update_checkout_settings(uow, manager, **bad)

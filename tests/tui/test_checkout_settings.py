@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Checkbox, Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
 from salon_tui.app import SalonApp
 from salon_tui.screens.settings_checkout import CheckoutSettingsScreen
@@ -46,7 +46,11 @@ async def test_a_manager_sets_the_discount_limit_and_turns_on_ratings() -> None:
         assert stored() == checkout_settings.CheckoutSettings()
         limit.value = "15"
         app.screen.query_one("#ask_rating", Checkbox).value = True
+        app.screen.query_one("#birthday_discount_bp", Input).value = "10"
+        app.screen.query_one("#birthday_window", Select).value = "week"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Saved" in str(app.screen.query_one("#form-message", Static).render())
-    assert stored() == checkout_settings.CheckoutSettings(discount_limit_bp=1_500, ask_rating=True)
+    assert stored() == checkout_settings.CheckoutSettings(
+        discount_limit_bp=1_500, ask_rating=True, birthday_discount_bp=1_000, birthday_window="week"
+    )

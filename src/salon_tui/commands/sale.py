@@ -439,7 +439,7 @@ def unrate_command(
 
 @app.command(
     "settings",
-    help=_("Show the checkout rules, or change them: discount limit, asking for ratings."),
+    help=_("Show the checkout rules, or change them: discount limit, ratings, birthday discount."),
 )
 def settings_command(
     ctx: typer.Context,
@@ -454,11 +454,51 @@ def settings_command(
         str | None,
         typer.Option("--ask-rating", help=_("on/off: ask the client to rate after paying.")),
     ] = None,
+    birthday_discount: Annotated[
+        str | None,
+        typer.Option(
+            "--birthday-discount", help=_("Members' birthday discount in percent (0 = none).")
+        ),
+    ] = None,
+    birthday_window: Annotated[
+        str | None,
+        typer.Option(
+            "--birthday-window",
+            help=_("day, week (three days either side) or month: when the discount applies."),
+        ),
+    ] = None,
+    birthday_on: Annotated[
+        str | None,
+        typer.Option("--birthday-on", help=_("services, or all (services and products).")),
+    ] = None,
+    birthday_once: Annotated[
+        str | None,
+        typer.Option("--birthday-once", help=_("on/off: once per birthday, or every visit.")),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
 ) -> None:
     from salon_tui.services import checkout_settings
 
     changes: dict[str, Any] = {}
+    if birthday_discount is not None:
+        text = birthday_discount.strip().removesuffix("%").strip()
+        try:
+            changes["birthday_discount_bp"] = round(float(text) * 100)
+        except ValueError:
+            raise UsageProblem(
+                _("--birthday-discount: {value!r} is not a percent.").format(
+                    value=birthday_discount
+                )
+            ) from None
+    if birthday_window is not None:
+        changes["birthday_window"] = birthday_window.strip().lower()
+    if birthday_on is not None:
+        changes["birthday_scope"] = birthday_on.strip().lower()
+    if birthday_once is not None:
+        lowered_once = birthday_once.strip().lower()
+        if lowered_once not in {"on", "off", "yes", "no"}:
+            raise UsageProblem(_("{option}: say on or off.").format(option="--birthday-once"))
+        changes["birthday_once"] = lowered_once in {"on", "yes"}
     if discount_limit is not None:
         text = discount_limit.strip().removesuffix("%").strip()
         try:
@@ -490,3 +530,19 @@ def settings_command(
         if current.ask_rating
         else _("Checkout does not ask for ratings.")
     )
+    if current.birthday_discount_bp:
+        window = {
+            "day": _("on their birthday"),
+            "week": _("in the week of their birthday"),
+            "month": _("in their birth month"),
+        }[current.birthday_window]
+        typer.echo(
+            _("Members get {percent}% off {lines} {window}{once}.").format(
+                percent=f"{current.birthday_discount_bp / 100:g}",
+                lines=_("services") if current.birthday_scope == "services" else _("everything"),
+                window=window,
+                once=_(", once") if current.birthday_once else "",
+            )
+        )
+    else:
+        typer.echo(_("No birthday discount."))

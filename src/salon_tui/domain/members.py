@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from salon_tui.i18n import N_, _
 
@@ -121,6 +121,34 @@ class Birthday:
                 return candidate
         raise AssertionError("unreachable")
 
+    def on(self, year: int) -> date:
+        """This birthday in ``year`` (29 Feb falls on 28 Feb in other years)."""
+        try:
+            return date(year, self.month, self.day)
+        except ValueError:
+            return date(year, 2, 28)
+
+    def window_around(self, today: date, window: str) -> tuple[date, date] | None:
+        """The birthday window (``day``, ``week``: three days either side, ``month``: the
+        birth month) that holds ``today``, or None when today is outside every one."""
+        for year in (today.year - 1, today.year, today.year + 1):
+            birthday = self.on(year)
+            if window == "day":
+                start = end = birthday
+            elif window == "week":
+                start, end = birthday - timedelta(days=3), birthday + timedelta(days=3)
+            elif window == "month":
+                start = birthday.replace(day=1)
+                following = (start + timedelta(days=32)).replace(day=1)
+                end = following - timedelta(days=1)
+            else:
+                raise ValueError(f"unknown birthday window {window!r}")
+            if start <= today <= end:
+                return start, end
+        return None
+
+
+BIRTHDAY_WINDOWS = ("day", "week", "month")
 
 _FULL = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")

@@ -99,7 +99,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "checkout",
         N_("Checkout"),
-        N_("Largest discount without a manager's PIN; asking clients to rate their stylist"),
+        N_("Discount limit without a manager's PIN; ratings after paying; birthday discount"),
         "settings.shop",
         "salon_tui.screens.settings_checkout:CheckoutSettingsScreen",
     ),

@@ -1,4 +1,4 @@
-"""Settings → Checkout: the desk's discount limit and whether clients rate their stylist."""
+"""Settings → Checkout: the desk's discount limit, ratings, and the birthday discount."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from salon_tui.errors import SalonError, ValidationError
 from salon_tui.i18n import N_, _
@@ -34,6 +34,27 @@ class CheckoutSettingsScreen(SalonScreen):
                 _("After paying, ask the client to rate each stylist (1–5 stars)"),
                 id="ask_rating",
             )
+            yield Label(_("Members' birthday discount (percent; 0 = none)"))
+            yield Input(id="birthday_discount_bp", max_length=6)
+            yield Label(_("When it applies"))
+            yield Select(
+                [
+                    (_("on the birthday"), "day"),
+                    (_("the week of the birthday (3 days either side)"), "week"),
+                    (_("the birth month"), "month"),
+                ],
+                allow_blank=False,
+                value="month",
+                id="birthday_window",
+            )
+            yield Label(_("On"))
+            yield Select(
+                [(_("services"), "services"), (_("services and products"), "all")],
+                allow_blank=False,
+                value="services",
+                id="birthday_scope",
+            )
+            yield Checkbox(_("Once per birthday"), id="birthday_once")
             yield Static("", id="form-message")
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), variant="primary", id="save")
@@ -49,19 +70,34 @@ class CheckoutSettingsScreen(SalonScreen):
     def fill(self, current: CheckoutSettings) -> None:
         self.query_one("#discount_limit_bp", Input).value = f"{current.discount_limit_bp / 100:g}"
         self.query_one("#ask_rating", Checkbox).value = current.ask_rating
+        self.query_one(
+            "#birthday_discount_bp", Input
+        ).value = f"{current.birthday_discount_bp / 100:g}"
+        self.query_one("#birthday_window", Select).value = current.birthday_window
+        self.query_one("#birthday_scope", Select).value = current.birthday_scope
+        self.query_one("#birthday_once", Checkbox).value = current.birthday_once
         self.query_one("#discount_limit_bp", Input).focus()
 
-    def _changes(self) -> dict[str, Any]:
-        text = self.query_one("#discount_limit_bp", Input).value.strip().removesuffix("%")
+    def _percent(self, field: str, problem: str) -> int:
+        text = self.query_one(f"#{field}", Input).value.strip().removesuffix("%")
         try:
-            limit = round(float(text.strip() or "0") * 100)
+            return round(float(text.strip() or "0") * 100)
         except ValueError:
-            raise ValidationError(
-                _("The discount limit is a percent from 0 to 100."), field="discount_limit_bp"
-            ) from None
+            raise ValidationError(problem, field=field) from None
+
+    def _changes(self) -> dict[str, Any]:
         return {
-            "discount_limit_bp": limit,
+            "discount_limit_bp": self._percent(
+                "discount_limit_bp", _("The discount limit is a percent from 0 to 100.")
+            ),
             "ask_rating": self.query_one("#ask_rating", Checkbox).value,
+            "birthday_discount_bp": self._percent(
+                "birthday_discount_bp",
+                _("The birthday discount is a percent from 0 (none) to 100."),
+            ),
+            "birthday_window": str(self.query_one("#birthday_window", Select).value),
+            "birthday_scope": str(self.query_one("#birthday_scope", Select).value),
+            "birthday_once": self.query_one("#birthday_once", Checkbox).value,
         }
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -93,7 +129,10 @@ class CheckoutSettingsScreen(SalonScreen):
 
     def _refused(self, error: SalonError) -> None:
         self._message(error.message, error=True)
-        self.query_one("#discount_limit_bp", Input).focus()
+        field = getattr(error, "field", None) or "discount_limit_bp"
+        matches = self.query(f"#{field}")
+        if matches:
+            matches.first().focus()
 
     def _message(self, text: str, *, error: bool) -> None:
         message = self.query_one("#form-message", Static)

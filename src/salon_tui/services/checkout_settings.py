@@ -1,5 +1,6 @@
 """The shop's checkout rules: how much discount the desk gives without a manager's PIN,
-and whether checkout asks the client to rate their stylist after paying.
+whether checkout asks the client to rate their stylist after paying, and the members'
+birthday discount.
 
 Stored under the ``checkout.`` key prefix in the settings table (the discount limit's
 key is the one checkout has always read: ``sales.DISCOUNT_LIMIT_KEY``).
@@ -14,6 +15,7 @@ from sqlmodel import Session
 
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
+from salon_tui.domain.members import BIRTHDAY_WINDOWS
 from salon_tui.errors import ValidationError
 from salon_tui.i18n import _
 from salon_tui.services import audit
@@ -22,6 +24,7 @@ from salon_tui.services.sales import DISCOUNT_LIMIT_DEFAULT_BP, DISCOUNT_LIMIT_K
 from salon_tui.services.settings import read_setting, write_setting
 
 PREFIX = "checkout."
+BIRTHDAY_SCOPES = ("services", "all")
 assert DISCOUNT_LIMIT_KEY == PREFIX + "discount_limit_bp"
 
 
@@ -31,6 +34,12 @@ class CheckoutSettings:
     discount_limit_bp: int = DISCOUNT_LIMIT_DEFAULT_BP
     # After a sale with stylists is paid, ask the client for 1–5 stars per stylist.
     ask_rating: bool = False
+    # A member's birthday discount (0 = none): on the day, the week around it (±3 days)
+    # or the birth month; on services, or on services and products; once per birthday.
+    birthday_discount_bp: int = 0
+    birthday_window: str = "month"
+    birthday_scope: str = "services"
+    birthday_once: bool = True
 
 
 FIELDS = tuple(CheckoutSettings.__dataclass_fields__)
@@ -52,8 +61,24 @@ def _validate(settings: CheckoutSettings) -> None:
         raise ValidationError(
             _("The discount limit is a percent from 0 to 100."), field="discount_limit_bp"
         )
-    if not isinstance(settings.ask_rating, bool):
-        raise ValidationError(_("Say yes or no."), field="ask_rating")
+    for name in ("ask_rating", "birthday_once"):
+        if not isinstance(getattr(settings, name), bool):
+            raise ValidationError(_("Say yes or no."), field=name)
+    bp = settings.birthday_discount_bp
+    if not isinstance(bp, int) or not 0 <= bp <= 10_000:
+        raise ValidationError(
+            _("The birthday discount is a percent from 0 (none) to 100."),
+            field="birthday_discount_bp",
+        )
+    if settings.birthday_window not in BIRTHDAY_WINDOWS:
+        raise ValidationError(
+            _("The birthday window is day, week or month."), field="birthday_window"
+        )
+    if settings.birthday_scope not in BIRTHDAY_SCOPES:
+        raise ValidationError(
+            _("The birthday discount is on services, or on all (services and products)."),
+            field="birthday_scope",
+        )
 
 
 def update_checkout_settings(uow: UnitOfWork, actor: Actor, **changes: Any) -> CheckoutSettings:

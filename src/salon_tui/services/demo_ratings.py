@@ -1,5 +1,6 @@
 """The demo's ratings: clients rated their stylist on about a third of the last 90 days'
-visits, mostly 4 and 5 stars, a few lower with a reason; checkout asks for ratings."""
+visits, mostly 4 and 5 stars, a few lower with a reason; checkout asks for ratings, and
+members get 10 % off services once in their birth month."""
 
 from __future__ import annotations
 
@@ -25,7 +26,13 @@ WEIGHTS = ((5, 62), (4, 26), (3, 8), (2, 4))
 def seed_ratings(uow: UnitOfWork, context: Any) -> dict[str, int]:
     from salon_tui.services import checkout_settings
 
-    checkout_settings.update_checkout_settings(uow, context.owner, ask_rating=True)
+    checkout_settings.update_checkout_settings(
+        uow,
+        context.owner,
+        ask_rating=True,
+        birthday_discount_bp=1_000,  # 生日当月服务九折, once
+        birthday_window="month",
+    )
     since = context.today - timedelta(days=90)
     with uow.read() as session:
         rows = session.execute(

@@ -44,7 +44,7 @@ from salon_tui.services import audit
 from salon_tui.services.auth import confirm_with_pin
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import load_checkout_plugins
-from salon_tui.services.sales_members import level_discounts
+from salon_tui.services.sales_members import birthday_discounts, level_discounts
 from salon_tui.services.settings import SHOP_PREFIX, ShopSettings, read_setting
 
 DISCOUNT_LIMIT_KEY = "checkout.discount_limit_bp"
@@ -141,7 +141,7 @@ class CartView:
 # Automatic discounts (member level, birthday, coupons, packages …) that other areas
 # register: given the sale and its lines, the discounts for each line id, in order.
 PriceRule = Callable[[Session, Sale, Sequence[SaleLine]], dict[int, list[LineDiscount]]]
-PRICE_RULES: list[PriceRule] = [level_discounts]
+PRICE_RULES: list[PriceRule] = [level_discounts, birthday_discounts]
 
 
 # --- loading and pricing -------------------------------------------------------------
