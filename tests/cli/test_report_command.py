@@ -118,3 +118,15 @@ def test_a_role_without_the_permission_is_refused(run, initialised) -> None:
     result = run("report", "probe", env={"SALON_STAFF": "Sty", "SALON_PIN": "1234"})
     assert result.exit_code == 1
     assert "not allowed" in result.stderr
+
+
+def test_the_coupons_report_as_json_names_its_sections(run, initialised) -> None:
+    import json
+
+    from tests.cli.conftest import OWNER_ENV
+
+    result = run("report", "coupons", "--month", "2026-11", "--format", "json", env=OWNER_ENV)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [s["key"] for s in data["sections"]] == ["by_template", "by_campaign", "sales"]
+    assert data["sections"][2]["rows"][1]["sales"] == 0

@@ -146,6 +146,7 @@ def _load_reports() -> None:
         liabilities,
         report_activity,
         report_bookings,
+        report_coupons,
         report_inventory,
         report_loyalty,
         report_members,

@@ -1,0 +1,97 @@
+"""Numbers agree: on the demo shop, the same figure is the same in every report, the Z
+report and the ledgers (issue #9: report totals equal the sum of their sales)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from salon_tui.data.models import Payment, Sale
+from salon_tui.data.uow import UnitOfWork
+from salon_tui.domain.actor import Actor
+from salon_tui.domain.clock import business_date, utc_now
+from salon_tui.domain.periods import Period
+from salon_tui.services import database, reports, settings
+from salon_tui.services.demo import DemoOptions, build_demo
+from salon_tui.services.report_sales import paid_in
+from salon_tui.services.reports import ReportRequest
+from salon_tui.services.sales_reports import day_summary
+
+
+def section(result: Any, key: str) -> list[dict[str, Any]]:
+    return next(s.rows for s in result.sections if s.key == key)
+
+
+def total(rows: list[dict[str, Any]], key: str) -> int:
+    return sum(int(row[key] or 0) for row in rows)
+
+
+def test_every_report_tells_the_same_story_on_the_demo_shop(uow: UnitOfWork, owner: Actor) -> None:
+    build_demo(uow, DemoOptions(members=120, months=2, seed=5))
+    today = business_date(utc_now(), settings.get_shop_settings(uow).timezone)
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    for period in (
+        Period(last_month_end.replace(day=1), last_month_end),  # a whole month
+        Period(today - timedelta(days=6), today),  # the last week, today included
+    ):
+        request = ReportRequest(period=period)
+        sales = reports.run_report(uow, owner, "sales", request)
+        daily = reports.run_report(uow, owner, "daily", request)
+        summary = section(sales, "summary")[0]
+        assert summary["sales"] > 0
+        # The sales report's total is the sum of its days, categories and ways of paying.
+        over_time = section(sales, "over_time")
+        assert total(over_time, "sales") == summary["sales"]
+        assert total(over_time, "revenue") == summary["revenue"]
+        assert total(over_time, "refunds") == summary["refunds"]
+        assert total(section(sales, "by_category"), "revenue") == summary["revenue"]
+        tenders_net = total(section(sales, "by_tender"), "net")
+        assert tenders_net == total(section(daily, "tenders"), "net")
+        # … and of the sales themselves, and of the payments the drawer and terminals took.
+        with uow.read() as session:
+            count, revenue, tips = session.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(col(Sale.total_cents) - col(Sale.tips_cents)), 0),
+                    func.coalesce(func.sum(col(Sale.tips_cents)), 0),
+                ).where(*paid_in(period))
+            ).one()
+            taken = session.execute(
+                select(func.coalesce(func.sum(col(Payment.amount_cents)), 0)).where(
+                    col(Payment.business_day) >= period.start,
+                    col(Payment.business_day) <= period.end,
+                )
+            ).scalar_one()
+        assert (summary["sales"], summary["revenue"], summary["tips"]) == (count, revenue, tips)
+        assert tenders_net == taken
+        # The Z report of the period is the sum of each day's Z report.
+        whole = day_summary(uow, owner, period.start, period.end)
+        days = [
+            day_summary(uow, owner, period.start + timedelta(days=n))
+            for n in range((period.end - period.start).days + 1)
+        ]
+        assert whole.sales_count == sum(d.sales_count for d in days) == summary["sales"]
+        assert whole.total_cents == sum(d.total_cents for d in days) == revenue + tips
+        assert whole.net_takings_cents == sum(d.net_takings_cents for d in days) == taken
+        # Commission: the staff report, the Z report and the commission statement agree.
+        staff = reports.run_report(uow, owner, "staff", request)
+        commission = reports.run_report(uow, owner, "commission", request)
+        assert total(section(staff, "by_person"), "commission") == sum(
+            person.commission_cents for person in whole.staff
+        )
+        assert total(commission.sections[0].rows, "commission") == total(
+            section(staff, "by_person"), "commission"
+        )
+    # What the shop owes: every cached balance equals its ledger, and the liabilities
+    # report's outstanding is what was issued less what was redeemed, refunded, expired.
+    problems = {check.name: check.problems for check in database.check(uow)}
+    assert all(not found for found in problems.values()), problems
+    all_time = Period(today - timedelta(days=120), today)
+    for row in section(reports.run_report(uow, owner, "liabilities", ReportRequest(all_time)),
+                       "liabilities"):  # fmt: skip
+        assert row["outstanding"] == (
+            row["issued"] - row["redeemed"] - row["refunded"] - row["expired"]
+        ), row
