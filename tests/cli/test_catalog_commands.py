@@ -160,3 +160,44 @@ def test_the_inventory_report_and_the_catalogue_files(run, menu, reopen, tmp_pat
     assert imported.exit_code == 0, imported.output
     assert "added 5" in imported.output and "unchanged 1" in imported.output
     assert len(catalog.list_services(reopen())) == 6
+
+
+def test_a_count_sheet_goes_out_comes_back_through_libreoffice_and_is_recorded(
+    run, menu, reopen, tmp_path: Path
+) -> None:
+    import csv as csv_module
+
+    from tests.peers import libreoffice_convert
+
+    run("stock", "receive", "SH01", "6", env=OWNER_ENV)
+    assert run("stock", "count", "start", env=OWNER_ENV).exit_code == 0
+    sheet = tmp_path / "count.xlsx"
+    written = run("stock", "count", "sheet", "--out", str(sheet), env=OWNER_ENV)
+    assert written.exit_code == 0, written.output
+    # The shop counts in LibreOffice: open the sheet, fill in the counted column, save as csv.
+    as_csv = libreoffice_convert(sheet, "csv", tmp_path / "lo")
+    with as_csv.open(encoding="utf-8") as handle:
+        rows = list(csv_module.reader(handle))
+    assert sorted(row[0] for row in rows[1:]) == ["CL01", "SH01"]
+    assert rows[1][-1] == ""  # a blind count: nothing filled in yet
+    filled = tmp_path / "filled.csv"
+    with filled.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow(rows[0])
+        for row in rows[1:]:
+            writer.writerow([*row[:-1], {"SH01": "5", "CL01": "十二"}[row[0]]])
+    back_to_xlsx = libreoffice_convert(filled, "xlsx", tmp_path / "lo2")
+    bad = run("stock", "count", "import", str(back_to_xlsx), env=OWNER_ENV)
+    assert bad.exit_code == 1 and "nothing was recorded" in bad.output  # 十二 is not a number
+    with filled.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow(rows[0])
+        for row in rows[1:]:
+            writer.writerow([*row[:-1], {"SH01": "5", "CL01": "120"}[row[0]]])
+    back_to_xlsx = libreoffice_convert(filled, "xlsx", tmp_path / "lo3")
+    dry = run("stock", "count", "import", str(back_to_xlsx), "--dry-run", env=OWNER_ENV)
+    assert dry.exit_code == 0, dry.output
+    done = run("stock", "count", "import", str(back_to_xlsx), env=OWNER_ENV)
+    assert done.exit_code == 0, done.output
+    shown = json.loads(run("stock", "count", "show", "--json", env=OWNER_ENV).output)
+    assert {line["sku"]: line["counted"] for line in shown["lines"]} == {"SH01": 5, "CL01": 120}

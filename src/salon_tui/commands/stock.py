@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -490,4 +491,78 @@ def count_list_command(ctx: typer.Context) -> None:
             )
             for c in stocktake.list_counts(uow, actor)
         ],
+    )
+
+
+@count_app.command(
+    "sheet", help=_("Write the stocktake as a count sheet (xlsx or csv) to fill in and import.")
+)
+def count_sheet_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help=_("The .xlsx or .csv file to write."))],
+    count: Annotated[
+        int | None, typer.Option("--count", help=_("Stocktake number (default: open)."))
+    ] = None,
+    with_on_hand: Annotated[
+        bool,
+        typer.Option(
+            "--with-on-hand", help=_("Show what the books say is on hand (default: a blind count).")
+        ),
+    ] = False,
+) -> None:
+    from salon_tui.services import stocktake_sheets
+
+    uow = open_database()
+    actor = acting_staff(ctx, uow)
+    written = stocktake_sheets.write_count_sheet(
+        uow, actor, _count_id(uow, count), out, with_on_hand=with_on_hand
+    )
+    typer.echo(_("Count sheet written to {path}.").format(path=written))
+
+
+@count_app.command(
+    "import", help=_("Read a filled-in count sheet back: all rows are checked, then recorded.")
+)
+def count_import_command(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help=_("The filled-in .xlsx or .csv sheet."))],
+    count: Annotated[
+        int | None, typer.Option("--count", help=_("Stocktake number (default: open)."))
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Check the sheet; record nothing."))
+    ] = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help=_("The csv's encoding, e.g. gbk."))
+    ] = None,
+) -> None:
+    from salon_tui.services import stocktake_sheets
+
+    uow = open_database()
+    actor = acting_staff(ctx, uow)
+    reading = stocktake_sheets.read_count_sheet(
+        uow, actor, _count_id(uow, count), source, dry_run=dry_run, encoding=encoding
+    )
+    if reading.unknown_headers:
+        typer.echo(
+            _("Columns ignored: {names}").format(names=", ".join(reading.unknown_headers)),
+            err=True,
+        )
+    if reading.problems:
+        print_table(
+            [_("Row"), _("Column"), _("Value"), _("Problem")],
+            [(p.row, p.column, p.value, p.message) for p in reading.problems],
+        )
+        typer.echo(
+            _("{count} problems: nothing was recorded.").format(count=len(reading.problems)),
+            err=True,
+        )
+        raise typer.Exit(1)
+    message = (
+        _("The sheet is fine: {counted} products would be recorded, {blank} left blank.")
+        if reading.dry_run
+        else _("Recorded {counted} counted products on stocktake #{id}; {blank} left blank.")
+    )
+    typer.echo(
+        message.format(counted=reading.counted, blank=reading.left_blank, id=reading.count_id)
     )
