@@ -56,6 +56,7 @@ class CheckoutScreen(SalonScreen):
         Binding("ctrl+o", "history", N_("History"), priority=True),
         Binding("ctrl+b", "drawer", N_("Drawer"), priority=True),
         Binding("ctrl+k", "coupon", N_("Coupon"), show=False, priority=True),
+        Binding("ctrl+u", "package", N_("Package"), priority=True),
         Binding("plus,equals_sign", "qty(1)", N_("Qty +"), show=False),
         Binding("minus", "qty(-1)", N_("Qty −"), show=False),
         Binding("delete", "remove_line", N_("Remove line"), show=False),
@@ -86,7 +87,8 @@ class CheckoutScreen(SalonScreen):
                         "Enter adds · F10 pay · Ctrl+E member · Ctrl+S stylist · Ctrl+D discount\n"
                         "Ctrl+T tip · "
                         "Ctrl+G park · Ctrl+R resume · Ctrl+X void · Ctrl+O history · "
-                        "Ctrl+B drawer · Ctrl+K coupon · +/− qty · Del remove"
+                        "Ctrl+B drawer · Ctrl+K coupon · Ctrl+U package on/off · +/− qty · "
+                        "Del remove"
                     ),
                     id="checkout-keys",
                     classes="hint",
@@ -411,6 +413,7 @@ class CheckoutScreen(SalonScreen):
 
     def _paid(self, paid: PaidSale | None) -> None:
         if paid is None:
+            self.reload_cart()  # a refused payment may have found the prices changed
             return
         text = _("Sale {number} paid: {total}.").format(
             number=paid.number, total=money(self, paid.total_cents)
@@ -525,6 +528,34 @@ class CheckoutScreen(SalonScreen):
         from salon_tui.screens.modals.loyalty import CouponModal
 
         self.app.push_screen(CouponModal(self.cart), self._discount_done)
+
+    def action_package(self) -> None:
+        """Decline the package use priced on the selected line, or take it back."""
+        line = self.selected_line()
+        if line is None or self.cart is None:
+            return
+        from salon_tui.services import package_checkout
+
+        uow, actor, sale_id = self.salon.uow, self.salon.session_actor, self.cart.sale_id
+
+        def chosen(made: Any) -> None:
+            self.show_cart(made.cart)
+            self.notify(made.message)
+
+        call_service(
+            self,
+            lambda: package_checkout.toggle_package(uow, actor, sale_id, line.id),
+            chosen,
+            exclusive=True,
+        )
+
+    def reload_cart(self) -> None:
+        if self.cart is None:
+            return
+        from salon_tui.services import sales
+
+        uow, actor, sale_id = self.salon.uow, self.salon.session_actor, self.cart.sale_id
+        self._call_cart(lambda: sales.get_cart(uow, actor, sale_id))
 
     def action_history(self) -> None:
         from salon_tui.screens.checkout_history import SaleHistoryScreen

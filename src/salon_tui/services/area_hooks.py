@@ -12,6 +12,7 @@ def load_area_hooks() -> None:
         loyalty_checkout,
         loyalty_liabilities,
         loyalty_topups,
+        package_checkout,
         prepaid_hooks,
         ratings,
     )

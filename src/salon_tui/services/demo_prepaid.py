@@ -27,6 +27,7 @@ from salon_tui.data.models import (
     PackageUse,
     Payment,
     Sale,
+    Service,
     StoredValueAccount,
     StoredValueEntry,
     TopUpPromotion,
@@ -297,7 +298,64 @@ def seed_prepaid(uow: UnitOfWork, context: Any) -> dict[str, int]:
             )
         counts.update(_seed_packages(session, rng, members, template_ids, desk, zone, now))
         audit.record(session, owner, "demo.prepaid", "member", "demo", after=counts)
+    counts["package uses at checkout"] = _package_visits(uow, context)
     return counts
+
+
+def _package_visits(uow: UnitOfWork, context: Any) -> int:
+    """Today's desk: three members with a wash package come in for a wash (and one also
+    buys a cut), paid at checkout with the package use on the line."""
+    from salon_tui.domain.tenders import PaymentIn
+    from salon_tui.services import sales
+    from salon_tui.services.members import shop_today
+    from salon_tui.services.sale_payment import pay_sale
+
+    services = context.made.get("services", {})
+    stylist = context.staff_ids.get("kevin") or context.owner.staff_id
+    if "W01" not in services:
+        return 0
+    with uow.read() as session:
+        holders = session.exec(
+            select(MemberPackage.member_id)
+            .join(MemberPackageItem, col(MemberPackageItem.package_id) == col(MemberPackage.id))
+            .where(
+                col(MemberPackageItem.service_id) == services["W01"],
+                col(MemberPackageItem.uses_left) > 1,
+                col(MemberPackage.status) == "active",
+                col(MemberPackage.expires_on) >= shop_today(session),
+            )
+            .order_by(col(MemberPackage.id))
+            .limit(3)
+        ).all()
+        service_rows = {
+            row.code: row
+            for row in session.exec(select(Service).where(col(Service.code).in_(["W01", "C02"])))
+        }
+    wash = service_rows["W01"]
+    visits = 0
+    for index, member_id in enumerate(holders):
+        cart = sales.open_sale(uow, context.owner, member_id=member_id)
+        extra = [service_rows["C02"]] if index == 0 and "C02" in service_rows else []
+        for service in (wash, *extra):
+            cart = sales.add_line(
+                uow,
+                context.owner,
+                cart.sale_id,
+                kind="service",
+                description=service.name,
+                unit_cents=service.price_cents,
+                item_id=service.id,
+                item_code=service.code,
+                staff=[sales.StaffShare(stylist)],
+            )
+        payments = (
+            [PaymentIn("wechat", cart.total_cents, reference=f"42000{70000001 + index}")]
+            if cart.total_cents
+            else []
+        )
+        pay_sale(uow, context.owner, cart.sale_id, payments, print_receipt=False)
+        visits += 1
+    return visits
 
 
 def _seed_packages(

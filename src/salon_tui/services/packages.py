@@ -57,6 +57,7 @@ USE_KIND_LABELS = {
     "use": N_("Used"),
     "refund": N_("Refunded"),
     "transfer": N_("Transferred"),
+    "reversal": N_("Given back by a refund"),
 }
 VALIDITY_MAX_DAYS = 3660
 USES_MAX = 999
@@ -365,7 +366,7 @@ def _view_one(session: Session, row: MemberPackage) -> PackageView:
     return package_views(session, [row], shop_today(session))[0]
 
 
-def _post_use(
+def post_use(
     session: Session,
     actor: Actor,
     package: MemberPackage,
@@ -376,6 +377,7 @@ def _post_use(
     day: date,
     reason: str = "",
     sale_id: int | None = None,
+    sale_line_id: int | None = None,
     refuse: str = "",
 ) -> PackageUse:
     """Append a ledger row and move the item's cache by ``uses`` (signed), never below 0."""
@@ -399,6 +401,7 @@ def _post_use(
         uses=uses,
         reason=reason,
         sale_id=sale_id,
+        sale_line_id=sale_line_id,
         business_day=day,
         staff_id=actor.staff_id,
         created_at=utc_now(),
@@ -468,7 +471,7 @@ def sell_package(
             )
             session.add(sold)
             session.flush()
-            _post_use(session, actor, package, sold, "sold", item.uses, day=day)
+            post_use(session, actor, package, sold, "sold", item.uses, day=day)
         if method == "stored_value":
             from salon_tui.services.stored_value import spend_in
 
@@ -581,7 +584,7 @@ def use_in(
     package = _load_package(session, package_id, lock=True)
     _check_usable(session, package, member_id)
     item = _item_for(session, package, service)
-    _post_use(
+    post_use(
         session,
         actor,
         package,
@@ -660,7 +663,7 @@ def transfer_package(
             select(MemberPackageItem).where(col(MemberPackageItem.package_id) == package_id)
         ).first()
         assert first_item is not None
-        _post_use(
+        post_use(
             session,
             actor,
             package,
@@ -718,7 +721,7 @@ def refund_package(
         amount = unused_value(package.price_cents, package.total_uses, left)
         for item in items:
             if item.uses_left:
-                _post_use(
+                post_use(
                     session,
                     actor,
                     package,

@@ -161,7 +161,7 @@ def prepaid_timeline(session: Session, member_id: int) -> Iterable[TimelineEvent
     for use, package_name in rows:
         text = _("Package {name}: {what}").format(
             name=package_name,
-            what=_("used once")
+            what=(_("used once") if use.uses == -1 else _("used {n} times").format(n=-use.uses))
             if use.kind == "use"
             else _(USE_KIND_LABELS.get(use.kind, use.kind)),
         )

@@ -1,8 +1,9 @@
 """What other areas do when a sale is paid or refunded, inside that transaction.
 
-Checkout knows nothing of points, coupons or referrals: the areas that do register a
-function here (points earned, coupons used, a referrer rewarded; points taken back and
-coupons restored by a refund) and their tenders and price rules. Each runs inside
+Checkout knows nothing of points, coupons, packages or referrals: the areas that do
+register a function here (points earned, coupons and package uses used, a referrer
+rewarded; points taken back, coupons and package uses restored by a refund; packages
+pinned when a sale is parked) and their tenders and price rules. Each runs inside
 the paying or refunding transaction and raises a ``SalonError`` to refuse it.
 ``load_checkout_plugins`` imports those areas once, before a cart is priced or paid.
 """
@@ -35,6 +36,9 @@ class SaleRefunded:
     sale_fully_refunded: bool
 
 
+# A sale set aside (parked): what its lines were priced with can be pinned, so that a
+# change meanwhile is caught at pay.
+SALE_PARKED: list[Callable[[Session, Actor, Sale, Sequence[SaleLine]], None]] = []
 SALE_PAID: list[Callable[[Session, Actor, SalePaid], None]] = []
 SALE_REFUNDED: list[Callable[[Session, Actor, SaleRefunded], None]] = []
 
@@ -42,6 +46,7 @@ SALE_REFUNDED: list[Callable[[Session, Actor, SaleRefunded], None]] = []
 PLUGIN_MODULES: list[str] = [
     "salon_tui.services.loyalty_checkout",
     "salon_tui.services.member_upgrades",
+    "salon_tui.services.package_checkout",
 ]
 _loaded = False
 

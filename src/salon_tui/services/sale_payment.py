@@ -123,17 +123,21 @@ def pay_sale(
     *,
     key: str | None = None,
     print_receipt: bool = True,
+    expected_total_cents: int | None = None,
 ) -> PaidSale:
     """Take payment for an open sale and commit everything it touches at once, the
     receipt's print job included (it prints after the commit). ``key`` is the sale's
-    idempotency key from its ``CartView`` (read from the sale when not given)."""
+    idempotency key from its ``CartView`` (read from the sale when not given).
+    ``expected_total_cents`` is the total the cashier saw: when pricing now gives
+    another (a package use or a coupon taken meanwhile at another terminal), nothing
+    is charged and the cashier is told to look again."""
     require(actor, "sales.sell")
     if key is None:
         with uow.read() as session:
             key = load_sale(session, sale_id).idempotency_key
 
     def body(session: Session) -> PaidSale:
-        paid, receipt = _pay(session, actor, sale_id, payments, key)
+        paid, receipt = _pay(session, actor, sale_id, payments, key, expected_total_cents)
         if print_receipt:
             from salon_tui.services.printing import enqueue_receipt
 
@@ -144,7 +148,12 @@ def pay_sale(
 
 
 def _pay(
-    session: Session, actor: Actor, sale_id: int, payments: Sequence[PaymentIn], key: str
+    session: Session,
+    actor: Actor,
+    sale_id: int,
+    payments: Sequence[PaymentIn],
+    key: str,
+    expected_total_cents: int | None = None,
 ) -> tuple[PaidSale, Receipt]:
     assert actor.staff_id is not None
     sale = load_sale(session, sale_id, lock=True)
@@ -166,6 +175,13 @@ def _pay(
     tips = list(session.exec(select(SaleTip).where(col(SaleTip.sale_id) == sale_id)))
     tips_cents = sum(tip.amount_cents for tip in tips)
     total = priced.goods_total_cents + tips_cents
+    if expected_total_cents is not None and total != expected_total_cents:
+        raise Conflict(
+            _(
+                "The total changed since the cart was shown (a package use, a coupon or "
+                "a price changed meanwhile). Check the cart and pay again."
+            )
+        )
     try:
         settled = settle(total, payments, tender_table())
     except PaymentProblem as problem:

@@ -43,7 +43,7 @@ from salon_tui.i18n import _
 from salon_tui.services import audit
 from salon_tui.services.auth import confirm_with_pin
 from salon_tui.services.permissions import require
-from salon_tui.services.sale_hooks import load_checkout_plugins
+from salon_tui.services.sale_hooks import SALE_PARKED, load_checkout_plugins
 from salon_tui.services.sales_members import birthday_discounts, level_discounts
 from salon_tui.services.settings import SHOP_PREFIX, ShopSettings, read_setting
 
@@ -771,6 +771,9 @@ def park_sale(uow: UnitOfWork, actor: Actor, sale_id: int, label: str = "") -> C
         sale.park_label = _clean_text(label, "label", 80)
         session.add(sale)
         session.flush()
+        load_checkout_plugins()
+        for parked_hook in SALE_PARKED:
+            parked_hook(session, actor, sale, sale_lines(session, sale_id))
         audit.record(
             session, actor, "sales.park", "sale", sale_id, after={"label": sale.park_label}
         )

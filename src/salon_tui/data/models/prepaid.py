@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from salon_tui.data.types import UTCDateTime
@@ -220,8 +220,36 @@ class PackageUse(SQLModel, table=True):
     sale_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("sale.id"), nullable=True)
     )
+    # The sale line a checkout use covered (and a refund of that line gave back).
+    sale_line_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("sale_line.id"), nullable=True)
+    )
     business_day: date
     staff_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
     )
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SalePackageChoice(SQLModel, table=True):
+    """What the desk decided about a package on an unpaid sale's line.
+
+    ``declined``: the cashier charges the line in full although a package covers it.
+    Otherwise ``item_id`` pins the package item the line was priced with when the sale
+    was parked, so a package that expires or runs out meanwhile is refused at pay
+    instead of the price quietly changing. Deleted with its line.
+    """
+
+    __tablename__ = "sale_package_choice"
+    __table_args__ = (UniqueConstraint("line_id", name="ux_sale_package_choice_line"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("sale_line.id", ondelete="CASCADE"), nullable=False)
+    )
+    item_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("member_package_item.id"), nullable=True),
+    )
+    declined: bool = Field(default=False)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

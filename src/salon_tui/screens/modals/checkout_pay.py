@@ -123,7 +123,10 @@ class PaymentModal(SalonModal[Any]):
             )
             for p in self.parts
         ]
-        lines.append(_("Left to pay: {amount}").format(amount=self.money(self.remaining)))
+        if self.cart.total_cents == 0:
+            lines.append(_("Nothing to pay: Enter confirms the sale."))
+        else:
+            lines.append(_("Left to pay: {amount}").format(amount=self.money(self.remaining)))
         balance_left = self.stored_value_left()
         if balance_left is not None:
             lines.append(
@@ -189,8 +192,9 @@ class PaymentModal(SalonModal[Any]):
     def add_part(self) -> None:
         from salon_tui.domain.money import parse_amount
 
-        if self.parts and self.remaining == 0:
-            self.commit()  # a retry after a refused commit
+        if self.remaining == 0 and (self.parts or self.cart.total_cents == 0):
+            # A retry after a refused commit, or nothing to pay (a package covers it).
+            self.commit()
             return
         tender = self.tenders[self.tender_index]
         text = self.query_one("#pay-amount", Input).value
@@ -228,6 +232,7 @@ class PaymentModal(SalonModal[Any]):
         self.paying = True
         uow, actor, sale_id = self.salon.uow, self.salon.session_actor, self.cart.sale_id
         key = self.cart.idempotency_key
+        total = self.cart.total_cents
         parts = list(self.parts)
 
         def failed(error: SalonError) -> None:
@@ -236,7 +241,7 @@ class PaymentModal(SalonModal[Any]):
 
         call_service(
             self,
-            lambda: pay_sale(uow, actor, sale_id, parts, key=key),
+            lambda: pay_sale(uow, actor, sale_id, parts, key=key, expected_total_cents=total),
             self.dismiss,
             failed=failed,
             exclusive=True,
