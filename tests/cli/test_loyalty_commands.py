@@ -190,3 +190,46 @@ def test_every_loyalty_command_has_help(run) -> None:
     for group in (["points"], ["coupon"], ["coupon", "template"], ["giftcard"]):
         result = run(*group, "--help")
         assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+def test_points_into_stored_value_and_a_reward_from_the_catalogue(
+    run, shop_with_member, reopen
+) -> None:
+    from salon_tui.data.models import StockMovement, StoredValueEntry
+
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        for args in (
+            ("points", "adjust", "13800138000", "--points", "2000", "--reason", "开业礼"),
+            ("product", "add", "OIL1", "护发精油", "--price", "98"),
+            ("stock", "receive", "OIL1", "3"),
+            ("points", "reward", "set", "--product", "OIL1", "--points", "800"),
+        ):
+            done = run(*args, env=OWNER_ENV)
+            assert done.exit_code == 0, (args, done.output)
+        listed = run("points", "reward", "list", "--json", env=OWNER_ENV)
+        converted = run("points", "to-stored-value", "13800138000", "--points", "500",
+                        "--key", "k1", env=OWNER_ENV)  # fmt: skip
+        again = run("points", "to-stored-value", "13800138000", "--points", "500",
+                    "--key", "k1", env=OWNER_ENV)  # fmt: skip
+        redeemed = run("points", "redeem", "13800138000", "--product", "OIL1", env=OWNER_ENV)
+        both = run("points", "redeem", "13800138000", "--product", "OIL1", "--coupon", "x",
+                   env=OWNER_ENV)  # fmt: skip
+        too_many = run("points", "redeem", "13800138000", "--product", "OIL1", env=OWNER_ENV)
+    assert [(r["name"], r["points"]) for r in json.loads(listed.stdout)] == [("护发精油", 800)]
+    assert converted.exit_code == 0
+    assert (
+        "500 points became CN¥5.00 of stored value (bonus); 1500 points left." in converted.stdout
+    )
+    assert again.stdout == converted.stdout
+    assert redeemed.exit_code == 0 and "2 left in stock" in redeemed.stdout
+    assert both.exit_code == 2 and "Name one reward" in both.stderr
+    assert too_many.exit_code == 1 and "costs 800 points; the member holds 700" in too_many.stderr
+    with reopen().read() as session:
+        kinds = [e.kind for e in session.exec(select(PointsEntry)).all()]
+        (entry,) = session.exec(
+            select(StoredValueEntry).where(col(StoredValueEntry.kind) == "points")
+        ).all()
+        gifts = session.exec(select(StockMovement).where(col(StockMovement.reason) == "gift")).all()
+    assert kinds == ["adjust", "to_stored_value", "reward"]
+    assert (entry.principal_cents, entry.bonus_cents) == (0, 500)
+    assert [g.quantity for g in gifts] == [-1]

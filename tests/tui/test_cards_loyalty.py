@@ -78,3 +78,35 @@ async def test_the_front_desk_sees_points_but_cannot_adjust_them() -> None:
     uow = database.open_shop_database()
     assert points.get_balance(uow, Actor(1, "x", Role.OWNER), member).points == 800
     uow.dispose()
+
+
+async def test_the_desk_turns_points_into_stored_value_and_redeems_a_coupon_reward() -> None:
+    from salon_tui.services import points_redeem, stored_value
+
+    member = seed_prepaid_shop()
+    seed_loyalty(member)
+    uow = database.open_shop_database()
+    owner = Actor(1, "王芳", Role.OWNER)
+    points_redeem.set_reward(uow, owner, "coupon", "代金券20", 200)
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cards(pilot, "desk")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await fill(pilot, points="500")
+        assert "CN¥5.00" in str(pilot.app.screen.query_one("#form-hint").render())
+        await pilot.click("#ok")
+        await settle(pilot)
+        assert "300" in panel(screen, "points")
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        await pilot.click("#ok")
+        await settle(pilot)
+        assert "100" in panel(screen, "points")
+        assert "代金券20" in panel(screen, "coupons")
+    uow = database.open_shop_database()
+    balance = stored_value.get_balance(uow, owner, member)
+    assert (balance.principal_cents, balance.bonus_cents) == (0, 500)
+    assert points.get_balance(uow, owner, member).points == 100
+    uow.dispose()

@@ -209,3 +209,138 @@ def rules_command(
         if rules.excluded_categories
         else _("Every category earns points.")
     )
+
+
+# --- spending points outside a sale ------------------------------------------------------
+
+reward_app = new_app(
+    _("The points catalogue (积分兑换): products and coupons members redeem points for.")
+)
+app.add_typer(reward_app, name="reward")
+
+KeyOption = Annotated[
+    str | None,
+    typer.Option("--key", help=_("A unique key: the same key redeems once, however often run.")),
+]
+ProductOption = Annotated[
+    str | None,
+    typer.Option("--product", help=_("A product's code or barcode (handed over from stock).")),
+]
+CouponOption = Annotated[
+    str | None,
+    typer.Option("--coupon", help=_("A coupon template's name (the coupon goes to the member).")),
+]
+
+
+def _reward_ref(product: str | None, coupon: str | None) -> tuple[str, str]:
+    if (product is None) == (coupon is None):
+        raise UsageProblem(_("Name one reward: --product CODE or --coupon TEMPLATE."))
+    return ("product", product) if product is not None else ("coupon", coupon or "")
+
+
+@app.command(
+    "to-stored-value",
+    help=_("Turn a member's points into stored value (as bonus) at the shop's points rate."),
+)
+def to_stored_value_command(
+    ctx: typer.Context,
+    member: MemberArg,
+    count: Annotated[int, typer.Option("--points", help=_("How many points to turn."))],
+    key: KeyOption = None,
+) -> None:
+    from salon_tui.services import points_redeem
+
+    uow, actor = _open(ctx)
+    done = points_redeem.convert_to_stored_value(
+        uow, actor, _member_id(uow, actor, member), count, key=key
+    )
+    typer.echo(
+        _("{points} points became {amount} of stored value (bonus); {left} points left.").format(
+            points=done.points, amount=money(uow, done.bonus_cents), left=done.points_left
+        )
+    )
+
+
+@app.command("redeem", help=_("Spend a member's points on a reward from the points catalogue."))
+def redeem_command(
+    ctx: typer.Context,
+    member: MemberArg,
+    product: ProductOption = None,
+    coupon: CouponOption = None,
+    key: KeyOption = None,
+) -> None:
+    from salon_tui.services import points_redeem
+
+    kind, ref = _reward_ref(product, coupon)
+    uow, actor = _open(ctx)
+    done = points_redeem.redeem_reward(
+        uow, actor, _member_id(uow, actor, member), kind, ref, key=key
+    )
+    if done.coupon_code:
+        typer.echo(
+            _("{name} for {points} points: coupon {code}; {left} points left.").format(
+                name=done.name, points=done.points, code=done.coupon_code, left=done.points_left
+            )
+        )
+    else:
+        typer.echo(
+            _(
+                "{name} for {points} points: hand it over ({stock} left in stock); "
+                "{left} points left."
+            ).format(
+                name=done.name, points=done.points, stock=done.on_hand_after, left=done.points_left
+            )
+        )
+
+
+@reward_app.command("list", help=_("The rewards, cheapest first, and whether each can be had now."))
+def reward_list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    from salon_tui.services import points_redeem
+
+    uow, actor = _open(ctx)
+    rewards = points_redeem.list_rewards(uow, actor)
+    if as_json:
+        print_json([{**reward.__dict__} for reward in rewards])
+        return
+    print_table(
+        [_("Reward"), _("Kind"), _("Code"), _("Points"), _("Now")],
+        [
+            (
+                reward.name,
+                _(points_redeem.REWARD_KIND_LABELS[points_redeem.RewardKind(reward.kind)]),
+                reward.ref,
+                str(reward.points),
+                reward.detail if reward.available else _("not available") + f" ({reward.detail})",
+            )
+            for reward in rewards
+        ],
+    )
+
+
+@reward_app.command(
+    "set", help=_("Put a product or a coupon in the catalogue, or change its price (manager).")
+)
+def reward_set_command(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option("--points", help=_("What it costs in points."))],
+    product: ProductOption = None,
+    coupon: CouponOption = None,
+) -> None:
+    from salon_tui.services import points_redeem
+
+    kind, ref = _reward_ref(product, coupon)
+    uow, actor = _open(ctx)
+    view = points_redeem.set_reward(uow, actor, kind, ref, count)
+    typer.echo(_("{name}: {points} points.").format(name=view.name, points=view.points))
+
+
+@reward_app.command("remove", help=_("Take a reward out of the catalogue (manager)."))
+def reward_remove_command(
+    ctx: typer.Context, product: ProductOption = None, coupon: CouponOption = None
+) -> None:
+    from salon_tui.services import points_redeem
+
+    kind, ref = _reward_ref(product, coupon)
+    uow, actor = _open(ctx)
+    points_redeem.remove_reward(uow, actor, kind, ref)
+    typer.echo(_("Removed from the points catalogue."))

@@ -109,6 +109,7 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "giftcard.view": DESK,
     "points.adjust": MANAGERS,
     "points.expire": MANAGERS,
+    "points.redeem": DESK,
     "points.rules": MANAGERS,
     "points.view": DESK,
     # prepaid: stored value, top-up promotions, packages

@@ -28,6 +28,8 @@ class EntryKind:
     EXPIRE = "expire"
     PROMOTION = "promotion"
     PROMOTION_UNDONE = "promotion_undone"
+    TO_STORED_VALUE = "to_stored_value"
+    REWARD = "reward"
 
 
 ENTRY_LABELS = {
@@ -39,6 +41,8 @@ ENTRY_LABELS = {
     EntryKind.EXPIRE: N_("Expired"),
     EntryKind.PROMOTION: N_("Top-up promotion"),
     EntryKind.PROMOTION_UNDONE: N_("Top-up undone"),
+    EntryKind.TO_STORED_VALUE: N_("Into stored value"),
+    EntryKind.REWARD: N_("Exchanged for a reward"),
 }
 
 

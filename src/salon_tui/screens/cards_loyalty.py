@@ -1,5 +1,6 @@
 """Loyalty on the Cards screen (F7): the member's points and coupons, and the actions
-on them — adjust points (managers), give a coupon — each behind its permission.
+on them — adjust points (managers), give a coupon, turn points into stored value, redeem
+points for a reward from the catalogue — each behind its permission.
 
 Gift cards are bearer cards (whoever holds the code spends it), so they belong to no
 member: they are sold and looked up on the Gift cards screen (Ctrl+P → Gift cards).
@@ -123,6 +124,115 @@ def _open_issue(screen: CardsScreen, member: MemberView) -> None:
     screen.app.push_screen(PrepaidFormModal(form), screen.refresh_after)
 
 
+def _open_convert(screen: CardsScreen, member: MemberView) -> None:
+    from salon_tui.errors import ValidationError
+    from salon_tui.screens.modals.prepaid_forms import FormField, PrepaidForm, PrepaidFormModal
+    from salon_tui.services import points, points_redeem
+
+    uow, actor = screen.salon.uow, screen.salon.session_actor
+    held = points.get_balance(uow, actor, member.id)
+    rules = points.get_rules(uow)
+    if held.points <= 0:
+        screen.notify(_("{name} holds no points.").format(name=member.name), severity="warning")
+        return
+
+    def count_of(values: dict[str, str]) -> int:
+        try:
+            return int(values["points"].strip())
+        except ValueError:
+            raise ValidationError(
+                _("{value!r} is not a whole number of points.").format(value=values["points"]),
+                field="points",
+            ) from None
+
+    def hint(values: dict[str, str]) -> str:
+        from salon_tui.domain.points import points_value_cents
+
+        try:
+            count = count_of(values)
+        except ValidationError:
+            return ""
+        return _("Worth {amount} of stored value (bonus).").format(
+            amount=screen.money(points_value_cents(count, rules))
+        )
+
+    def submit(values: dict[str, str], key: str) -> str:
+        done = points_redeem.convert_to_stored_value(
+            uow, actor, member.id, count_of(values), key=key
+        )
+        return _(
+            "{points} points became {amount} of stored value (bonus); {left} points left."
+        ).format(points=done.points, amount=screen.money(done.bonus_cents), left=done.points_left)
+
+    form = PrepaidForm(
+        _("Points to stored value for {name}").format(name=member.name),
+        [
+            FormField(
+                "points",
+                _("Points to turn ({held} held; 100 points = {value})").format(
+                    held=held.points, value=screen.money(rules.value_per_100_cents)
+                ),
+                value=str(held.points),
+            )
+        ],
+        submit,
+        hint=hint,
+        intro=_("Points become bonus: spent like any bonus, not refunded on closing."),
+        ok_label=_("Turn into stored value"),
+    )
+    screen.app.push_screen(PrepaidFormModal(form), screen.refresh_after)
+
+
+def _open_reward(screen: CardsScreen, member: MemberView) -> None:
+    from salon_tui.screens.modals.prepaid_forms import FormField, PrepaidForm, PrepaidFormModal
+    from salon_tui.services import points, points_redeem
+
+    uow, actor = screen.salon.uow, screen.salon.session_actor
+    rewards = [r for r in points_redeem.list_rewards(uow, actor) if r.available]
+    if not rewards:
+        screen.notify(
+            _("No rewards to redeem: `salon points reward set` fills the catalogue."),
+            severity="warning",
+        )
+        return
+    held = points.get_balance(uow, actor, member.id).points
+
+    def submit(values: dict[str, str], key: str) -> str:
+        kind, ref = values["reward"].split(":", 1)
+        done = points_redeem.redeem_reward(uow, actor, member.id, kind, ref, key=key)
+        if done.coupon_code:
+            return _("{name} for {points} points: coupon {code}; {left} points left.").format(
+                name=done.name, points=done.points, code=done.coupon_code, left=done.points_left
+            )
+        return _(
+            "{name} for {points} points: hand it over ({stock} left in stock); {left} points left."
+        ).format(
+            name=done.name, points=done.points, stock=done.on_hand_after, left=done.points_left
+        )
+
+    form = PrepaidForm(
+        _("Redeem points for {name} ({held} held)").format(name=member.name, held=held),
+        [
+            FormField(
+                "reward",
+                _("Reward"),
+                choices=[
+                    (
+                        _("{name} · {points} points · {detail}").format(
+                            name=r.name, points=r.points, detail=r.detail
+                        ),
+                        r.key,
+                    )
+                    for r in rewards
+                ],
+            )
+        ],
+        submit,
+        ok_label=_("Redeem"),
+    )
+    screen.app.push_screen(PrepaidFormModal(form), screen.refresh_after)
+
+
 CARD_PANELS.extend(
     [
         CardPanel("points", N_("Points"), _load_points, _render_points, "points.view"),
@@ -133,5 +243,9 @@ CARD_ACTIONS.extend(
     [
         CardAction("points", "ctrl+j", N_("Adjust points"), "points.adjust", _open_adjust),
         CardAction("coupon", "ctrl+y", N_("Give a coupon"), "coupon.issue", _open_issue),
+        CardAction(
+            "points_value", "ctrl+o", N_("Points to stored value"), "points.redeem", _open_convert
+        ),
+        CardAction("reward", "ctrl+w", N_("Points reward"), "points.redeem", _open_reward),
     ]
 )

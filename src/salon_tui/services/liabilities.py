@@ -51,7 +51,7 @@ class Liability:
 LiabilitySource = Callable[[Session, datetime, date], list[Liability]]
 LIABILITY_SOURCES: list[LiabilitySource] = []
 
-ISSUED = {"top_up", "reversal", "opening", "package_refund"}
+ISSUED = {"top_up", "reversal", "opening", "package_refund", "points"}
 REDEEMED = {"spend", "give_back", "package"}
 CLOSED = {"close"}
 

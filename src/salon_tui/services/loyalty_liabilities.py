@@ -35,9 +35,18 @@ def points_liability(session: Session, end: datetime, _day: date) -> list[Liabil
             .subquery()
         )
     ).one()
-    # Redemptions (net of refunds giving points back) and expiry go out; everything else
-    # (earned net of reversals, promotions net of undos, adjustments) came in.
-    redeemed = -(by_kind.get(EntryKind.REDEEM, 0) + by_kind.get(EntryKind.REDEEM_RETURNED, 0))
+    # Redemptions (at checkout net of refunds giving points back, into stored value, for
+    # rewards) and expiry go out; everything else (earned net of reversals, promotions
+    # net of undos, adjustments) came in.
+    redeemed = -sum(
+        by_kind.get(kind, 0)
+        for kind in (
+            EntryKind.REDEEM,
+            EntryKind.REDEEM_RETURNED,
+            EntryKind.TO_STORED_VALUE,
+            EntryKind.REWARD,
+        )
+    )
     expired = -by_kind.get(EntryKind.EXPIRE, 0)
     issued = held + redeemed + expired
 

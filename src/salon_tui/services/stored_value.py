@@ -62,6 +62,7 @@ ENTRY_KIND_LABELS = {
     "merge": N_("Merged"),
     "package": N_("Paid a package"),
     "package_refund": N_("Package refund"),
+    "points": N_("From points"),
 }
 
 NOTE_MAX = 200
