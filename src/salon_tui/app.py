@@ -75,6 +75,8 @@ class SalonApp(App[int]):
         self.locked = False
         # An open sale another area started for checkout (a finished booking).
         self.pending_sale_id: int | None = None
+        # A member another area opened F7 Cards on (a member's profile).
+        self.pending_cards_member_id: int | None = None
         self._last_input = time.monotonic()
         self.hub = DeviceHub(self)
         for area in AREAS:

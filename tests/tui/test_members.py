@@ -191,3 +191,34 @@ async def test_the_home_panel_counts_members(some_members: dict[str, int]) -> No
         await log_in(pilot, "desk")
         texts = " ".join(str(widget.content) for widget in app.screen.query(Static))
         assert "3 members" in texts
+
+
+async def test_ctrl_o_opens_the_cards_screen_on_the_member_shown_to_top_up(
+    some_members: dict[str, int],
+) -> None:
+    from salon_tui.screens.cards import CardsScreen
+    from salon_tui.screens.modals.prepaid_forms import PrepaidFormModal
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        app.screen.query_one("#member-search", Input).value = "13700137000"
+        await settle(pilot)
+        assert "李四" in profile(app)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CardsScreen)
+        assert "李四" in str(screen.query_one("#cards-member", Static).content)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, PrepaidFormModal)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        app.screen.query_one("#member-search", Input).value = "13800138000"
+        await settle(pilot)
+        await pilot.press("ctrl+o")  # the Cards screen, open already, shows the next one
+        await settle(pilot)
+        assert "王芳" in str(app.screen.query_one("#cards-member", Static).content)

@@ -140,6 +140,19 @@ def card_actions() -> list[CardAction]:
     return _prepaid_actions() + CARD_ACTIONS
 
 
+def open_cards_for(app: Any, member_id: int) -> None:
+    """Show F7 Cards on one member (from the member's profile): the screen takes the
+    member up when it shows, as if they had been found in its search."""
+    if app.actor is None or not app.actor.can("prepaid.view"):
+        app.notify(_("You are not allowed to do this."), severity="warning")
+        return
+    app.pending_cards_member_id = member_id
+    app.action_open_area("cards")
+    screen = app.screen
+    if isinstance(screen, CardsScreen) and screen.is_mounted:
+        screen.take_pending_member()
+
+
 class CardsScreen(SalonScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back_to_search", N_("Search"), show=False),
@@ -188,6 +201,18 @@ class CardsScreen(SalonScreen):
         self.query_one("#cards-search", Input).focus()
         if self.start_member_id is not None:
             self.load_member(self.start_member_id)
+        self.take_pending_member()
+
+    def on_screen_resume(self) -> None:
+        self.take_pending_member()
+
+    def take_pending_member(self) -> None:
+        """Show the member another screen asked for (``open_cards_for``), if any."""
+        member_id = self.salon.pending_cards_member_id
+        if member_id is None:
+            return
+        self.salon.pending_cards_member_id = None
+        self.load_member(member_id)
 
     def money(self, cents: int) -> str:
         from salon_tui.domain.money import format_money

@@ -81,6 +81,7 @@ class MembersScreen(SalonScreen):
         Binding("ctrl+t", "safety", N_("Safety record"), priority=True),
         Binding("ctrl+r", "toggle_archived", N_("Archived on/off"), priority=True),
         Binding("ctrl+b", "book", N_("Book"), priority=True),
+        Binding("ctrl+o", "cards", N_("Cards · top up"), priority=True),
         Binding("escape", "back_to_search", N_("Search"), show=False),
     ]
 
@@ -254,6 +255,14 @@ class MembersScreen(SalonScreen):
                 self.refresh_after_change(member.id, message)
 
         self.app.push_screen(SafetyModal(member), done)
+
+    def action_cards(self) -> None:
+        """Open F7 Cards on the member shown (top up, packages, points)."""
+        from salon_tui.screens.cards import open_cards_for
+
+        member = self.selected_member()
+        if member is not None:
+            open_cards_for(self.app, member.id)
 
     def action_book(self) -> None:
         """Book the member shown (F4's booking dialog with the client filled in)."""
