@@ -136,6 +136,7 @@ class UndoResult:
     bonus_cents: int
     principal_after_cents: int
     bonus_after_cents: int
+    level_back_to: str = ""  # the level the member went back to ("" = unchanged)
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,10 @@ def top_up(
         new_level = _upgrade_level(
             session, actor, member, amount_cents, tier.upgrade_level_id if tier else None
         )
+        if new_level:
+            from salon_tui.services.top_up_levels import remember_level_change
+
+            remember_level_change(session, entry)
         rewards: list[str] = []
         if tier is not None:
             from salon_tui.data.models import TopUpPromotion
@@ -505,6 +510,9 @@ def undo_top_up(
                 load_area_hooks()
                 for undo in TOPUP_UNDOS:
                     undo(session, actor, reward)
+        from salon_tui.services.top_up_levels import put_level_back
+
+        level_back_to = put_level_back(session, actor, original)
         audit.record(
             session,
             actor,
@@ -519,6 +527,7 @@ def undo_top_up(
                 "entry_id": entry.id,
                 "reverses": entry_id,
                 "reason": cleaned,
+                "level_back_to": level_back_to,
                 "principal_cents": account.principal_cents,
                 "bonus_cents": account.bonus_cents,
             },
@@ -531,6 +540,7 @@ def undo_top_up(
             original.bonus_cents,
             account.principal_cents,
             account.bonus_cents,
+            level_back_to,
         )
 
     return run_action(uow, key, "prepaid.undo_top_up", body, UndoResult)

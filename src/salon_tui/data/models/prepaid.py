@@ -77,6 +77,11 @@ class StoredValueEntry(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("stored_value_entry.id"), nullable=True),
     )
+    # The level change this top-up made (its undo puts the level back).
+    level_change_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("member_level_change.id"), nullable=True),
+    )
     business_day: date
     staff_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
