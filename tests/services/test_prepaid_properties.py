@@ -1,6 +1,7 @@
-"""Random sequences of top-ups, spends, undos, package sales and uses: after every step
-each balance equals its ledger, nothing is negative, and the money is conserved to the fen
-against a model kept beside the real database."""
+"""Random sequences of top-ups, spends, undos, package sales and uses (by hand and at
+checkout, and checkout visits refunded): after every step each balance equals its
+ledger, nothing is negative, and the money is conserved to the fen against a model kept
+beside the real database."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from tests.conftest import FROZEN_NOW
 _TEMPLATE: dict[str, object] = {}
 BONUS_AT, BONUS = 100_000, 20_000
 PACKAGE_PRICE, PACKAGE_USES = 58_000, 10
+WASH_PRICE = 6_800
 
 
 def _template() -> dict[str, object]:
@@ -43,10 +45,10 @@ def _template() -> dict[str, object]:
             top_up_promotions.add_promotion(uow, owner, "送", BONUS_AT, bonus_cents=BONUS)
             from tests.services.catalog_helpers import make_service
 
-            make_service(uow, owner, "S001", name="洗吹", price=6_800)
+            wash = make_service(uow, owner, "S001", name="洗吹", price=WASH_PRICE)
             packages.add_template(uow, owner, "洗吹10次", PACKAGE_PRICE, 30, [("S001", 10)])
         uow.dispose()
-        _TEMPLATE.update(path=path, owner=owner, members=ids)
+        _TEMPLATE.update(path=path, owner=owner, members=ids, wash=wash.id)
     return _TEMPLATE
 
 
@@ -65,6 +67,9 @@ class PrepaidMachine(RuleBasedStateMachine):
         self.balances = {member: [0, 0] for member in self.members}
         self.top_ups: list[tuple[int, int, int, int]] = []  # entry, member, principal, bonus
         self.packages: dict[int, int] = {}  # package id → uses left
+        self.package_owner: dict[int, int] = {}  # package id → member
+        self.visits: list[tuple[int, int]] = []  # paid checkout sale, package it used
+        self.wash_id: int = made["wash"]  # type: ignore[assignment]
         self.money_in = 0  # principal paid in minus principal given back
 
     def teardown(self) -> None:
@@ -134,6 +139,53 @@ class PrepaidMachine(RuleBasedStateMachine):
             self.balances[member][0] -= PACKAGE_PRICE - taken_bonus
             self.balances[member][1] -= taken_bonus
         self.packages[sold.id] = PACKAGE_USES
+        self.package_owner[sold.id] = member
+
+    @rule(who=members_index)
+    def checkout_visit(self, who: int) -> None:
+        """A wash at checkout: the member's package expiring first (the oldest here)
+        with a use left covers it, or it is paid in full."""
+        from salon_tui.domain.tenders import PaymentIn
+        from salon_tui.services import sales
+        from salon_tui.services.sale_payment import pay_sale
+
+        member = self.members[who]
+        cart = sales.open_sale(self.uow, self.owner, member_id=member)
+        cart = sales.add_line(
+            self.uow,
+            self.owner,
+            cart.sale_id,
+            kind="service",
+            description="洗吹",
+            unit_cents=WASH_PRICE,
+            item_id=self.wash_id,
+            item_code="S001",
+            staff=[sales.StaffShare(self.owner.staff_id or 0)],
+        )
+        theirs = sorted(
+            package
+            for package, holder in self.package_owner.items()
+            if holder == member and self.packages[package] > 0
+        )
+        payments = (
+            [PaymentIn("wechat", cart.total_cents, reference="WX")] if cart.total_cents else []
+        )
+        pay_sale(self.uow, self.owner, cart.sale_id, payments, print_receipt=False)
+        if theirs:
+            assert cart.total_cents == 0
+            self.packages[theirs[0]] -= 1
+            self.visits.append((cart.sale_id, theirs[0]))
+        else:
+            assert cart.total_cents == WASH_PRICE
+
+    @precondition(lambda self: self.visits)
+    @rule(pick=st.integers(0, 1_000))
+    def refund_visit(self, pick: int) -> None:
+        from salon_tui.services import refunds
+
+        sale_id, package_id = self.visits.pop(pick % len(self.visits))
+        refunds.refund_sale(self.uow, self.owner, sale_id, key=f"refund-{sale_id}", reason="redo")
+        self.packages[package_id] += 1
 
     @precondition(lambda self: self.packages)
     @rule(pick=st.integers(0, 1_000))
@@ -146,6 +198,11 @@ class PrepaidMachine(RuleBasedStateMachine):
             return
         self.packages[package_id] -= 1
         assert used.uses_left == self.packages[package_id]
+
+    @invariant()
+    def package_uses_equal_the_model(self) -> None:
+        for package_id, left in self.packages.items():
+            assert packages.get_package(self.uow, self.owner, package_id).uses_left == left
 
     @invariant()
     def balances_equal_the_ledger_and_the_model(self) -> None:
