@@ -322,3 +322,19 @@ async def test_no_rating_is_asked_unless_the_shop_turns_it_on() -> None:
             await settle(pilot)
         assert not isinstance(app.screen, RatingModal)
         assert app.screen.__class__.__name__ == "CheckoutScreen"
+
+
+@pytest.mark.usefixtures("catalogue")
+async def test_a_scan_in_checkout_is_handled_by_checkout_alone() -> None:
+    from salon_tui.widgets.devices import Scanned
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.post_message(Scanned("999999", "scanner"))
+        await settle(pilot)
+        said = [notification.message for notification in app._notifications]
+        assert any("Nothing matches" in text for text in said)
+        assert not any(text.startswith("Scanned 999999") for text in said), said

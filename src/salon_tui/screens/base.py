@@ -27,9 +27,12 @@ class SalonScreen(Screen[None]):
     def on_scanned(self, message: Scanned) -> None:
         """A scan on a screen with no use of its own: open what it names, or say what it is.
 
-        Screens that know better (checkout, members, bookings) handle ``Scanned``
-        themselves and stop it.
+        Screens that know better (checkout, cards, bookings …) handle ``Scanned``
+        themselves. Textual runs every ``on_scanned`` up the class tree unless a handler
+        prevents the default, so this one steps aside for any screen with its own.
         """
+        if type(self).on_scanned is not SalonScreen.on_scanned:
+            return
         if self.salon.actor is None or self.salon.locked or self.salon.uow is None:
             return
         from salon_tui.services import scans
