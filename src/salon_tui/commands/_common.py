@@ -134,3 +134,24 @@ def print_table(
     typer.echo("\t".join(headers))
     for row in rows:
         typer.echo("\t".join("" if cell is None else str(cell) for cell in row))
+
+
+def parse_percent_bp(text: str, option: str) -> int:
+    """``15``, ``15%`` or ``12.5 %`` → basis points; the service checks the range."""
+    cleaned = text.strip().removesuffix("%").strip()
+    try:
+        return round(float(cleaned) * 100)
+    except ValueError:
+        raise UsageProblem(
+            _("{option}: {value!r} is not a percent.").format(option=option, value=text)
+        ) from None
+
+
+def parse_on_off(text: str, option: str) -> bool:
+    """A switch typed as on/off (yes/no, 开/关 too)."""
+    lowered = text.strip().lower()
+    if lowered in {"on", "yes", "true", "1", "开", "是"}:
+        return True
+    if lowered in {"off", "no", "false", "0", "关", "否"}:
+        return False
+    raise UsageProblem(_("{option}: say on or off.").format(option=option))

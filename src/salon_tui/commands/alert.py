@@ -8,10 +8,11 @@ import typer
 
 from salon_tui.commands._catalog import money, parse_money, shop_clock, shop_currency
 from salon_tui.commands._common import (
-    UsageProblem,
     acting_staff,
     new_app,
     open_database,
+    parse_on_off,
+    parse_percent_bp,
     print_json,
     print_table,
 )
@@ -96,26 +97,6 @@ def dismiss_command(
     typer.echo(_("Alert #{id} dismissed: {note}").format(id=done.id, note=done.review_note))
 
 
-def _percent_bp(text: str) -> int:
-    cleaned = text.strip().removesuffix("%").strip()
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise UsageProblem(
-            _("--discount-above: {value!r} is not a percent.").format(value=text)
-        ) from None
-    return round(value * 100)
-
-
-def _yes_no(text: str, option: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in {"on", "yes", "true", "1", "开", "是"}:
-        return True
-    if lowered in {"off", "no", "false", "0", "关", "否"}:
-        return False
-    raise UsageProblem(_("{option}: say on or off.").format(option=option))
-
-
 @app.command(
     "rules", help=_("Show the alert rules, or change them with the options (owner; 0 = off).")
 )
@@ -170,15 +151,15 @@ def rules_command(
         if text is not None:
             changes[name] = parse_money(text, currency, option)
     if discount_above is not None:
-        changes["manual_discount_above_bp"] = _percent_bp(discount_above)
+        changes["manual_discount_above_bp"] = parse_percent_bp(discount_above, "--discount-above")
     if card_uses is not None:
         changes["card_uses"] = card_uses
     if card_window is not None:
         changes["card_window_minutes"] = card_window
     if outside_hours is not None:
-        changes["outside_hours"] = _yes_no(outside_hours, "--outside-hours")
+        changes["outside_hours"] = parse_on_off(outside_hours, "--outside-hours")
     if manual_balance is not None:
-        changes["manual_balance_changes"] = _yes_no(manual_balance, "--manual-balance")
+        changes["manual_balance_changes"] = parse_on_off(manual_balance, "--manual-balance")
     actor = acting_staff(ctx, uow)
     rules = alerts.update_rules(uow, actor, **changes) if changes else alerts.get_rules(uow, actor)
     if as_json:

@@ -13,6 +13,8 @@ from salon_tui.commands._common import (
     new_app,
     open_database,
     parse_day,
+    parse_on_off,
+    parse_percent_bp,
     print_json,
     print_table,
 )
@@ -481,37 +483,17 @@ def settings_command(
 
     changes: dict[str, Any] = {}
     if birthday_discount is not None:
-        text = birthday_discount.strip().removesuffix("%").strip()
-        try:
-            changes["birthday_discount_bp"] = round(float(text) * 100)
-        except ValueError:
-            raise UsageProblem(
-                _("--birthday-discount: {value!r} is not a percent.").format(
-                    value=birthday_discount
-                )
-            ) from None
+        changes["birthday_discount_bp"] = parse_percent_bp(birthday_discount, "--birthday-discount")
     if birthday_window is not None:
         changes["birthday_window"] = birthday_window.strip().lower()
     if birthday_on is not None:
         changes["birthday_scope"] = birthday_on.strip().lower()
     if birthday_once is not None:
-        lowered_once = birthday_once.strip().lower()
-        if lowered_once not in {"on", "off", "yes", "no"}:
-            raise UsageProblem(_("{option}: say on or off.").format(option="--birthday-once"))
-        changes["birthday_once"] = lowered_once in {"on", "yes"}
+        changes["birthday_once"] = parse_on_off(birthday_once, "--birthday-once")
     if discount_limit is not None:
-        text = discount_limit.strip().removesuffix("%").strip()
-        try:
-            changes["discount_limit_bp"] = round(float(text) * 100)
-        except ValueError:
-            raise UsageProblem(
-                _("--discount-limit: {value!r} is not a percent.").format(value=discount_limit)
-            ) from None
+        changes["discount_limit_bp"] = parse_percent_bp(discount_limit, "--discount-limit")
     if ask_rating is not None:
-        lowered = ask_rating.strip().lower()
-        if lowered not in {"on", "off", "yes", "no"}:
-            raise UsageProblem(_("{option}: say on or off.").format(option="--ask-rating"))
-        changes["ask_rating"] = lowered in {"on", "yes"}
+        changes["ask_rating"] = parse_on_off(ask_rating, "--ask-rating")
     uow = open_database()
     if changes:
         current = checkout_settings.update_checkout_settings(uow, acting_staff(ctx, uow), **changes)
