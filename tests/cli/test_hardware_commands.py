@@ -245,3 +245,39 @@ def test_printer_receipt_prints_a_paid_sale_by_its_number(
     assert page.named("ESC p") == []  # a copy printed later never opens the drawer
     missing = run("printer", "receipt", "20991231-0009", env=OWNER_ENV)
     assert missing.exit_code == 1 and "no sale numbered 20991231-0009" in missing.output
+
+
+def test_a_top_up_queues_its_receipt_and_printer_receipt_prints_it_again_by_number(
+    run, initialised, salon_home: Path, reopen
+) -> None:  # type: ignore[no-untyped-def]
+    added = run("member", "add", "陈静", "--phone", "13900139000", env=OWNER_ENV)
+    assert added.exit_code == 0, added.output
+    topped = run("prepaid", "top-up", "13900139000", "--amount", "1,000", "--method", "wechat",
+                 "--reference", "WX123", env=OWNER_ENV)  # fmt: skip
+    assert topped.exit_code == 0, topped.output
+    assert "Receipt T000001 is in the print queue" in topped.output
+    folder = use_file_printer(run, salon_home)
+    sent = run("printer", "send", env=OWNER_ENV)
+    assert sent.exit_code == 0, sent.output
+    first = read((folder / "job-000001.bin").read_bytes()).text_lines
+    assert "充值金额                1,000.00" in first
+    assert "微信支付 WX123          1,000.00" in first
+    again = run("printer", "receipt", "t1", env=OWNER_ENV)
+    assert again.exit_code == 0, again.output
+    assert "Receipt T000001 queued as job #2." in again.output
+    page = read((folder / "job-000002.bin").read_bytes())
+    assert "单号: T000001" in page.text_lines and page.named("ESC p") == []
+    missing = run("printer", "receipt", "T000099", env=OWNER_ENV)
+    assert missing.exit_code == 1 and "no top-up #99" in missing.output
+
+
+def test_a_gift_card_sold_from_the_cli_has_a_receipt(
+    run, initialised, salon_home: Path, reopen
+) -> None:  # type: ignore[no-untyped-def]
+    sold = run("giftcard", "sell", "500", "--pay", "alipay", "--reference", "2088", env=OWNER_ENV)
+    assert sold.exit_code == 0, sold.output
+    assert "Receipt G000001 is in the print queue" in sold.output
+    folder = use_file_printer(run, salon_home)
+    assert run("printer", "send", env=OWNER_ENV).exit_code == 0
+    lines = read((folder / "job-000001.bin").read_bytes()).text_lines
+    assert "礼品卡销售" in " ".join(lines) and "支付宝 2088               500.00" in lines

@@ -13,6 +13,7 @@ from salon_tui.printing.receipt import (
     ReceiptKind,
     ReceiptLine,
     ShopLines,
+    StoredValueMove,
     SummaryRow,
 )
 
@@ -110,6 +111,108 @@ def top_up(language: str = "zh_CN") -> Receipt:
     )
 
 
+def top_up_promotion(language: str = "zh_CN") -> Receipt:
+    """A top-up as the Cards screen queues it: bonus, points, coupon, level, balances."""
+    zh = language == "zh_CN"
+    return Receipt(
+        kind=ReceiptKind.TOP_UP,
+        number="T000123",
+        issued_at=WHEN,
+        timezone="Asia/Shanghai",
+        language=language,
+        currency="CNY",
+        shop=SHOP,
+        cashier="李娜 Nina",
+        total_cents=200_000,
+        payments=(Payment("alipay", 200_000, "2026112222001234567"),),
+        member=MemberStatement(
+            name="张小姐" if zh else "Ms Zhang",
+            card_masked="6688****2345",
+            phone_masked="138****5678",
+            level="金卡" if zh else "Gold",
+            stored_value_before_cents=83_100,
+            stored_value_after_cents=333_100,
+            points_balance=2_540,
+        ),
+        stored_value=StoredValueMove(
+            paid_cents=200_000,
+            bonus_cents=50_000,
+            principal_before_cents=63_100,
+            principal_after_cents=263_100,
+            bonus_before_cents=20_000,
+            bonus_after_cents=70_000,
+            promotion="充2000送500升金卡" if zh else "Top up 2000, 500 bonus, Gold",
+            points=200,
+            coupons=("满300减50 (660000000019)",),
+            level="金卡" if zh else "Gold",
+        ),
+        qr_data="T000123",
+        footer=FOOTER_ZH if zh else FOOTER_EN,
+    )
+
+
+def top_up_undo(language: str = "zh_CN") -> Receipt:
+    zh = language == "zh_CN"
+    return Receipt(
+        kind=ReceiptKind.TOP_UP_UNDO,
+        number="T000124",
+        issued_at=WHEN,
+        timezone="Asia/Shanghai",
+        language=language,
+        currency="CNY",
+        shop=SHOP,
+        cashier="陈静 Jing",
+        total_cents=-200_000,
+        payments=(Payment(PaymentMethod.CASH, -200_000),),
+        member=MemberStatement(
+            name="张小姐" if zh else "Ms Zhang",
+            card_masked="6688****2345",
+            level="银卡" if zh else "Silver",
+            stored_value_before_cents=333_100,
+            stored_value_after_cents=83_100,
+        ),
+        stored_value=StoredValueMove(
+            paid_cents=-200_000,
+            bonus_cents=-50_000,
+            principal_before_cents=263_100,
+            principal_after_cents=63_100,
+            bonus_before_cents=70_000,
+            bonus_after_cents=20_000,
+            promotion="充2000送500升金卡" if zh else "Top up 2000, 500 bonus, Gold",
+            points=-200,
+            coupons=("满300减50 (660000000019)",),
+            level="银卡" if zh else "Silver",
+            reverses="T000123",
+            reason="金额输错，应为200元" if zh else "Wrong amount, should be 200",
+        ),
+        footer=FOOTER_ZH if zh else FOOTER_EN,
+    )
+
+
+def gift_card(language: str = "zh_CN") -> Receipt:
+    zh = language == "zh_CN"
+    return Receipt(
+        kind=ReceiptKind.GIFT_CARD,
+        number="G000045",
+        issued_at=WHEN,
+        timezone="Asia/Shanghai",
+        language=language,
+        currency="CNY",
+        shop=SHOP,
+        cashier="李娜 Nina",
+        lines=(ReceiptLine("礼品卡" if zh else "Gift card", 1, 50_000, 50_000),),
+        subtotal_cents=50_000,
+        total_cents=50_000,
+        payments=(Payment(PaymentMethod.WECHAT, 50_000, "4200001234"),),
+        notes=(
+            "卡号: 7912 3456 7890 1234" if zh else "Code: 7912 3456 7890 1234",
+            "有效期至 2027-11-22" if zh else "Valid until 2027-11-22",
+        ),
+        barcode_data="7912345678901234",
+        footer=FOOTER_ZH if zh else FOOTER_EN,
+    )
+
+
 def refund(language: str = "zh_CN") -> Receipt:
     zh = language == "zh_CN"
     return Receipt(
@@ -153,4 +256,12 @@ def day_close(language: str = "zh_CN") -> Receipt:
     )
 
 
-RECEIPTS = {"sale": sale, "top_up": top_up, "refund": refund, "day_close": day_close}
+RECEIPTS = {
+    "sale": sale,
+    "top_up": top_up,
+    "top_up_promotion": top_up_promotion,
+    "top_up_undo": top_up_undo,
+    "gift_card": gift_card,
+    "refund": refund,
+    "day_close": day_close,
+}

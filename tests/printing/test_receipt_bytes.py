@@ -179,3 +179,20 @@ def test_a_day_close_lists_takings_per_method() -> None:
     lines = read(receipt_bytes(samples.day_close("en"), PrinterProfile(columns=48))).text_lines
     assert any(line.startswith("WeChat Pay") and line.endswith("31 ×  3,566.00") for line in lines)
     assert ReceiptKind.DAY_CLOSE.value == "day_close"
+
+
+def test_a_top_up_receipt_keeps_its_stored_value_block_through_the_queue() -> None:
+    for build in (samples.top_up_promotion, samples.top_up_undo):
+        receipt = build("zh_CN")
+        assert receipt_from_json(receipt.to_json()) == receipt
+
+
+def test_a_cash_top_up_undo_opens_the_drawer_and_prints_what_it_takes_back() -> None:
+    page = read(receipt_bytes(samples.top_up_undo("en"), PrinterProfile(columns=32)))
+    assert len(page.named("ESC p")) == 1
+    lines = page.text_lines
+    assert "Undoes                   T000123" in lines
+    assert "Top-up taken back      -2,000.00" in lines
+    assert "Points taken back           -200" in lines
+    assert "REFUNDED           CNY -2,000.00" in lines
+    assert "  Principal   2,631.00 → 631.00" in lines

@@ -154,3 +154,36 @@ async def test_a_front_desk_is_not_offered_undo_close_or_transfer() -> None:
         assert pilot.app.screen is screen  # no closing form for the desk
         keys = set(screen._bindings.key_to_bindings)
         assert "ctrl+t" in keys and "ctrl+k" not in keys and "ctrl+z" not in keys
+
+
+async def test_a_top_up_queues_its_receipt_and_the_print_jobs_list_previews_it() -> None:
+    from salon_tui.widgets.print_jobs import PrintJobsTable
+    from salon_tui.widgets.receipt_preview import ReceiptPreviewModal
+    from tests.tui.test_hardware_screens import PRINTER_SECTION, open_settings
+
+    seed_prepaid_shop()
+    app = SalonApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_cards(pilot, "manager")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await fill(pilot, amount="1000", method="alipay", reference="2088001")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("Receipt T000001 queued." in str(n.message) for n in app._notifications)
+        await pilot.press("f1")
+        await settle(pilot)
+        await open_settings(pilot, PRINTER_SECTION)
+        table = app.screen.query_one(PrintJobsTable)
+        await settle(pilot)
+        assert [job.kind for job in table.jobs] == ["top_up"]
+        table.focus()
+        await pilot.press("v")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, ReceiptPreviewModal)
+        assert "TOP-UP RECEIPT" in "\n".join(preview.lines)
+        assert "No.: T000001" in preview.lines
+        assert "Top-up" + " " * 34 + "1,000.00" in preview.lines
+        assert "Bonus" + " " * 37 + "200.00" in preview.lines
+        assert "Alipay 2088001" + " " * 26 + "1,000.00" in preview.lines

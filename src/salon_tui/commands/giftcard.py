@@ -75,6 +75,14 @@ def sell_command(
     )
     if view.expires_on:
         typer.echo(_("It can be spent until {day}.").format(day=view.expires_on.isoformat()))
+    if actor.can("printer.print"):
+        from salon_tui.services.prepaid_receipts import gift_card_number
+
+        typer.echo(
+            _("Receipt {number} is in the print queue (salon printer jobs).").format(
+                number=gift_card_number(view.id)
+            )
+        )
 
 
 @app.command("balance", help=_("A gift card's balance and history, by its code."))

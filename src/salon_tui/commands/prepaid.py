@@ -89,6 +89,14 @@ def top_up_command(
             bonus=money(uow, done.bonus_after_cents),
         )
     )
+    _say_receipt(done.receipt_number)
+
+
+def _say_receipt(number: str) -> None:
+    if number:
+        typer.echo(
+            _("Receipt {number} is in the print queue (salon printer jobs).").format(number=number)
+        )
 
 
 @app.command("undo", help=_("Undo a mistaken top-up of today (manager), with a reason."))
@@ -108,6 +116,7 @@ def undo_command(
             id=entry_id, undo=done.entry_id, amount=money(uow, done.principal_cents)
         )
     )
+    _say_receipt(done.receipt_number)
 
 
 @app.command(

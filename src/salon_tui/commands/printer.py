@@ -295,16 +295,27 @@ def drawer_command(
     _send_now(uow)
 
 
-@app.command("receipt", help=_("Print a paid sale's receipt (by its number); no drawer kick."))
+@app.command(
+    "receipt",
+    help=_(
+        "Print a receipt again by its number: a paid sale, a top-up (T…) or a gift card "
+        "(G…); no drawer kick."
+    ),
+)
 def receipt_command(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help=_("The sale number, e.g. 20261122-0001."))],
+    number: Annotated[
+        str,
+        typer.Argument(
+            help=_("The sale number (20261122-0001), top-up (T000123) or gift card (G000045).")
+        ),
+    ],
 ) -> None:
     from salon_tui.services import printing, receipts
 
     uow = open_database()
     actor = acting_staff(ctx, uow)
-    receipt = receipts.sale_receipt(uow, actor, number)
+    receipt = receipts.receipt_by_number(uow, actor, number)
     job = printing.enqueue_receipt(uow, actor, receipt, open_drawer=False)
     typer.echo(_("Receipt {number} queued as job #{id}.").format(number=receipt.number, id=job.id))
     _send_now(uow)

@@ -93,6 +93,26 @@ LABELS: dict[str, dict[str, str]] = {
         "points": "Points",
         "coupon": "Coupon",
         "gift_card_payment": "Gift card",
+        "top_up_undo": "TOP-UP UNDONE",
+        "top_up_paid": "Top-up",
+        "bonus": "Bonus",
+        "promotion_points": "Points given",
+        "promotion_coupon": "Coupon given",
+        "level_up": "Level now",
+        "undo_paid": "Top-up taken back",
+        "bonus_back": "Bonus taken back",
+        "points_back": "Points taken back",
+        "coupon_void": "Coupon voided",
+        "level_back": "Level back to",
+        "reverses": "Undoes",
+        "reason": "Reason",
+        "principal": "Principal",
+        "bonus_balance": "Bonus",
+        "gift_card_item": "Gift card",
+        "gift_card_code": "Code",
+        "valid_until": "Valid until {day}",
+        "no_expiry": "Does not expire",
+        "other": "Other",
     },
     "zh_CN": {
         "sale": "销售小票",
@@ -131,6 +151,26 @@ LABELS: dict[str, dict[str, str]] = {
         "points": "积分抵扣",
         "coupon": "优惠券",
         "gift_card_payment": "礼品卡",
+        "top_up_undo": "充值撤销",
+        "top_up_paid": "充值金额",
+        "bonus": "赠送金额",
+        "promotion_points": "赠送积分",
+        "promotion_coupon": "赠送优惠券",
+        "level_up": "升级为",
+        "undo_paid": "退回充值",
+        "bonus_back": "扣回赠送",
+        "points_back": "扣回积分",
+        "coupon_void": "作废优惠券",
+        "level_back": "等级恢复为",
+        "reverses": "撤销单号",
+        "reason": "原因",
+        "principal": "本金",
+        "bonus_balance": "赠送",
+        "gift_card_item": "礼品卡",
+        "gift_card_code": "卡号",
+        "valid_until": "有效期至 {day}",
+        "no_expiry": "长期有效",
+        "other": "其他",
     },
 }
 
@@ -144,6 +184,7 @@ PAYMENT_LABEL_KEYS = {
     "points": "points",
     "coupon": "coupon",
     "gift_card": "gift_card_payment",
+    "other": "other",
 }
 
 
@@ -240,6 +281,7 @@ class ReceiptLayout:
             self._summary(out, receipt)
         else:
             self._lines(out, receipt)
+            self._stored_value_move(out, receipt, labels)
             self._totals(out, receipt, labels)
             self._payments(out, receipt, labels)
         self._member(out, receipt, labels)
@@ -314,8 +356,38 @@ class ReceiptLayout:
             out.pair(labels["rounding"], self._money(receipt, receipt.rounding_cents))
         if receipt.tip_cents:
             out.pair(labels["tip"], self._money(receipt, receipt.tip_cents))
-        total_label = labels["refunded"] if receipt.kind is ReceiptKind.REFUND else labels["total"]
+        refunds = (ReceiptKind.REFUND, ReceiptKind.TOP_UP_UNDO)
+        total_label = labels["refunded"] if receipt.kind in refunds else labels["total"]
         out.pair(total_label, self._money(receipt, receipt.total_cents, symbol=True), bold=True)
+
+    def _stored_value_move(
+        self, out: LineBuilder, receipt: Receipt, labels: dict[str, str]
+    ) -> None:
+        """A top-up's amounts and what its promotion gave (an undo: what it takes back)."""
+        move = receipt.stored_value
+        if move is None:
+            return
+        undo = receipt.kind is ReceiptKind.TOP_UP_UNDO
+        if move.reverses:
+            out.pair(labels["reverses"], move.reverses)
+        out.pair(
+            labels["undo_paid" if undo else "top_up_paid"], self._money(receipt, move.paid_cents)
+        )
+        if move.bonus_cents:
+            out.pair(
+                labels["bonus_back" if undo else "bonus"], self._money(receipt, move.bonus_cents)
+            )
+        if move.promotion:
+            out.text(f"  {move.promotion}")
+        if move.points:
+            out.pair(labels["points_back" if undo else "promotion_points"], f"{move.points:+,}")
+        for coupon in move.coupons:
+            out.pair(labels["coupon_void" if undo else "promotion_coupon"], coupon)
+        if move.level:
+            out.pair(labels["level_back" if undo else "level_up"], move.level)
+        if move.reason:
+            out.text(f"{labels['reason']}: {move.reason}")
+        out.rule()
 
     def _payments(self, out: LineBuilder, receipt: Receipt, labels: dict[str, str]) -> None:
         if not receipt.payments:
@@ -353,7 +425,8 @@ class ReceiptLayout:
         if member.level:
             title = f"{title} ({member.level})"
         out.text(title)
-        out.pair(labels["card"], member.card_masked)
+        if member.card_masked:
+            out.pair(labels["card"], member.card_masked)
         if member.phone_masked:
             out.pair(labels["phone"], member.phone_masked)
         if member.stored_value_after_cents is not None:
@@ -363,6 +436,14 @@ class ReceiptLayout:
                 out.pair(labels["stored_value"], f"{before} → {after}")
             else:
                 out.pair(labels["stored_value"], after)
+        move = receipt.stored_value
+        if move is not None:
+            for label, before_cents, after_cents in (
+                ("principal", move.principal_before_cents, move.principal_after_cents),
+                ("bonus_balance", move.bonus_before_cents, move.bonus_after_cents),
+            ):
+                before = self._money(receipt, before_cents)
+                out.pair(labels[label], f"{before} → {self._money(receipt, after_cents)}", indent=2)
         for package in member.packages:
             out.pair(package.name, labels["uses"].format(used=package.used, left=package.left))
         if member.points_earned is not None:

@@ -18,6 +18,7 @@ from typing import Any
 class ReceiptKind(StrEnum):
     SALE = "sale"
     TOP_UP = "top_up"
+    TOP_UP_UNDO = "top_up_undo"
     REFUND = "refund"
     GIFT_CARD = "gift_card"
     DAY_CLOSE = "day_close"
@@ -89,6 +90,26 @@ class MemberStatement:
 
 
 @dataclass(frozen=True)
+class StoredValueMove:
+    """What a top-up (or its undoing, with negative amounts) did to a member's stored
+    value: paid, bonus of the promotion, what else the promotion gave, principal and
+    bonus before → after."""
+
+    paid_cents: int
+    bonus_cents: int
+    principal_before_cents: int
+    principal_after_cents: int
+    bonus_before_cents: int
+    bonus_after_cents: int
+    promotion: str = ""
+    points: int = 0  # given by the promotion (taken back: negative)
+    coupons: tuple[str, ...] = ()  # given (or voided by an undo), "name (code)"
+    level: str = ""  # the level the top-up raised the member to (an undo: put back to)
+    reverses: str = ""  # an undo: the receipt number of the top-up it cancels
+    reason: str = ""  # an undo: why
+
+
+@dataclass(frozen=True)
 class SummaryRow:
     """A labelled amount on a day-close (Z) report: takings per method, counts."""
 
@@ -119,6 +140,7 @@ class Receipt:
     member: MemberStatement | None = None
     next_booking: str = ""
     summary: tuple[SummaryRow, ...] = ()
+    stored_value: StoredValueMove | None = None
     qr_data: str = ""
     barcode_data: str = ""
     footer: str = ""
@@ -142,6 +164,7 @@ class Receipt:
 def receipt_from_json(text: str) -> Receipt:
     data: dict[str, Any] = json.loads(text)
     member = data.get("member")
+    move = data.get("stored_value")
     return Receipt(
         kind=ReceiptKind(data["kind"]),
         number=data["number"],
@@ -174,6 +197,9 @@ def receipt_from_json(text: str) -> Receipt:
         ),
         next_booking=data.get("next_booking", ""),
         summary=tuple(SummaryRow(**row) for row in data.get("summary", ())),
+        stored_value=None
+        if move is None
+        else StoredValueMove(**{**move, "coupons": tuple(move.get("coupons", ()))}),
         qr_data=data.get("qr_data", ""),
         barcode_data=data.get("barcode_data", ""),
         footer=data.get("footer", ""),

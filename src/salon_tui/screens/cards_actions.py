@@ -35,6 +35,14 @@ def _show(screen: CardsScreen, form: PrepaidForm) -> None:
     screen.app.push_screen(PrepaidFormModal(form), screen.refresh_after)
 
 
+def _receipt_queued(screen: CardsScreen, number: str) -> list[str]:
+    """The sentence saying the receipt waits in the print queue; wakes the printer."""
+    if not number:
+        return []
+    screen.salon.hub.wake_printer()
+    return [_("Receipt {number} queued.").format(number=number)]
+
+
 def open_top_up(screen: CardsScreen, member: MemberView) -> None:
     from salon_tui.domain.prepaid import best_tier
     from salon_tui.services import stored_value, top_up_promotions
@@ -88,7 +96,7 @@ def open_top_up(screen: CardsScreen, member: MemberView) -> None:
             )
         if done.new_level:
             text += " " + _("Level now {level}.").format(level=done.new_level)
-        return " ".join([text, *done.rewards])
+        return " ".join([text, *done.rewards, *_receipt_queued(screen, done.receipt_number)])
 
     _show(
         screen,
@@ -124,9 +132,10 @@ def open_undo(screen: CardsScreen, member: MemberView) -> None:
 
     def submit(values: dict[str, str], key: str) -> str:
         done = stored_value.undo_top_up(uow, actor, int(values["entry"]), values["reason"], key=key)
-        return _("Top-up #{id} undone: {amount} back to the client.").format(
+        text = _("Top-up #{id} undone: {amount} back to the client.").format(
             id=done.reversed_id, amount=screen.money(done.principal_cents)
         )
+        return " ".join([text, *_receipt_queued(screen, done.receipt_number)])
 
     _show(
         screen,

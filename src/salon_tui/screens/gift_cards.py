@@ -148,6 +148,14 @@ class GiftCardScreen(SalonScreen):
             title=_("Sold"),
             timeout=15,
         )
+        if self.salon.session_actor.can("printer.print"):
+            from salon_tui.services.prepaid_receipts import gift_card_number
+
+            self.salon.hub.wake_printer()
+            self.notify(
+                _("Receipt {number} queued.").format(number=gift_card_number(card.id)),
+                timeout=15,
+            )
         self.look_up(card.code)
 
     def action_back(self) -> None:

@@ -219,6 +219,7 @@ def _gift_cards(uow: UnitOfWork, context: Any) -> int:
                 tender,
                 key=f"demo-gift-{index}",
                 reference=reference,
+                print_receipt=False,
                 note=context.rng.choice(
                     ["生日礼物 birthday present", "公司福利 staff gift", "闺蜜 for a friend"]
                 ),

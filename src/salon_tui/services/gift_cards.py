@@ -206,10 +206,12 @@ def sell(
     key: str,
     reference: str = "",
     note: str = "",
+    print_receipt: bool = True,
 ) -> GiftCardView:
     """Sell a gift card of ``value_cents`` paid by ``tender``: a new random code with a
-    check digit, cash into the drawer, the first ledger entry. ``key`` (made when the
-    dialog opens) sells once, whatever is pressed twice. Audited."""
+    check digit, cash into the drawer, the first ledger entry, the receipt (with the code
+    as a barcode) queued for the printer. ``key`` (made when the dialog opens) sells
+    once, whatever is pressed twice. Audited."""
     require(actor, "giftcard.sell")
     if not 0 < value_cents <= VALUE_MAX_CENTS:
         raise ValidationError(
@@ -266,6 +268,11 @@ def sell(
                 category="gift_card",
                 note=_("Gift card {code}").format(code=code[-4:]),
             )
+        if print_receipt:
+            from salon_tui.services.prepaid_receipts import queue_gift_card_receipt
+
+            assert card.id is not None
+            queue_gift_card_receipt(uow, actor, session, card.id)
         audit.record(
             session,
             actor,

@@ -1,4 +1,5 @@
-"""Receipts from what is stored: a paid sale as the printer's read model.
+"""Receipts from what is stored: a paid sale (or a top-up, a gift card) as the printer's
+read model.
 
 Checkout queues ``sale_receipt`` with ``printing.enqueue_receipt`` right after a sale is
 paid (in the same transaction, so the receipt is never lost); ``salon printer receipt``
@@ -31,6 +32,17 @@ def _find_sale(session: Session, number: str) -> Sale:
     if sale is None:
         raise NotFound(_("There is no sale numbered {number}.").format(number=text))
     return sale
+
+
+def receipt_by_number(uow: UnitOfWork, actor: Actor, number: str) -> Receipt:
+    """The receipt a number names: a top-up or its undoing (``T000123``), a gift card
+    (``G000045``), otherwise a paid sale (by its number, or its id)."""
+    require(actor, "printer.print")
+    from salon_tui.services.prepaid_receipts import receipt_for_number
+
+    with uow.read() as session:
+        receipt = receipt_for_number(session, number)
+    return receipt if receipt is not None else sale_receipt(uow, actor, number)
 
 
 def sale_receipt(uow: UnitOfWork, actor: Actor, number: str) -> Receipt:

@@ -125,6 +125,7 @@ class TopUpResult:
     promotion: str
     new_level: str
     rewards: tuple[str, ...]
+    receipt_number: str = ""  # the top-up's receipt, queued for the printer ("" = none)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class UndoResult:
     principal_after_cents: int
     bonus_after_cents: int
     level_back_to: str = ""  # the level the member went back to ("" = unchanged)
+    receipt_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -331,6 +333,14 @@ def _upgrade_level(
     return levels[target].name
 
 
+def _queue_receipt(uow: UnitOfWork, actor: Actor, session: Session, entry_id: int) -> str:
+    """Queue the receipt of a top-up or an undo in its transaction: its number, or ""."""
+    from salon_tui.services.prepaid_receipts import queue_stored_value_receipt, top_up_number
+
+    job = queue_stored_value_receipt(uow, actor, session, entry_id)
+    return top_up_number(entry_id) if job is not None else ""
+
+
 def top_up(
     uow: UnitOfWork,
     actor: Actor,
@@ -341,10 +351,12 @@ def top_up(
     note: str = "",
     *,
     key: str | None = None,
+    print_receipt: bool = True,
 ) -> TopUpResult:
     """Add money to a member's stored value: the principal paid, plus the bonus of the
     highest promotion tier the amount reaches (its points and coupon through the loyalty
-    hooks, its level upgrade here). Cash goes into the open drawer."""
+    hooks, its level upgrade here). Cash goes into the open drawer. The top-up's receipt
+    is queued for the printer in the same transaction."""
     require(actor, "prepaid.top_up")
     cleaned_reference = check_method(method, reference)
     cleaned_note = clean_text(note, NOTE_MAX, "note")
@@ -402,6 +414,7 @@ def top_up(
             load_area_hooks()  # the areas that give points and coupons
             for hook in TOPUP_REWARDS:
                 rewards.extend(hook(session, actor, reward))
+        receipt_number = _queue_receipt(uow, actor, session, entry.id) if print_receipt else ""
         result = TopUpResult(
             entry_id=entry.id,
             member_id=member_id,
@@ -413,6 +426,7 @@ def top_up(
             promotion=tier_row.name if tier_row else "",
             new_level=new_level,
             rewards=tuple(rewards),
+            receipt_number=receipt_number,
         )
         audit.record(
             session,
@@ -513,6 +527,11 @@ def undo_top_up(
         from salon_tui.services.top_up_levels import put_level_back
 
         level_back_to = put_level_back(session, actor, original)
+        if level_back_to:
+            from salon_tui.services.top_up_levels import remember_level_change
+
+            remember_level_change(session, entry)
+        receipt_number = _queue_receipt(uow, actor, session, entry.id)
         audit.record(
             session,
             actor,
@@ -541,6 +560,7 @@ def undo_top_up(
             account.principal_cents,
             account.bonus_cents,
             level_back_to,
+            receipt_number,
         )
 
     return run_action(uow, key, "prepaid.undo_top_up", body, UndoResult)
