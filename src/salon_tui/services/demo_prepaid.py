@@ -16,12 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from salon_tui.data.models import (
     Member,
+    MemberLevel,
+    MemberLevelChange,
     MemberPackage,
     MemberPackageItem,
     PackageUse,
@@ -127,6 +129,7 @@ def seed_prepaid(uow: UnitOfWork, context: Any) -> dict[str, int]:
     counts = {
         "stored value holders": 0,
         "top-ups": 0,
+        "levels raised by top-ups": 0,
         "paid from stored value": 0,
         "packages sold": 0,
         "package uses": 0,
@@ -278,6 +281,7 @@ def seed_prepaid(uow: UnitOfWork, context: Any) -> dict[str, int]:
             )
         for start in range(0, len(account_rows), BATCH):
             session.execute(insert(StoredValueAccount), account_rows[start : start + BATCH])
+        counts["levels raised by top-ups"] = _raise_levels(session, entries)
         for start in range(0, len(entries), BATCH):
             session.execute(insert(StoredValueEntry), entries[start : start + BATCH])
         if converted:
@@ -300,6 +304,122 @@ def seed_prepaid(uow: UnitOfWork, context: Any) -> dict[str, int]:
         audit.record(session, owner, "demo.prepaid", "member", "demo", after=counts)
     counts["package uses at checkout"] = _package_visits(uow, context)
     return counts
+
+
+def _raise_levels(session: Any, entries: list[dict[str, Any]]) -> int:
+    """Apply the top-up level rules (``level_after_top_up``, as a real top-up does) to the
+    demo's top-ups in time order: a 充2000送500升金卡 top-up makes the member 金卡 with a
+    level history entry at that moment, linked from the top-up. The members seeder's
+    made-up level changes are kept when they still move the member up, with the level
+    they start from corrected; one a top-up already outranked is dropped. The number of
+    upgrades."""
+    from salon_tui.domain.money import format_money
+    from salon_tui.i18n import _, current_locale
+    from salon_tui.services.settings import load_shop_settings
+    from salon_tui.services.top_up_levels import level_after_top_up
+
+    for row in entries:
+        row.setdefault("level_change_id", None)
+    top_ups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in entries:
+        if row["kind"] == "top_up" and row["member_id"] is not None:
+            top_ups[row["member_id"]].append(row)
+    levels = {level.id: level for level in session.exec(select(MemberLevel)) if level.active}
+    if not top_ups or not levels:
+        return 0
+    promised = {
+        row.id: row.upgrade_level_id
+        for row in session.exec(select(TopUpPromotion))
+        if row.upgrade_level_id is not None
+    }
+    table = MemberLevelChange.__table__  # type: ignore[attr-defined]
+    history: dict[int, list[Any]] = defaultdict(list)
+    for change in session.execute(sa_select(table).order_by(table.c.at, table.c.id)):
+        if change.member_id in top_ups:
+            history[change.member_id].append(change)
+    held = {
+        member_id: level_id
+        for member_id, level_id in session.execute(sa_select(col(Member.id), col(Member.level_id)))
+        if member_id in top_ups
+    }
+    next_id = int(session.execute(sa_select(func.coalesce(func.max(table.c.id), 0))).scalar())
+    currency = load_shop_settings(session).currency
+    locale = current_locale()
+
+    def rank(level_id: int | None) -> int:
+        return levels[level_id].rank if level_id in levels else -1
+
+    added: list[dict[str, Any]] = []
+    dropped: list[int] = []
+    restarted: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []
+    for member_id, rows in top_ups.items():
+        changes = history.get(member_id, [])
+        level = changes[0].from_level_id if changes else held.get(member_id)
+        timeline = sorted(
+            [(change.at, 0, change) for change in changes]
+            + [(row["created_at"], 1, row) for row in rows],
+            key=lambda event: (event[0], event[1]),
+        )
+        for at, kind, item in timeline:
+            if kind == 0:
+                if rank(item.to_level_id) <= rank(level):
+                    dropped.append(item.id)
+                    continue
+                if item.from_level_id != level:
+                    restarted.append({"change_id": item.id, "from_level": level})
+                level = item.to_level_id
+                continue
+            target = level_after_top_up(
+                levels, level, item["principal_cents"], promised.get(item["promotion_id"])
+            )
+            if target is None:
+                continue
+            next_id += 1
+            amount = format_money(item["principal_cents"], currency, locale)
+            added.append(
+                {
+                    "id": next_id,
+                    "member_id": member_id,
+                    "from_level_id": level,
+                    "to_level_id": target,
+                    "reason": _("Top-up of {amount}").format(amount=amount)[:200],
+                    "staff_id": item["staff_id"],
+                    "at": at,
+                }
+            )
+            item["level_change_id"] = next_id
+            level = target
+        if level != held.get(member_id):
+            moved.append({"member": member_id, "level": level})
+    for start in range(0, len(added), BATCH):
+        session.execute(insert(table), added[start : start + BATCH])
+    if dropped:
+        for start in range(0, len(dropped), BATCH):
+            session.execute(delete(table).where(table.c.id.in_(dropped[start : start + BATCH])))
+    if restarted:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("change_id"))
+            .values(from_level_id=bindparam("from_level")),
+            restarted,
+        )
+    if moved:
+        members = Member.__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(members)
+            .where(members.c.id == bindparam("member"))
+            .values(level_id=bindparam("level")),
+            moved,
+        )
+    if added and session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('member_level_change', 'id'), :top)"),
+            {"top": next_id},
+        )
+    return len(added)
 
 
 def _package_visits(uow: UnitOfWork, context: Any) -> int:

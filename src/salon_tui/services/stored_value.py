@@ -25,7 +25,6 @@ from salon_tui.data.models import Member, MemberLevel, StoredValueAccount, Store
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
-from salon_tui.domain.members import LevelRule, MemberStanding, level_for
 from salon_tui.domain.prepaid import (
     TOP_UP_METHODS,
     SpendOrder,
@@ -297,29 +296,11 @@ def _upgrade_level(
 ) -> str:
     """Move the member up when the tier promises a higher level or a level's top-up rule
     is met; never down. The new level's name, or ""."""
+    from salon_tui.services.top_up_levels import level_after_top_up
+
     levels = {level.id: level for level in session.exec(select(MemberLevel)) if level.active}
-    rules = [
-        LevelRule(
-            level.id,
-            level.rank,
-            level.upgrade_spend_cents,
-            level.upgrade_top_up_cents,
-            level.upgrade_points,
-            can_drop=False,
-        )
-        for level in levels.values()
-        if level.id is not None
-    ]
-    current = next((rule for rule in rules if rule.id == member.level_id), None)
-    best = level_for(rules, current, MemberStanding(largest_top_up_cents=amount_cents))
-    target = best.id if best is not None else None
-    if promised_level is not None and promised_level in levels:
-        promised_rank = levels[promised_level].rank
-        if target is None or promised_rank > levels[target].rank:
-            target = promised_level
-    if target is None or target == member.level_id:
-        return ""
-    if current is not None and levels[target].rank <= current.rank:
+    target = level_after_top_up(levels, member.level_id, amount_cents, promised_level)
+    if target is None:
         return ""
     from salon_tui.services.member_levels import record_level_change
 

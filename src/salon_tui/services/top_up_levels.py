@@ -10,6 +10,8 @@ promises it, or the member's cumulative spend.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.models import (
@@ -22,6 +24,42 @@ from salon_tui.data.models import (
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.members import LevelRule, MemberStanding, level_for
 from salon_tui.i18n import _
+
+
+def level_after_top_up(
+    levels: Mapping[int | None, MemberLevel],
+    current_level_id: int | None,
+    amount_cents: int,
+    promised_level_id: int | None,
+) -> int | None:
+    """The level a top-up of ``amount_cents`` moves a member up to: the highest level
+    whose own "top-up at least" rule it meets, or the level its promotion promises when
+    that is higher. None when the member stays (a top-up never moves anyone down).
+    ``levels`` are the active levels by id."""
+    rules = [
+        LevelRule(
+            level.id,
+            level.rank,
+            level.upgrade_spend_cents,
+            level.upgrade_top_up_cents,
+            level.upgrade_points,
+            can_drop=False,
+        )
+        for level in levels.values()
+        if level.id is not None
+    ]
+    current = next((rule for rule in rules if rule.id == current_level_id), None)
+    best = level_for(rules, current, MemberStanding(largest_top_up_cents=amount_cents))
+    target = best.id if best is not None else None
+    if promised_level_id is not None and promised_level_id in levels:
+        promised_rank = levels[promised_level_id].rank
+        if target is None or promised_rank > levels[target].rank:
+            target = promised_level_id
+    if target is None or target == current_level_id:
+        return None
+    if current is not None and levels[target].rank <= current.rank:
+        return None
+    return target
 
 
 def remember_level_change(session: Session, entry: StoredValueEntry) -> None:
