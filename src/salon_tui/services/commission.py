@@ -9,7 +9,7 @@ A stylist sees their own statement; managers see everyone's.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -44,6 +44,11 @@ from salon_tui.services import audit
 from salon_tui.services.permissions import require
 
 LEVEL_MAX = 40
+
+# What a line earns commission on besides what was paid for it: (session, sale, lines)
+# → {line id: minor units}. Packages add a package use at the package's per-use value,
+# so a stylist is paid on a visit a package covers (package_checkout).
+BASIS_EXTRAS: list[Callable[[Session, Sale, Sequence[SaleLine]], dict[int, int]]] = []
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,9 @@ def _month_basis(session: Session, staff_id: int, day: date) -> int:
 
 
 def fix_for_sale(session: Session, sale: Sale, lines: Sequence[SaleLine], day: date) -> int:
-    """Write each person's basis and commission for the paid ``lines``; the total paid."""
+    """Write each person's basis and commission for the paid ``lines``; the total paid.
+    A line's commission basis is what was paid for it plus ``BASIS_EXTRAS`` (a package
+    use's value); the sales credited to each person stay what was paid."""
     assert sale.id is not None
     rules = [
         domain_rule(row)
@@ -257,13 +264,24 @@ def fix_for_sale(session: Session, sale: Sale, lines: Sequence[SaleLine], day: d
         .order_by(col(SaleLineStaff.id))
     ):
         by_line.setdefault(found.line_id, []).append(found)
+    extras: dict[int, int] = {}
+    if by_line:
+        for extra in BASIS_EXTRAS:
+            for line_id, cents in extra(session, sale, lines).items():
+                extras[line_id] = extras.get(line_id, 0) + cents
     for line in lines:
         shares = by_line.get(line.id or 0, [])
         if not shares:
             continue
-        bases = allocate(line.net_cents, [share.share_bp for share in shares])
-        for share, basis in zip(shares, bases, strict=True):
-            share.basis_cents = basis
+        credits = allocate(line.net_cents, [share.share_bp for share in shares])
+        extra_cents = extras.get(line.id or 0, 0)
+        bases = (
+            allocate(line.net_cents + extra_cents, [share.share_bp for share in shares])
+            if extra_cents
+            else credits
+        )
+        for share, credit, basis in zip(shares, credits, bases, strict=True):
+            share.basis_cents = credit
             session.add(share)
             rule = choose_rule(
                 rules, levels.get(share.staff_id, ""), line.kind, line.category, share.requested

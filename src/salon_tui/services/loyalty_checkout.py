@@ -73,11 +73,23 @@ class CouponOnSale:
 # --- coupons on the cart ---------------------------------------------------------------
 
 
-def _cart_lines(lines: Sequence[SaleLine]) -> list[CartLine]:
-    return [
-        CartLine(line.id or 0, line.kind, line.item_code, line.category, line.qty, line.unit_cents)
-        for line in lines
-    ]
+def _cart_lines(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> list[CartLine]:
+    """The cart as coupons see it: what the member pays for. Units a package use covers
+    are left out (a 满减 threshold counts what is paid, an amount off is not spread onto
+    a line the package already pays, a free item is never one the package covers)."""
+    from salon_tui.services.package_checkout import allocate
+
+    covered = {line_id: use.uses for line_id, use in allocate(session, sale, lines).uses.items()}
+    cart = []
+    for line in lines:
+        qty = line.qty - covered.get(line.id or 0, 0)
+        if qty > 0:
+            cart.append(
+                CartLine(
+                    line.id or 0, line.kind, line.item_code, line.category, qty, line.unit_cents
+                )
+            )
+    return cart
 
 
 def _applied(session: Session, sale_id: int) -> list[tuple[Coupon, CouponTemplate]]:
@@ -102,7 +114,7 @@ def _judge(
     applied = _applied(session, sale.id or 0)
     if not applied:
         return []
-    cart = _cart_lines(lines)
+    cart = _cart_lines(session, sale, lines)
     today = shop_today(session)
     accepted: list[CouponTerms] = []
     judged: list[tuple[Coupon, CouponTemplate, str | None]] = []
@@ -125,8 +137,11 @@ def coupon_discounts(
 ) -> dict[int, list[LineDiscount]]:
     """The price rule: what each coupon on the sale takes off each line."""
     found: dict[int, list[LineDiscount]] = {}
-    cart = _cart_lines(lines)
-    for coupon, template, reason in _judge(session, sale, lines):
+    judged = _judge(session, sale, lines)
+    if not judged:
+        return found
+    cart = _cart_lines(session, sale, lines)
+    for coupon, template, reason in judged:
         if reason is not None:
             continue
         terms = coupons.terms_of(coupon, template)
@@ -176,7 +191,7 @@ def apply_coupon(uow: UnitOfWork, actor: Actor, sale_id: int, code: str) -> Cart
         reason = refusal(
             terms,
             member_id=sale.member_id,
-            lines=_cart_lines(lines),
+            lines=_cart_lines(session, sale, lines),
             today=shop_today(session),
             others_on_sale=others,
         )
@@ -242,7 +257,7 @@ def usable_coupons(uow: UnitOfWork, actor: Actor, sale_id: int) -> list[CouponOn
         sale = load_sale(session, sale_id)
         if sale.member_id is None:
             return []
-        lines = _cart_lines(sale_lines(session, sale_id))
+        lines = _cart_lines(session, sale, sale_lines(session, sale_id))
         today = shop_today(session)
         money = coupons._money_of(session)
         on_sale = {c.id for c, _t in _applied(session, sale_id)}

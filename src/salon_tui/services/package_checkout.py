@@ -39,7 +39,7 @@ from salon_tui.domain.pricing import AdjustmentSource, LineDiscount
 from salon_tui.domain.sales import LineKind, SaleStatus
 from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import _
-from salon_tui.services import audit, packages, sale_receipts
+from salon_tui.services import audit, commission, packages, sale_receipts
 from salon_tui.services.members import shop_today
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import (
@@ -461,6 +461,36 @@ def restore_package_uses(session: Session, actor: Actor, refunded: SaleRefunded)
         )
 
 
+def package_use_values(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> dict[int, int]:
+    """The commission basis a package use gives the line it covers: each use at the
+    package's per-use value, its price shared over its uses to the fen (the uses of a
+    package add up to its price, whatever order they are taken in). Runs in the paying
+    transaction, with the same allocation the uses are then taken from."""
+    allocation = allocate(session, sale, lines, lock=True)
+    if not allocation.uses:
+        return {}
+    used: dict[int, int] = {}  # package id → uses taken before (this sale's counted in)
+    values: dict[int, int] = {}
+    for line_id, use in allocation.uses.items():
+        package = session.get(MemberPackage, use.package_id)
+        assert package is not None
+        if package.total_uses <= 0 or package.price_cents <= 0:
+            continue
+        if use.package_id not in used:
+            left = session.exec(
+                select(func.coalesce(func.sum(MemberPackageItem.uses_left), 0)).where(
+                    col(MemberPackageItem.package_id) == use.package_id
+                )
+            ).one()
+            used[use.package_id] = max(package.total_uses - int(left), 0)
+        before = min(used[use.package_id], package.total_uses)
+        after = min(before + use.uses, package.total_uses)
+        used[use.package_id] = after
+        total, price = package.total_uses, package.price_cents
+        values[line_id] = price * after // total - price * before // total
+    return values
+
+
 def packages_on_receipt(session: Session, sale: Any, statement: Any) -> Any:
     """The packages the sale used, with the uses left as the ledger stood after it (a
     reprint says the same)."""
@@ -497,3 +527,4 @@ SALE_PARKED.append(pin_packages_on_park)
 SALE_PAID.append(use_packages)
 SALE_REFUNDED.append(restore_package_uses)
 sale_receipts.MEMBER_BLOCKS.append(packages_on_receipt)
+commission.BASIS_EXTRAS.append(package_use_values)
