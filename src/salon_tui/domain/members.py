@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from salon_tui.i18n import N_, _
 
@@ -55,16 +56,68 @@ def clean_member_name(name: str) -> str:
     return cleaned
 
 
+# A Chinese mobile number as people write it: 11 digits from 13 to 19, perhaps after +86,
+# perhaps in groups split by spaces or dashes.
+_CN_MOBILE_SHAPE = re.compile(r"(?:\+86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8})")
+
+
+@lru_cache(maxsize=1)
+def _cn_mobile_patterns() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[int]]:
+    """phonenumbers' own rules for a valid Chinese mobile number (its metadata)."""
+    from phonenumbers import PhoneMetadata
+
+    metadata = PhoneMetadata.metadata_for_region("CN")
+    assert metadata is not None
+    general, mobile = metadata.general_desc, metadata.mobile
+    assert general is not None and general.national_number_pattern is not None
+    assert mobile is not None and mobile.national_number_pattern is not None
+    return (
+        re.compile(general.national_number_pattern),
+        re.compile(mobile.national_number_pattern),
+        frozenset(mobile.possible_length or ()),
+    )
+
+
+def _cn_mobile(cleaned: str) -> str | None:
+    """``cleaned`` in E.164 when it is plainly a valid Chinese mobile number, else None.
+
+    Most numbers an import or the desk sees; phonenumbers' full parse costs ~60 µs, this
+    ~2 µs, with exactly its answer (a property test holds it to that). Anything else —
+    other shapes, other countries, invalid ranges — goes to phonenumbers.
+    """
+    shape = _CN_MOBILE_SHAPE.fullmatch(cleaned)
+    if shape is None:
+        return None
+    national = shape.group(1).replace(" ", "").replace("-", "")
+    general, mobile, lengths = _cn_mobile_patterns()
+    if (
+        len(national) in lengths
+        and general.fullmatch(national) is not None
+        and mobile.fullmatch(national) is not None
+    ):
+        return "+86" + national
+    return None
+
+
 def normalise_phone(text: str, region: str) -> str:
     """The phone in E.164 (``+8613800138000``); +86, spaces, dashes, full-width digits accepted.
 
     Raises ``ValueError`` with a message for a number that cannot be a real phone.
     """
-    import phonenumbers
-
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if not cleaned:
         raise ValueError(_("A phone number is needed."))
+    if region.upper() == "CN":
+        fast = _cn_mobile(cleaned)
+        if fast is not None:
+            return fast
+    return parse_phone(cleaned, text, region)
+
+
+def parse_phone(cleaned: str, text: str, region: str) -> str:
+    """``normalise_phone`` through phonenumbers alone (every shape and country)."""
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(cleaned, region.upper() or None)
     except phonenumbers.NumberParseException:

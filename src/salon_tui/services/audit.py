@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data.bulk import insert_plain_rows
 from salon_tui.data.models import AuditEntry, AuditHead
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -104,18 +104,33 @@ class Entry:
     after: dict[str, Any] | None = None
 
 
+AUDIT_COLUMNS = (
+    "seq",
+    "at",
+    "staff_id",
+    "staff_name",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
+
+
 def record_many(session: Session, actor: Actor, entries: list[Entry]) -> None:
     """Append many entries to the chain at once (an import of 100,000 members).
 
     The same links as ``record`` one by one, but the head is read and written once and
-    the rows go in as one executemany.
+    the rows go to the driver as one executemany.
     """
     if not entries:
         return
     head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
     at = timestamp_text(utc_now())
     seq, previous = head.seq, head.hash
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     for entry in entries:
         seq += 1
         link = ChainLink(
@@ -130,10 +145,25 @@ def record_many(session: Session, actor: Actor, entries: list[Entry]) -> None:
             after=canonical_json(entry.after or {}),
             prev_hash=previous,
         )
-        previous = link_hash(link)
-        rows.append({**link.__dict__, "hash": previous})
+        digest = link_hash(link)
+        rows.append(
+            (
+                link.seq,
+                link.at,
+                link.staff_id,
+                link.staff_name,
+                link.action,
+                link.entity,
+                link.entity_id,
+                link.before,
+                link.after,
+                link.prev_hash,
+                digest,
+            )
+        )
+        previous = digest
     session.flush()
-    session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
+    insert_plain_rows(session, AuditEntry.__table__, AUDIT_COLUMNS, rows)  # type: ignore[attr-defined]
     head.seq, head.hash = seq, previous
     session.add(head)
     session.flush()

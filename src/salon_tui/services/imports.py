@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
+from salon_tui.data.bulk import roomy_page_cache
 from salon_tui.data.spreadsheets import Sheet, SpreadsheetError, read_table, write_csv, write_xlsx
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -220,7 +221,7 @@ def run_import(
         )
     from salon_tui.services.settings import load_shop_settings
 
-    with uow.transaction() as session:
+    with uow.transaction() as session, roomy_page_cache(session):
         context = RowContext(options, session, load_shop_settings(session))
         records: list[Any] = []
         problems: list[Problem] = []

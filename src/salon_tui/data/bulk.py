@@ -1,0 +1,62 @@
+"""Writing many rows in one transaction (an import of 100,000 members) quickly.
+
+Two things the engines differ on, hidden here: SQLite's page cache is small (2 MB) by
+default, so a long transaction that grows several indexes at once keeps evicting and
+re-reading their pages; and plain rows can go straight to the driver's executemany,
+without SQLAlchemy's per-row parameter processing, in the driver's own parameter style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Table
+from sqlmodel import Session
+
+BULK_PAGE_CACHE_KIB = 65_536  # 64 MB: the indexes an import grows stay in memory
+
+
+@contextmanager
+def roomy_page_cache(session: Session, kib: int = BULK_PAGE_CACHE_KIB) -> Iterator[None]:
+    """A larger SQLite page cache on this session's connection while the block runs.
+
+    The previous size is put back afterwards (the connection returns to the pool). On
+    PostgreSQL, whose server manages its own buffers, nothing changes.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # The driver's own connection: it stays usable after the session rolls back.
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    previous = raw.execute("PRAGMA cache_size").fetchone()[0]
+    raw.execute(f"PRAGMA cache_size = {-abs(int(kib))}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def insert_plain_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``) with the driver's executemany.
+
+    Only for columns whose values the driver takes as they are (int, str, bool, None):
+    nothing converts them on the way, which is what makes it fast.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    # Names come from our own table metadata, quoted by the dialect; values are parameters.
+    statement = "INSERT INTO {table} ({columns}) VALUES ({markers})".format(  # noqa: S608
+        table=quote(table.name),
+        columns=", ".join(quote(name) for name in columns),
+        markers=", ".join([marker] * len(columns)),
+    )
+    connection.exec_driver_sql(statement, list(rows))
