@@ -40,23 +40,45 @@ def roomy_page_cache(session: Session, kib: int = BULK_PAGE_CACHE_KIB) -> Iterat
         raw.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def insert_plain_rows(
+def insert_rows(
     session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) with the driver's executemany.
 
-    Only for columns whose values the driver takes as they are (int, str, bool, None):
-    nothing converts them on the way, which is what makes it fast.
+    Each value goes through its column type's conversion for this dialect (an aware
+    timestamp becomes naive UTC text on SQLite, a bool an int …), as SQLAlchemy would
+    do, but only for the columns that have one, without building a dict per row.
     """
     if not rows:
         return
     connection = session.connection()
-    quote = connection.dialect.identifier_preparer.quote
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    dialect = connection.dialect
+    conversions = [
+        (position, convert)
+        for position, name in enumerate(columns)
+        if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    if conversions:
+        # A conversion depends on the value alone, and imports repeat values a great
+        # deal (the same "now", the same joining days): each is converted once.
+        known: list[dict[Any, Any]] = [{} for _conversion in conversions]
+        converted: list[tuple[Any, ...]] = []
+        for row in rows:
+            values = list(row)
+            for (position, convert), seen in zip(conversions, known, strict=True):
+                value = values[position]
+                key = (value.__class__, value)  # 1 and True are equal, not alike
+                if key not in seen:
+                    seen[key] = convert(value)
+                values[position] = seen[key]
+            converted.append(tuple(values))
+        rows = converted
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
     # Names come from our own table metadata, quoted by the dialect; values are parameters.
     statement = "INSERT INTO {table} ({columns}) VALUES ({markers})".format(  # noqa: S608
         table=quote(table.name),
         columns=", ".join(quote(name) for name in columns),
         markers=", ".join([marker] * len(columns)),
     )
-    connection.exec_driver_sql(statement, list(rows))
+    connection.exec_driver_sql(statement, [tuple(row) for row in rows])

@@ -45,7 +45,7 @@ class ChainLink:
 
 
 def link_hash(link: ChainLink) -> str:
-    payload = canonical_json(
+    return fields_hash(
         [
             link.seq,
             link.at,
@@ -59,7 +59,11 @@ def link_hash(link: ChainLink) -> str:
             link.prev_hash,
         ]
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def fields_hash(fields: list[Any]) -> str:
+    """The hash of a link given as its ten fields in ``ChainLink``'s order (bulk appends)."""
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,8 @@ def match_headers(
 
 def cell_text(value: object) -> str:
     """A cell as text: numbers without a spurious ``.0``, dates as ISO, None as empty."""
+    if type(value) is str:  # most cells: the checks below are for the others
+        return unicodedata.normalize("NFC", value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -10,11 +10,17 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from salon_tui.data.bulk import insert_plain_rows
+from salon_tui.data.bulk import insert_rows
 from salon_tui.data.models import AuditEntry, AuditHead
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
-from salon_tui.domain.audit_chain import ChainLink, canonical_json, find_break, link_hash
+from salon_tui.domain.audit_chain import (
+    ChainLink,
+    canonical_json,
+    fields_hash,
+    find_break,
+    link_hash,
+)
 from salon_tui.domain.clock import day_bounds_utc, utc_now
 from salon_tui.i18n import N_, _
 from salon_tui.services.permissions import require
@@ -133,37 +139,23 @@ def record_many(session: Session, actor: Actor, entries: list[Entry]) -> None:
     rows: list[tuple[Any, ...]] = []
     for entry in entries:
         seq += 1
-        link = ChainLink(
-            seq=seq,
-            at=at,
-            staff_id=actor.staff_id,
-            staff_name=actor.name,
-            action=entry.action,
-            entity=entry.entity,
-            entity_id=str(entry.entity_id),
-            before=canonical_json(entry.before or {}),
-            after=canonical_json(entry.after or {}),
-            prev_hash=previous,
-        )
-        digest = link_hash(link)
-        rows.append(
-            (
-                link.seq,
-                link.at,
-                link.staff_id,
-                link.staff_name,
-                link.action,
-                link.entity,
-                link.entity_id,
-                link.before,
-                link.after,
-                link.prev_hash,
-                digest,
-            )
-        )
-        previous = digest
+        # The fields of a ChainLink, in its order, without building one per entry.
+        fields = [
+            seq,
+            at,
+            actor.staff_id,
+            actor.name,
+            entry.action,
+            entry.entity,
+            str(entry.entity_id),
+            canonical_json(entry.before) if entry.before else "{}",
+            canonical_json(entry.after) if entry.after else "{}",
+            previous,
+        ]
+        previous = fields_hash(fields)
+        rows.append((*fields, previous))
     session.flush()
-    insert_plain_rows(session, AuditEntry.__table__, AUDIT_COLUMNS, rows)  # type: ignore[attr-defined]
+    insert_rows(session, AuditEntry.__table__, AUDIT_COLUMNS, rows)  # type: ignore[attr-defined]
     head.seq, head.hash = seq, previous
     session.add(head)
     session.flush()

@@ -15,12 +15,14 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data.bulk import insert_rows
 from salon_tui.data.models import Allergy, Card, Member, MemberLevel
 from salon_tui.domain import cards as card_rules
 from salon_tui.domain.actor import Actor
@@ -85,6 +87,7 @@ class MemberRow:
     balance_cents: int = 0
     bonus_cents: int = 0
     points: int = 0
+    born: Birthday | None = None  # the birthday in ``fields``, parsed
 
 
 def _date_cell(value: object) -> date | str:
@@ -167,6 +170,7 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
     member_fields: dict[str, Any] = {}
     today: date = context.once("today", lambda: shop_today(context.session))
     birthday_cell = _date_cell(values.get("birthday"))
+    birthday: Birthday | None = None
     if birthday_cell:
         try:
             if isinstance(birthday_cell, date):
@@ -176,6 +180,7 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
                 birthday = parse_birthday(birthday_cell, today)
             member_fields["birthday"] = birthday.text()
         except ValueError as error:
+            birthday = None
             found.append(problem(row, "birthday", text["birthday"], "bad_date", str(error)))
     joined = None
     joined_cell = _date_cell(values.get("joined"))
@@ -261,6 +266,7 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
         balance_cents=balance,
         bonus_cents=bonus,
         points=points,
+        born=birthday,
     )
 
 
@@ -328,16 +334,18 @@ def _level_ids(
     return ids
 
 
+def _joined_at(joined: date | None, zone: ZoneInfo, now: datetime) -> datetime:
+    """When a member joined: noon on the day they joined in the shop's zone, else now."""
+    if joined is None:
+        return now
+    return min(datetime.combine(joined, time(12), tzinfo=zone).astimezone(UTC), now)
+
+
 def _member_values(
-    record: MemberRow, level_id: int | None, today: date, zone: ZoneInfo, now: datetime
+    record: MemberRow, level_id: int | None, created: datetime, now: datetime
 ) -> dict[str, Any]:
     """The member row for a new member, the same values ``create_member`` would write."""
-    birthday = record.fields.get("birthday")
-    born = parse_birthday(birthday, today) if birthday else None
-    created = now
-    if record.joined is not None:
-        joined_at = datetime.combine(record.joined, time(12), tzinfo=zone).astimezone(UTC)
-        created = min(joined_at, now)
+    born = record.born
     return {
         "name": record.name,
         "name_key": " ".join(fold(record.name).split()),
@@ -388,8 +396,13 @@ def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any
     if session.get_bind().dialect.name == "sqlite":
         top = session.execute(select(func.max(table.c.id))).scalar_one_or_none() or 0
         ids = list(range(top + 1, top + 1 + len(rows)))
-        session.connection().execute(
-            insert(table), [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)]
+        # Every row is built by the same code, so its keys come in the same order.
+        columns = ["id", *rows[0]]
+        insert_rows(
+            session,
+            table,
+            columns,
+            [(new_id, *row.values()) for new_id, row in zip(ids, rows, strict=True)],
         )
         return ids
     returned: list[int] = []
@@ -417,8 +430,9 @@ def _add_new(
     from salon_tui.services.settings import SHOP_PREFIX, read_setting
 
     zone = ZoneInfo(str(read_setting(session, SHOP_PREFIX + "timezone", "Asia/Shanghai")))
-    today = shop_today(session)
     now = utc_now()
+    # Many members joined on the same day: each day's moment is worked out once.
+    joined_at = lru_cache(maxsize=None)(lambda day: _joined_at(day, zone, now))
     lowest = lowest_level(session)
     default_level = lowest.id if lowest is not None else None
     session.flush()
@@ -427,7 +441,10 @@ def _add_new(
         batch = records[start : start + SLICE]
         rows = [
             _member_values(
-                record, level_ids.get(record.level or "") or default_level, today, zone, now
+                record,
+                level_ids.get(record.level or "") or default_level,
+                joined_at(record.joined),
+                now,
             )
             for record in batch
         ]
