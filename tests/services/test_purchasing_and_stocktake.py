@@ -8,10 +8,17 @@ from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.inventory import MovementKind
 from salon_tui.domain.permissions import Role
-from salon_tui.errors import Conflict, PermissionDenied
-from salon_tui.services import inventory, products, purchasing, stock_levels, stocktake
+from salon_tui.errors import Conflict, PermissionDenied, ValidationError
+from salon_tui.services import (
+    inventory,
+    products,
+    purchase_sheets,
+    purchasing,
+    stock_levels,
+    stocktake,
+)
 from salon_tui.services.purchasing import Delivery, OrderStatus
-from tests.services.catalog_helpers import SHAMPOO_EAN, make_product, make_supplier
+from tests.services.catalog_helpers import COLOUR_EAN, SHAMPOO_EAN, make_product, make_supplier
 
 
 def ordered(uow: UnitOfWork, owner: Actor, quantity: int = 10) -> tuple[int, int]:
@@ -81,6 +88,47 @@ def test_reorder_suggestions_group_low_products_by_supplier(uow: UnitOfWork, own
     assert {
         k: [q for _p, q, _c in v] for k, v in purchasing.suggested_lines(uow, owner).items()
     } == {"欧莱雅专业": [8]}
+
+
+def test_a_drafts_lines_are_replaced_until_it_is_approved(
+    uow: UnitOfWork, owner: Actor, make_actor
+) -> None:
+    make_supplier(uow, owner)
+    shampoo = make_product(uow, owner, cost=7000)
+    colour = make_product(uow, owner, "LC01", barcode=COLOUR_EAN, name="染膏 5.0", cost=110)
+    desk: Actor = make_actor(Role.FRONT_DESK)
+    order = purchasing.create_order(uow, desk, "欧莱雅专业", [(shampoo.id, 3, None)])
+    changed = purchasing.update_draft(
+        uow, desk, order.id, [(colour.id, 500, None), (shampoo.id, 6, 6500)], note="月底前到"
+    )
+    assert [(line.sku, line.quantity_ordered, line.unit_cost_cents) for line in changed.lines] == [
+        ("LC01", 500, 110),
+        ("SH01", 6, 6500),
+    ]
+    assert changed.note == "月底前到"
+    assert changed.total_cents == 500 * 110 + 6 * 6500
+    with pytest.raises(ValidationError, match="at least one product"):
+        purchasing.update_draft(uow, desk, order.id, [])
+    with pytest.raises(ValidationError, match="twice"):
+        purchasing.update_draft(uow, desk, order.id, [(colour.id, 1, None), (colour.id, 2, None)])
+    assert len(purchasing.get_order(uow, order.id).lines) == 2
+    purchasing.approve_order(uow, owner, order.id)
+    with pytest.raises(Conflict, match="only a draft can be changed"):
+        purchasing.update_draft(uow, owner, order.id, [(shampoo.id, 1, None)])
+    assert purchasing.get_order(uow, order.id).total_cents == changed.total_cents
+
+
+def test_an_order_sheet_lists_the_lines_for_the_supplier(
+    uow: UnitOfWork, owner: Actor, tmp_path
+) -> None:
+    from openpyxl import load_workbook
+
+    order_id, _product_id = ordered(uow, owner, quantity=4)
+    target = purchase_sheets.write_order_sheet(uow, owner, order_id, tmp_path / "PO00001.xlsx")
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[1][:5] == ("SH01", SHAMPOO_EAN, "丝蛋白洗发水", "瓶", 4)
+    with pytest.raises(ValidationError, match=".xlsx or .csv"):
+        purchase_sheets.write_order_sheet(uow, owner, order_id, tmp_path / "PO.pdf")
 
 
 def test_a_stocktake_posts_the_variance_once(uow: UnitOfWork, owner: Actor) -> None:

@@ -201,3 +201,25 @@ async def test_the_tabs_move_with_ctrl_arrows_and_low_stock_lists_the_shampoo() 
         assert screen.query_one("#inventory-tabs", TabbedContent).active == "tab-low"
         low = screen.query_one("#low-pane DataTable", DataTable)
         assert low.row_count == 1
+
+
+async def test_a_scanner_scan_reaches_the_open_tab() -> None:
+    """A keyboard-wedge scanner's keys never reach a field: the scan comes as a message,
+    and F5 hands it to the tab that takes codes."""
+    from salon_tui.widgets.devices import Scanned
+
+    seed_catalogue()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "manager")
+        screen = await open_stock(pilot, "receive")
+        screen.post_message(Scanned("6920202888883", "scanner"))
+        await settle(pilot)
+        assert app.focused is screen.query_one("#receive-qty", Input)
+        assert screen.query_one("#receive-code", Input).value == "6920202888883"
+        screen.action_tab("products")
+        await settle(pilot)
+        screen.post_message(Scanned(NEW_EAN, "scanner"))
+        await settle(pilot)
+        assert isinstance(app.screen, ProductForm)
+        assert app.screen.query_one("#barcode", Input).value == NEW_EAN

@@ -240,9 +240,9 @@ def export_command(
     order: OrderArgument,
     target: Annotated[Path, typer.Argument(help=_("The file to write (.xlsx or .csv)."))],
 ) -> None:
-    from salon_tui.services import purchasing
+    from salon_tui.services import purchase_sheets
 
     uow = open_database()
     actor = acting_staff(ctx, uow)
-    written = purchasing.write_order_sheet(uow, actor, order_id(order), target)
+    written = purchase_sheets.write_order_sheet(uow, actor, order_id(order), target)
     typer.echo(_("Wrote {path}.").format(path=written))

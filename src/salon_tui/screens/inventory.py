@@ -1,4 +1,5 @@
-"""F5 Stock: products, services, receiving, stocktake and low stock, one tab each."""
+"""F5 Stock: products, services, receiving, stocktake, low stock and purchase orders, one
+tab each."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen
 from salon_tui.screens.inventory_desk import CountPane, ReceivePane
 from salon_tui.screens.inventory_lists import LowStockPane, ProductsPane, ServicesPane
+from salon_tui.screens.inventory_orders import OrdersPane
+from salon_tui.widgets.devices import Scanned
 from salon_tui.widgets.footer import TranslatedFooter
 from salon_tui.widgets.shop_header import ShopHeader
 
@@ -21,6 +24,7 @@ TABS = (
     ("receive", N_("Receive")),
     ("count", N_("Stocktake")),
     ("low", N_("Low stock")),
+    ("orders", N_("Orders")),
 )
 
 
@@ -38,6 +42,7 @@ class InventoryScreen(SalonScreen):
             "receive": ReceivePane(id="receive-pane"),
             "count": CountPane(id="count-pane"),
             "low": LowStockPane(id="low-pane"),
+            "orders": OrdersPane(id="orders-pane"),
         }
         with TabbedContent(id="inventory-tabs"):
             for key, title in TABS:
@@ -68,6 +73,7 @@ class InventoryScreen(SalonScreen):
             "receive": "#receive-code",
             "count": "#count-code",
             "low": "#low-pane .list-search",
+            "orders": "#orders-table",
         }.get(key)
         if target:
             self.query_one(target).focus()
@@ -75,3 +81,23 @@ class InventoryScreen(SalonScreen):
             self.query_one(LowStockPane).reload()
         if key == "count":
             self.query_one(CountPane).reload()
+        if key == "orders":
+            self.query_one(OrdersPane).reload()
+
+    def on_scanned(self, message: Scanned) -> None:
+        """A scan goes where the open tab takes a code: the search box of a list, the
+        code field of Receive and Stocktake. The order dialogs take their own scans."""
+        message.stop()
+        key = self.query_one("#inventory-tabs", TabbedContent).active.removeprefix("tab-")
+        if key == "receive":
+            self.query_one(ReceivePane).take_scan(message.code)
+        elif key == "count":
+            self.query_one(CountPane).take_scan(message.code)
+        elif key == "orders":
+            self.notify(
+                _("Open a draft (Enter) or draft a new order (Ctrl+N) to scan into it."),
+                severity="warning",
+            )
+        else:
+            pane = {"products": ProductsPane, "services": ServicesPane, "low": LowStockPane}[key]
+            self.query_one(pane).take_scan(message.code)

@@ -78,6 +78,10 @@ class ReceivePane(DeskPane):
     def focus_code(self) -> None:
         self.field("receive-code").focus()
 
+    def take_scan(self, code: str) -> None:
+        self.field("receive-code").value = code
+        self.look_up(code)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "receive-code":
@@ -302,15 +306,25 @@ class CountPane(DeskPane):
         self.show(count)
         self.field("count-code").focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def take_scan(self, code: str) -> None:
+        self.field("count-code").value = code
+        self.take_code(code)
+
+    def take_code(self, code: str) -> None:
         if self.count_id is None:
             self.say(_("Start a stocktake first (Ctrl+S)."), error=True)
             return
+        if code.strip():
+            self.code = code.strip()
+            self.field("count-qty").focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         if event.input.id == "count-code":
-            if event.value.strip():
-                self.code = event.value.strip()
-                self.field("count-qty").focus()
+            self.take_code(event.value)
+            return
+        if self.count_id is None:
+            self.say(_("Start a stocktake first (Ctrl+S)."), error=True)
             return
         try:
             quantity = int(event.value.strip())

@@ -64,7 +64,23 @@ class ListPane(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.submit_search()
+
+    def submit_search(self) -> None:
         self.query_one(DataTable).focus()
+
+    def take_scan(self, code: str) -> None:
+        """A scan searches the list, then acts as Enter in the search box."""
+        search = self.query_one(".list-search", Input)
+        with search.prevent(Input.Changed):
+            search.value = code
+        query = self.query_text
+
+        def shown(rows: list[Any]) -> None:
+            self.show(rows)
+            self.submit_search()
+
+        call_service(self, lambda: self.load(query), shown)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -146,8 +162,7 @@ class ProductsPane(ListPane):
             _("in use") if row.active else _("retired"),
         )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def submit_search(self) -> None:
         text = self.query_text
         known = {form for row in self.rows for form in (row.barcode, row.sku) if form}
         if text and is_gtin(text.replace(" ", "")) and not known & set(lookup_forms(text)):

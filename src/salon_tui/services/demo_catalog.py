@@ -422,6 +422,34 @@ def seed_catalogue(uow: UnitOfWork, context: Any) -> dict[str, int]:
                     at=datetime.combine(today - timedelta(days=2), time(3, 0), tzinfo=UTC),
                 )
                 movements += 1
+        # An order approved and sent to Schwarzkopf four days ago waits for its delivery
+        # (F5 → Orders: Enter receives it).
+        sent_at = datetime.combine(today - timedelta(days=4), time(2, 0), tzinfo=UTC)
+        waiting = PurchaseOrder(
+            supplier_id=supplier_ids[1],
+            status="sent",
+            note="周五前送到 please deliver by Friday",
+            created_by=owner.staff_id,
+            approved_by=owner.staff_id,
+            created_at=sent_at,
+            updated_at=sent_at + timedelta(hours=2),
+        )
+        session.add(waiting)
+        session.flush()
+        assert waiting.id is not None
+        orders += 1
+        for sku, quantity in (("SW01", 12), ("SW03", 12), ("SW07", 600)):
+            product = session.get(Product, product_ids[sku])
+            assert product is not None
+            session.add(
+                PurchaseOrderLine(
+                    order_id=waiting.id,
+                    product_id=product_ids[sku],
+                    quantity_ordered=quantity,
+                    quantity_received=0,
+                    unit_cost_cents=product.cost_cents,
+                )
+            )
     context.made["services"] = service_ids
     context.made["products"] = product_ids
     return {

@@ -8,10 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from salon_tui.data.models import Product, PurchaseOrder, PurchaseOrderLine, Supplier
 from salon_tui.data.uow import UnitOfWork
@@ -26,6 +25,9 @@ from salon_tui.services.idempotency import run_once
 from salon_tui.services.inventory import QUANTITY_LIMIT, post_movement
 from salon_tui.services.permissions import require
 from salon_tui.services.suppliers import find_supplier_row
+
+if TYPE_CHECKING:
+    from salon_tui.services.stock_levels import ReorderLine
 
 
 class OrderStatus(StrEnum):
@@ -48,6 +50,10 @@ STATUS_LABELS = {
     OrderStatus.CANCELLED: N_("cancelled"),
 }
 RECEIVABLE = (OrderStatus.APPROVED, OrderStatus.SENT, OrderStatus.PARTIAL)
+
+
+class OverDelivery(Conflict):
+    """More arrived than was ordered, and no reason was given for keeping it."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,23 @@ def _check_lines(session: Session, lines: Sequence[tuple[int, int, int | None]])
             raise ValidationError(_("A cost cannot be negative."), field="cost")
 
 
+def _add_lines(
+    session: Session, order_id: int, lines: Sequence[tuple[int, int, int | None]]
+) -> None:
+    for product_id, quantity, cost in lines:
+        product = session.get(Product, product_id)
+        assert product is not None
+        session.add(
+            PurchaseOrderLine(
+                order_id=order_id,
+                product_id=product_id,
+                quantity_ordered=quantity,
+                unit_cost_cents=product.cost_cents if cost is None else cost,
+            )
+        )
+    session.flush()
+
+
 def create_order(
     uow: UnitOfWork,
     actor: Actor,
@@ -182,18 +205,7 @@ def create_order(
         session.add(order)
         session.flush()
         assert order.id is not None
-        for product_id, quantity, cost in lines:
-            product = session.get(Product, product_id)
-            assert product is not None
-            session.add(
-                PurchaseOrderLine(
-                    order_id=order.id,
-                    product_id=product_id,
-                    quantity_ordered=quantity,
-                    unit_cost_cents=product.cost_cents if cost is None else cost,
-                )
-            )
-        session.flush()
+        _add_lines(session, order.id, lines)
         view = _view(session, order)
         audit.record(
             session,
@@ -204,6 +216,58 @@ def create_order(
             after={
                 "supplier": view.supplier_name,
                 "lines": [[line.sku, line.quantity_ordered] for line in view.lines],
+            },
+        )
+        return view
+
+
+def update_draft(
+    uow: UnitOfWork,
+    actor: Actor,
+    order_id: int,
+    lines: Sequence[tuple[int, int, int | None]],
+    *,
+    note: str | None = None,
+) -> OrderView:
+    """Replace a draft's lines (and its note). Only a draft changes: once approved, the
+    order is what the manager agreed to."""
+    require(actor, "purchasing.draft")
+    with uow.transaction() as session:
+        order = _load(session, order_id)
+        status = OrderStatus(order.status)
+        if status is not OrderStatus.DRAFT:
+            raise Conflict(
+                _("Order PO{id:05d} is {status}; only a draft can be changed.").format(
+                    id=order_id, status=_(STATUS_LABELS[status])
+                )
+            )
+        _check_lines(session, lines)
+        before = _view(session, order)
+        session.exec(delete(PurchaseOrderLine).where(col(PurchaseOrderLine.order_id) == order_id))
+        _add_lines(session, order_id, lines)
+        if note is not None:
+            order.note = clean_text(note, "note", N_("Note"), 200)
+        order.updated_at = utc_now()
+        session.add(order)
+        session.flush()
+        view = _view(session, order)
+        audit.record(
+            session,
+            actor,
+            "purchasing.edit",
+            "purchase_order",
+            order_id,
+            before={
+                "lines": [
+                    [line.sku, line.quantity_ordered, line.unit_cost_cents] for line in before.lines
+                ],
+                "note": before.note,
+            },
+            after={
+                "lines": [
+                    [line.sku, line.quantity_ordered, line.unit_cost_cents] for line in view.lines
+                ],
+                "note": view.note,
             },
         )
         return view
@@ -343,7 +407,7 @@ def receive_delivery(
                     )
                 )
         if over and not reason:
-            raise Conflict(
+            raise OverDelivery(
                 _("More than ordered ({lines}). Give a reason to receive it anyway.").format(
                     lines="; ".join(over)
                 )
@@ -413,72 +477,27 @@ def list_orders(
         return [_view(session, order) for order in session.exec(query)]
 
 
-def suggested_lines(
+def reorder_lines(
     uow: UnitOfWork, actor: Actor, supplier: str | None = None
-) -> Mapping[str, list[tuple[int, int, int | None]]]:
-    """Reorder suggestions grouped by supplier name, ready for ``create_order``."""
+) -> dict[str, list[ReorderLine]]:
+    """Low-stock products with a quantity to order, grouped by supplier name (products
+    without a supplier, or with nothing to order, are left out)."""
     from salon_tui.services.stock_levels import low_stock
 
-    grouped: dict[str, list[tuple[int, int, int | None]]] = {}
+    grouped: dict[str, list[ReorderLine]] = {}
     for line in low_stock(uow, actor):
         name = line.product.supplier_name
         if not name or (supplier and name != supplier) or line.suggested <= 0:
             continue
-        grouped.setdefault(name, []).append((line.product.id, line.suggested, None))
+        grouped.setdefault(name, []).append(line)
     return grouped
 
 
-def write_order_sheet(uow: UnitOfWork, actor: Actor, order_id: int, target: Path) -> Path:
-    """The order as xlsx or csv for the supplier: code, barcode, name, quantity, cost."""
-    from salon_tui.data.spreadsheets import Sheet, write_csv, write_xlsx
-    from salon_tui.domain.money import to_decimal
-    from salon_tui.services.settings import get_shop_settings
-
-    require(actor, "purchasing.draft")
-    suffix = target.suffix.lower()
-    if suffix not in {".xlsx", ".csv"}:
-        raise ValidationError(_("Export to a .xlsx or .csv file."), field="target")
-    if not target.parent.is_dir():
-        raise ValidationError(
-            _("The folder {folder} does not exist.").format(folder=target.parent), field="target"
-        )
-    order = get_order(uow, order_id)
-    currency = get_shop_settings(uow).currency
-    sheet = Sheet(
-        order.number,
-        [
-            _("Code"),
-            _("Barcode"),
-            _("Item name"),
-            _("Unit"),
-            _("Quantity"),
-            _("Unit cost"),
-            _("Total"),
-        ],
-        [
-            [
-                line.sku,
-                line.barcode or "",
-                line.product_name,
-                line.unit,
-                line.quantity_ordered,
-                to_decimal(line.unit_cost_cents, currency),
-                to_decimal(line.unit_cost_cents * line.quantity_ordered, currency),
-            ]
-            for line in order.lines
-        ],
-    )
-    if suffix == ".csv":
-        write_csv(target, sheet)
-    else:
-        write_xlsx(target, [sheet])
-    with uow.transaction() as session:
-        audit.record(
-            session,
-            actor,
-            "purchasing.export",
-            "purchase_order",
-            order_id,
-            after={"file": target.name},
-        )
-    return target
+def suggested_lines(
+    uow: UnitOfWork, actor: Actor, supplier: str | None = None
+) -> Mapping[str, list[tuple[int, int, int | None]]]:
+    """Reorder suggestions grouped by supplier name, ready for ``create_order``."""
+    return {
+        name: [(line.product.id, line.suggested, None) for line in lines]
+        for name, lines in reorder_lines(uow, actor, supplier).items()
+    }
