@@ -21,6 +21,7 @@ from salon_tui.domain.money import format_money
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import call_service, show_error
+from salon_tui.widgets.tables import fill_table
 
 if TYPE_CHECKING:
     from salon_tui.services.purchasing import OrderView
@@ -65,13 +66,7 @@ class OrdersPane(Vertical):
         yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#orders-table", DataTable).add_columns(
-            _("Number"), _("Supplier"), _("Status"), _("Lines"), _("Total"), _("Changed")
-        )
         self.reload()
-
-    def focus_list(self) -> None:
-        self.query_one("#orders-table", DataTable).focus()
 
     # --- the list ----------------------------------------------------------------------
 
@@ -88,20 +83,25 @@ class OrdersPane(Vertical):
     def show(self, orders: list[OrderView], keep_id: int | None = None) -> None:
         self.orders = orders
         table = self.query_one("#orders-table", DataTable)
-        table.clear()
         from salon_tui.domain.clock import shop_time
 
         zone = self.salon.shop.timezone if self.salon.shop else "Asia/Shanghai"
-        for order in orders:
-            table.add_row(
-                order.number,
-                order.supplier_name,
-                order.status_label,
-                len(order.lines),
-                self.money(order.total_cents),
-                shop_time(order.updated_at, zone).strftime("%Y-%m-%d %H:%M"),
-                key=str(order.id),
-            )
+        fill_table(
+            table,
+            [_("Number"), _("Supplier"), _("Status"), _("Lines"), _("Total"), _("Changed")],
+            [
+                (
+                    order.number,
+                    order.supplier_name,
+                    order.status_label,
+                    len(order.lines),
+                    self.money(order.total_cents),
+                    shop_time(order.updated_at, zone).strftime("%Y-%m-%d %H:%M"),
+                )
+                for order in orders
+            ],
+            [str(order.id) for order in orders],
+        )
         if keep_id is not None:
             table.move_cursor(row=next((i for i, o in enumerate(orders) if o.id == keep_id), 0))
         self.show_lines(self.selected())
@@ -109,11 +109,16 @@ class OrdersPane(Vertical):
     def show_lines(self, order: OrderView | None) -> None:
         title = self.query_one("#order-title", Static)
         lines = self.query_one("#order-lines", DataTable)
-        lines.clear(columns=True)
-        lines.add_columns(
-            _("Code"), _("Item name"), _("Unit"), _("Ordered"), _("Received"), _("Unit cost")
-        )
+        columns = [
+            _("Code"),
+            _("Item name"),
+            _("Unit"),
+            _("Ordered"),
+            _("Received"),
+            _("Unit cost"),
+        ]
         if order is None:
+            fill_table(lines, columns, [])
             title.update(
                 _("No purchase orders yet. Ctrl+N drafts one; Ctrl+G starts from low stock.")
             )
@@ -127,15 +132,21 @@ class OrdersPane(Vertical):
             )
             + (f" · {order.note}" if order.note else "")
         )
-        for line in order.lines:
-            lines.add_row(
-                line.sku,
-                line.product_name,
-                line.unit,
-                line.quantity_ordered,
-                line.quantity_received,
-                self.money(line.unit_cost_cents),
-            )
+        fill_table(
+            lines,
+            columns,
+            [
+                (
+                    line.sku,
+                    line.product_name,
+                    line.unit,
+                    line.quantity_ordered,
+                    line.quantity_received,
+                    self.money(line.unit_cost_cents),
+                )
+                for line in order.lines
+            ],
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id != "orders-table":
@@ -184,15 +195,17 @@ class OrdersPane(Vertical):
 
         uow, actor = self.salon.uow, self.salon.session_actor
 
-        def load() -> list[SupplierChoice]:
+        def load() -> tuple[list[SupplierChoice], dict[str, list[Any]]]:
             low = purchasing.reorder_lines(uow, actor)
-            return [
+            choices = [
                 SupplierChoice(supplier.name, len(low.get(supplier.name, [])))
                 for supplier in suppliers.list_suppliers(uow)
                 if not only_low or low.get(supplier.name)
             ]
+            return choices, low
 
-        def picked(choices: list[SupplierChoice]) -> None:
+        def picked(loaded: tuple[list[SupplierChoice], dict[str, list[Any]]]) -> None:
+            choices, low = loaded
             if not choices:
                 self.app.notify(
                     _("Nothing is under its minimum stock with a supplier to order from.")
@@ -204,7 +217,9 @@ class OrdersPane(Vertical):
             title = _("Order low stock from which supplier?") if only_low else _("Order from?")
             self.app.push_screen(
                 SupplierPickModal(choices, title),
-                lambda name: self.draft(name, only_low) if name else None,
+                lambda name: (
+                    self.draft(name, low.get(name, []) if only_low else []) if name else None
+                ),
             )
 
         call_service(self, load, picked, failed=self.refused)
@@ -215,13 +230,10 @@ class OrdersPane(Vertical):
     def action_from_low_stock(self) -> None:
         self.pick_supplier(only_low=True)
 
-    def draft(self, supplier: str, with_suggestions: bool) -> None:
+    def draft(self, supplier: str, suggestions: list[Any]) -> None:
         from salon_tui.screens.modals.order_forms import OrderDraftModal
 
-        modal = OrderDraftModal(supplier)
-        self.app.push_screen(modal, self.saved)
-        if with_suggestions:
-            modal.call_after_refresh(modal.action_add_suggestions)
+        self.app.push_screen(OrderDraftModal(supplier, suggestions=suggestions), self.saved)
 
     def edit(self, order: OrderView) -> None:
         from salon_tui.screens.modals.order_forms import OrderDraftModal

@@ -8,6 +8,7 @@ reason."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,10 +24,12 @@ from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _, ngettext
 from salon_tui.screens.base import SalonModal, call_service
 from salon_tui.widgets.devices import Scanned
+from salon_tui.widgets.tables import fill_table
 
 if TYPE_CHECKING:
     from salon_tui.services.products import ProductView
     from salon_tui.services.purchasing import OrderView
+    from salon_tui.services.stock_levels import ReorderLine
 
 
 class _Dialog(SalonModal[Any]):
@@ -149,10 +152,17 @@ class OrderDraftModal(_Dialog):
         Binding("delete", "remove_line", N_("Remove line")),
     ]
 
-    def __init__(self, supplier: str, order: OrderView | None = None) -> None:
+    def __init__(
+        self,
+        supplier: str,
+        order: OrderView | None = None,
+        *,
+        suggestions: Sequence[ReorderLine] = (),
+    ) -> None:
         super().__init__()
         self.supplier = supplier
         self.order = order
+        self.suggestions = list(suggestions)
         self.lines: list[DraftLine] = (
             [
                 DraftLine(
@@ -208,29 +218,32 @@ class OrderDraftModal(_Dialog):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        self.show_lines()
+        if self.suggestions:
+            self.add_suggestions(self.suggestions)
+        else:
+            self.show_lines()
         self.query_one("#po-code", Input).focus()
 
     # --- lines -----------------------------------------------------------------------
 
     def show_lines(self, keep_product: int | None = None) -> None:
         table = self.query_one("#po-lines", DataTable)
-        # Columns are laid out afresh each time: a table filled after its first paint
-        # otherwise keeps the header's widths for its first rows.
-        table.clear(columns=True)
-        table.add_columns(
-            _("Code"), _("Item name"), _("Unit"), _("Qty"), _("Unit cost"), _("Total")
+        fill_table(
+            table,
+            [_("Code"), _("Item name"), _("Unit"), _("Qty"), _("Unit cost"), _("Total")],
+            [
+                (
+                    line.sku,
+                    line.name,
+                    line.unit,
+                    line.quantity,
+                    self.money(line.unit_cost_cents),
+                    self.money(line.quantity * line.unit_cost_cents),
+                )
+                for line in self.lines
+            ],
+            [str(line.product_id) for line in self.lines],
         )
-        for line in self.lines:
-            table.add_row(
-                line.sku,
-                line.name,
-                line.unit,
-                line.quantity,
-                self.money(line.unit_cost_cents),
-                self.money(line.quantity * line.unit_cost_cents),
-                key=str(line.product_id),
-            )
         if keep_product is not None:
             index = next(
                 (i for i, line in enumerate(self.lines) if line.product_id == keep_product), 0
@@ -263,7 +276,7 @@ class OrderDraftModal(_Dialog):
             failed=lambda error: self.say(error.message, error=True),
         )
 
-    def add_suggestions(self, suggestions: list[Any]) -> None:
+    def add_suggestions(self, suggestions: Sequence[ReorderLine]) -> None:
         on_order = {line.product_id for line in self.lines}
         added = 0
         for suggestion in suggestions:
