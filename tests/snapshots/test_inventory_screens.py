@@ -56,3 +56,55 @@ def test_order_dialogs(snap_compare, locale: str, dialog: str) -> None:
         steady_cursor(pilot.app)
 
     assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=opened)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_service_form_with_stylists_and_recipe(snap_compare, locale: str) -> None:
+    seed_recipe()
+    i18n.install(locale)
+
+    async def opened(pilot) -> None:
+        await log_in(pilot, "manager")
+        await pilot.press("f5")
+        await settle(pilot)
+        pilot.app.screen.action_tab("services")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#recipe").focus()
+        await settle(pilot)
+        steady_cursor(pilot.app)
+
+    assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=opened)
+
+
+def seed_recipe() -> None:
+    """C01 done by Tony only, using 60 g of colour and 90 ml of developer."""
+    from dataclasses import replace
+
+    from salon_tui.domain.actor import Actor
+    from salon_tui.domain.permissions import Role
+    from salon_tui.services import catalog, database, products, staff
+    from tests.tui.test_service_form import seed_back_bar
+
+    seed_back_bar()
+    uow = database.open_shop_database()
+    try:
+        owner_view = staff.find_staff(uow, "王芳")
+        owner = Actor(owner_view.id, owner_view.name, Role.OWNER)
+        service = catalog.find_service(uow, "C01")
+        recipe = {
+            products.find_product(uow, sku).id: qty for sku, qty in (("LC01", 60), ("LD01", 90))
+        }
+        catalog.update_service(
+            uow,
+            owner,
+            service.id,
+            replace(
+                catalog.current_draft(service),
+                stylist_ids=(staff.find_staff(uow, "Tony 张伟").id,),
+                recipe=recipe,
+            ),
+        )
+    finally:
+        uow.dispose()

@@ -16,7 +16,8 @@ from salon_tui.domain.money import format_money
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import call_service, show_error
-from salon_tui.screens.modals.catalog_forms import ProductForm, ServiceForm
+from salon_tui.screens.modals.catalog_forms import ProductForm
+from salon_tui.screens.modals.service_form import ServiceForm
 
 __all__ = ["LowStockPane", "ProductsPane", "ServicesPane"]
 
@@ -312,6 +313,8 @@ class ServicesPane(ListPane):
             "processing",
             "levels",
             "resources",
+            "stylists",
+            "recipe",
         }
         renamed = {"duration": "duration", "level_price": "levels", "processing": "processing"}
         target = renamed.get(focus, focus)

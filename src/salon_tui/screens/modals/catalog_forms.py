@@ -1,6 +1,7 @@
-"""The product and service forms. They check what can be checked here (amounts, whole
-numbers) and hand back a draft; the service checks the rest, and when it refuses the
-screen opens the form again with the same values and its message."""
+"""The catalogue forms: a base for them and the product form (the service form is in
+``service_form``). They check what can be checked here (amounts, whole numbers) and hand
+back a draft; the service checks the rest, and when it refuses the screen opens the form
+again with the same values and its message."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from salon_tui.domain.inventory import PRODUCT_USE_LABELS, ProductUse
 from salon_tui.domain.money import parse_amount, to_decimal
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal
-from salon_tui.services.catalog import ServiceDraft
 from salon_tui.services.products import ProductDraft
 
 
@@ -214,80 +214,4 @@ class ProductForm(CatalogForm):
             min_stock=self.whole("min_stock", N_("Minimum stock")),
             max_stock=self.whole("max_stock", N_("Maximum stock")),
             use=use if isinstance(use, ProductUse) else ProductUse.RETAIL,
-        )
-
-
-def level_prices_text(levels: dict[str, int], currency: str) -> str:
-    return ", ".join(f"{level}={to_decimal(price, currency)}" for level, price in levels.items())
-
-
-class ServiceForm(CatalogForm):
-    """Add or edit a service of the menu."""
-
-    TITLE_TEXT = N_("Service")
-    FIELDS = (
-        FormField("code", N_("Code"), 20),
-        FormField("name", N_("Item name"), 60),
-        FormField("name_en", N_("English name"), 80),
-        FormField("category", N_("Category"), 40),
-        FormField("price", N_("Price"), 16),
-        FormField("duration", N_("Minutes"), 4),
-        FormField("processing", N_("Processing minutes"), 4),
-        FormField("levels", N_("Price by stylist level (总监=688, 发型师=488)"), 200),
-        FormField("resources", N_("Resources (chair, basin, room, bed)"), 60),
-    )
-
-    def __init__(
-        self,
-        currency: str,
-        draft: ServiceDraft | None = None,
-        message: str = "",
-        focus: str = "",
-    ) -> None:
-        self.draft = draft or ServiceDraft(
-            code="", name="", category="", price_cents=0, duration_min=60
-        )
-        super().__init__(currency, self.as_values(self.draft, currency), message, focus)
-
-    @staticmethod
-    def as_values(draft: ServiceDraft, currency: str) -> dict[str, str]:
-        return {
-            "code": draft.code,
-            "name": draft.name,
-            "name_en": draft.name_en,
-            "category": draft.category,
-            "price": money_text(draft.price_cents, currency),
-            "duration": str(draft.duration_min or ""),
-            "processing": str(draft.processing_min or ""),
-            "levels": level_prices_text(draft.level_prices, currency),
-            "resources": ", ".join(draft.resources),
-        }
-
-    def extra_fields(self) -> ComposeResult:
-        yield Checkbox(_("Needs a valid patch test"), self.draft.needs_patch_test, id="patch")
-
-    def build(self) -> ServiceDraft:
-        levels: dict[str, int] = {}
-        for part in self.text("levels").replace("，", ",").split(","):
-            if not part.strip():
-                continue
-            level, equals, price = part.partition("=")
-            if not equals:
-                raise FormProblem(_("Write each level as LEVEL=PRICE, e.g. 总监=688."), "levels")
-            try:
-                levels[level.strip()] = parse_amount(price, self.currency)
-            except ValueError as error:
-                raise FormProblem(str(error), "levels") from None
-        return replace(
-            self.draft,
-            code=self.text("code"),
-            name=self.text("name"),
-            name_en=self.text("name_en"),
-            category=self.text("category"),
-            price_cents=self.money("price", N_("Price")),
-            duration_min=self.whole("duration", N_("Minutes")),
-            processing_min=self.whole("processing", N_("Processing minutes")),
-            level_prices=levels,
-            resources=[r.strip() for r in self.text("resources").split(",") if r.strip()],
-            needs_patch_test=self.query_one("#patch", Checkbox).value,
         )
