@@ -26,6 +26,11 @@ def test_demo_members_with_a_gold_top_up_are_gold_with_the_top_up_in_their_histo
 ) -> None:
     summary = build_demo(uow, DemoOptions(members=240, months=6, seed=11))
     assert summary.counts["levels raised by top-ups"] > 0
+    with uow.read() as session:
+        reasons = session.exec(
+            select(MemberLevelChange.reason).where(col(MemberLevelChange.reason).like("充值 ¥%"))
+        ).all()
+    assert reasons  # in the demo shop's language
     problems = {result.name: result.problems for result in database.check(uow)}
     assert all(not found for found in problems.values()), problems
     with uow.read() as session:
@@ -54,7 +59,7 @@ def test_demo_members_with_a_gold_top_up_are_gold_with_the_top_up_in_their_histo
             if linked:  # the top-up that made the member gold
                 assert linked[0].to_level_id == gold.id
                 assert abs(linked[0].at - entry.created_at) < timedelta(seconds=5)
-                assert linked[0].reason.startswith(("Top-up of", "充值"))
+                assert linked[0].reason.startswith(("充值 ¥", "Top-up of"))
             else:  # gold already, by an earlier change
                 assert any(
                     change.to_level_id == gold.id and change.at <= entry.created_at

@@ -314,7 +314,7 @@ def _raise_levels(session: Any, entries: list[dict[str, Any]]) -> int:
     they start from corrected; one a top-up already outranked is dropped. The number of
     upgrades."""
     from salon_tui.domain.money import format_money
-    from salon_tui.i18n import _, current_locale
+    from salon_tui.i18n import load_translations, normalise_locale
     from salon_tui.services.settings import load_shop_settings
     from salon_tui.services.top_up_levels import level_after_top_up
 
@@ -343,8 +343,10 @@ def _raise_levels(session: Any, entries: list[dict[str, Any]]) -> int:
         if member_id in top_ups
     }
     next_id = int(session.execute(sa_select(func.coalesce(func.max(table.c.id), 0))).scalar())
-    currency = load_shop_settings(session).currency
-    locale = current_locale()
+    shop = load_shop_settings(session)
+    locale = normalise_locale(shop.locale)
+    # The level history reads in the shop's language, like the members seeder's.
+    reason = load_translations(locale).gettext("Top-up of {amount}")
 
     def rank(level_id: int | None) -> int:
         return levels[level_id].rank if level_id in levels else -1
@@ -376,14 +378,14 @@ def _raise_levels(session: Any, entries: list[dict[str, Any]]) -> int:
             if target is None:
                 continue
             next_id += 1
-            amount = format_money(item["principal_cents"], currency, locale)
+            amount = format_money(item["principal_cents"], shop.currency, locale)
             added.append(
                 {
                     "id": next_id,
                     "member_id": member_id,
                     "from_level_id": level,
                     "to_level_id": target,
-                    "reason": _("Top-up of {amount}").format(amount=amount)[:200],
+                    "reason": reason.format(amount=amount)[:200],
                     "staff_id": item["staff_id"],
                     "at": at,
                 }
