@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from salon_tui.data.models import IdempotencyRecord
+from salon_tui.data.rows import insert_row
 
 
 def stored_result(session: Session, key: str, action: str) -> dict[str, Any] | None:
@@ -22,12 +23,11 @@ def stored_result(session: Session, key: str, action: str) -> dict[str, Any] | N
 
 
 def remember_result(session: Session, key: str, action: str, result: dict[str, Any]) -> None:
-    session.add(
-        IdempotencyRecord(
-            key=key,
-            action=action,
-            result_json=json.dumps(result, sort_keys=True, default=str),
-            created_at=datetime.now(UTC),
-        )
+    insert_row(
+        session,
+        IdempotencyRecord,
+        key=key,
+        action=action,
+        result_json=json.dumps(result, sort_keys=True, default=str),
+        created_at=datetime.now(UTC),
     )
-    session.flush()

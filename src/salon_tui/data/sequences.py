@@ -1,43 +1,36 @@
 """Gap-free numbers per series and business day, taken inside the caller's transaction.
 
-The counter row is locked (``FOR UPDATE`` on PostgreSQL; SQLite's writing transaction
-already holds the database lock), so two terminals never get the same number, and a
-rolled-back transaction gives its number back.
+One statement takes the next number: an insert of the day's first number that, when the
+day's counter row exists, adds one to it instead and returns the result. On PostgreSQL
+the conflicting update locks the counter row until the transaction ends; SQLite's writing
+transaction already holds the database lock. So two terminals never get the same number,
+and a rolled-back transaction gives its number back.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from salon_tui.data.models import NumberSequence
 
 
-def _insert_if_missing(session: Session, series: str, day: date) -> None:
-    values = {"series": series, "business_day": day, "last_value": 0}
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        session.execute(pg_insert(NumberSequence).values(**values).on_conflict_do_nothing())
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        session.execute(sqlite_insert(NumberSequence).values(**values).on_conflict_do_nothing())
-
-
 def next_number(session: Session, series: str, day: date) -> int:
     """The next number of ``series`` on ``day`` (1, 2, 3 …)."""
-    _insert_if_missing(session, series, day)
-    current = session.exec(
-        select(NumberSequence.last_value)
-        .where(col(NumberSequence.series) == series, col(NumberSequence.business_day) == day)
-        .with_for_update()
-    ).one()
-    session.execute(
-        update(NumberSequence)
-        .where(col(NumberSequence.series) == series, col(NumberSequence.business_day) == day)
-        .values(last_value=current + 1)
+    table: Any = NumberSequence.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    statement = (
+        insert(table)
+        .values(series=series, business_day=day, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.series, table.c.business_day],
+            set_={"last_value": table.c.last_value + 1},
+        )
+        .returning(table.c.last_value)
     )
-    return int(current) + 1
+    return int(session.execute(statement).scalar_one())

@@ -29,6 +29,13 @@ class AdjustmentSource(StrEnum):
     ROUNDING = "rounding"
 
 
+# Price changes a person made by hand (the alert rule on manual discounts counts these).
+MANUAL_SOURCES = (
+    AdjustmentSource.MANUAL.value,
+    AdjustmentSource.OVERRIDE.value,
+    AdjustmentSource.SALE_DISCOUNT.value,
+)
+
 ADJUSTMENT_LABELS: dict[AdjustmentSource, str] = {
     AdjustmentSource.LEVEL: N_("Member level"),
     AdjustmentSource.BIRTHDAY: N_("Birthday"),

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from salon_tui.data.models import AlertFlag, Member, Sale, SaleAdjustment, SaleLine, Setting, Staff
+from salon_tui.data.models import AlertFlag, Member, Sale, SaleAdjustment, SaleLine, Staff
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.alerts import (
@@ -37,13 +37,13 @@ from salon_tui.domain.alerts import (
 )
 from salon_tui.domain.clock import utc_now
 from salon_tui.domain.permissions import Role
-from salon_tui.domain.pricing import AdjustmentSource
+from salon_tui.domain.pricing import MANUAL_SOURCES
 from salon_tui.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from salon_tui.i18n import N_, _
 from salon_tui.services import audit
 from salon_tui.services.audit import Recorded
 from salon_tui.services.permissions import require
-from salon_tui.services.settings import load_shop_settings, write_setting
+from salon_tui.services.settings import load_shop_settings, settings_under, write_setting
 
 PREFIX = "alerts."
 FIELDS = tuple(AlertRules.__dataclass_fields__)
@@ -64,12 +64,6 @@ MANUAL_BALANCE_ACTIONS: dict[str, str] = {
     "prepaid.undo_top_up": N_("A top-up undone"),
     "prepaid.close": N_("A card closed and refunded"),
 }
-# Manual price changes counted against the discount rule.
-MANUAL_SOURCES = (
-    AdjustmentSource.MANUAL.value,
-    AdjustmentSource.OVERRIDE.value,
-    AdjustmentSource.SALE_DISCOUNT.value,
-)
 
 
 # --- rules ---------------------------------------------------------------------------
@@ -77,8 +71,7 @@ MANUAL_SOURCES = (
 
 def load_rules(session: Session) -> AlertRules:
     """The shop's alert rules (one query: this runs inside every watched action)."""
-    rows = session.exec(select(Setting).where(col(Setting.key).startswith(PREFIX))).all()
-    stored = {row.key.removeprefix(PREFIX): json.loads(row.value_json) for row in rows}
+    stored = settings_under(session, PREFIX)
     return replace(AlertRules(), **{k: v for k, v in stored.items() if k in FIELDS})
 
 
@@ -206,7 +199,11 @@ def _sale_findings(
         )
     sale = session.get(Sale, int(recorded.entity_id))
     if sale is not None and sale.id is not None and rules.manual_discount_above_bp > 0:
-        manual = _manual_discount_cents(session, sale.id)
+        # Paying records its manual discounts; older entries are summed from the sale.
+        stated = after.get("manual_discount_cents")
+        manual = (
+            abs(int(stated)) if stated is not None else _manual_discount_cents(session, sale.id)
+        )
         list_cents = sale.subtotal_cents
         if discount_too_big(manual, list_cents, rules):
             found.append(

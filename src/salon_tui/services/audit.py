@@ -84,11 +84,13 @@ def record(
         prev_hash=head.hash,
     )
     digest = link_hash(link)
-    session.add(AuditEntry(**link.__dict__, hash=digest))
+    # The entry goes in as a plain insert: it is never read back in this transaction, and
+    # building an ORM object for it cost more than the rest of this function. The head
+    # stays an ORM object, so the next append in this transaction reads what this one wrote.
+    session.execute(insert(AuditEntry.__table__).values(**link.__dict__, hash=digest))  # type: ignore[attr-defined]
     head.seq = link.seq
     head.hash = digest
     session.add(head)
-    session.flush()
     _load_watchers()
     if WATCHERS:
         recorded = Recorded(

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -24,6 +25,7 @@ from salon_tui.data.models import (
     SaleLineStaff,
     Staff,
 )
+from salon_tui.data.rows import insert_rows
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
@@ -244,10 +246,17 @@ def _month_basis(session: Session, staff_id: int, day: date) -> int:
     return int(total)
 
 
-def fix_for_sale(session: Session, sale: Sale, lines: Sequence[SaleLine], day: date) -> int:
+def fix_for_sale(
+    session: Session,
+    sale: Sale,
+    lines: Sequence[SaleLine],
+    day: date,
+    shares: Sequence[SaleLineStaff] | None = None,
+) -> int:
     """Write each person's basis and commission for the paid ``lines``; the total paid.
     A line's commission basis is what was paid for it plus ``BASIS_EXTRAS`` (a package
-    use's value); the sales credited to each person stay what was paid."""
+    use's value); the sales credited to each person stay what was paid. ``shares`` are
+    the lines' staff rows when the caller has read them already."""
     assert sale.id is not None
     rules = [
         domain_rule(row)
@@ -257,12 +266,15 @@ def fix_for_sale(session: Session, sale: Sale, lines: Sequence[SaleLine], day: d
     now = utc_now()
     total = 0
     month_basis: dict[int, int] = {}
+    entries: list[dict[str, Any]] = []
     by_line: dict[int, list[SaleLineStaff]] = {}
-    for found in session.exec(
-        select(SaleLineStaff)
-        .where(col(SaleLineStaff.line_id).in_([line.id for line in lines]))
-        .order_by(col(SaleLineStaff.id))
-    ):
+    if shares is None:
+        shares = session.exec(
+            select(SaleLineStaff)
+            .where(col(SaleLineStaff.line_id).in_([line.id for line in lines]))
+            .order_by(col(SaleLineStaff.id))
+        ).all()
+    for found in shares:
         by_line.setdefault(found.line_id, []).append(found)
     extras: dict[int, int] = {}
     if by_line:
@@ -297,39 +309,42 @@ def fix_for_sale(session: Session, sale: Sale, lines: Sequence[SaleLine], day: d
                 amount = percent_of(amount, share.share_bp)
             month_basis[share.staff_id] = before + basis
             assert line.id is not None
-            session.add(
-                CommissionEntry(
-                    staff_id=share.staff_id,
-                    sale_id=sale.id,
-                    sale_line_id=line.id,
-                    rule_id=rule.id,
-                    kind="line",
-                    business_day=day,
-                    basis_cents=basis,
-                    rate_bp=earned.rate_bp,
-                    amount_cents=amount,
-                    explanation=rule.name,
-                    created_at=now,
-                )
+            entries.append(
+                {
+                    "staff_id": share.staff_id,
+                    "sale_id": sale.id,
+                    "sale_line_id": line.id,
+                    "refund_id": None,
+                    "rule_id": rule.id,
+                    "kind": "line",
+                    "business_day": day,
+                    "basis_cents": basis,
+                    "rate_bp": earned.rate_bp,
+                    "amount_cents": amount,
+                    "explanation": rule.name,
+                    "created_at": now,
+                }
             )
             total += amount
             if earned.top_up_cents:
-                session.add(
-                    CommissionEntry(
-                        staff_id=share.staff_id,
-                        sale_id=sale.id,
-                        sale_line_id=line.id,
-                        rule_id=rule.id,
-                        kind="tier_top_up",
-                        business_day=day,
-                        basis_cents=0,
-                        rate_bp=earned.top_up_rate_bp,
-                        amount_cents=earned.top_up_cents,
-                        explanation=_("Tier reached: {rule}").format(rule=rule.name),
-                        created_at=now,
-                    )
+                entries.append(
+                    {
+                        "staff_id": share.staff_id,
+                        "sale_id": sale.id,
+                        "sale_line_id": line.id,
+                        "refund_id": None,
+                        "rule_id": rule.id,
+                        "kind": "tier_top_up",
+                        "business_day": day,
+                        "basis_cents": 0,
+                        "rate_bp": earned.top_up_rate_bp,
+                        "amount_cents": earned.top_up_cents,
+                        "explanation": _("Tier reached: {rule}").format(rule=rule.name),
+                        "created_at": now,
+                    }
                 )
                 total += earned.top_up_cents
+    insert_rows(session, CommissionEntry, entries)
     session.flush()
     return total
 

@@ -12,10 +12,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.models import DrawerMovement, DrawerSession
+from salon_tui.data.rows import insert_row
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.cash import counted_total, denominations_for
@@ -147,20 +149,18 @@ def add_movement(
     assert drawer.id is not None and actor.staff_id is not None
     if amount_cents < 0 and _expected(session, drawer.id) + amount_cents < 0:
         raise Conflict(_("The drawer does not hold that much cash."))
-    movement = DrawerMovement(
-        session_id=drawer.id,
-        kind=kind,
-        amount_cents=amount_cents,
-        category=category,
-        note=note,
-        sale_id=sale_id,
-        refund_id=refund_id,
-        staff_id=actor.staff_id,
-        at=utc_now(),
-    )
-    session.add(movement)
-    session.flush()
-    return movement
+    values: dict[str, Any] = {
+        "session_id": drawer.id,
+        "kind": kind,
+        "amount_cents": amount_cents,
+        "category": category,
+        "note": note,
+        "sale_id": sale_id,
+        "refund_id": refund_id,
+        "staff_id": actor.staff_id,
+        "at": utc_now(),
+    }
+    return DrawerMovement(id=insert_row(session, DrawerMovement, **values), **values)
 
 
 def _check_amount(amount_cents: int, *, zero_ok: bool = False) -> None:

@@ -18,11 +18,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from salon_tui.data.models import Payment, SaleAdjustment, SaleLine, SaleLineStaff, SaleTip
+from salon_tui.data.rows import insert_rows
 from salon_tui.data.sequences import next_number
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import business_date, utc_now
 from salon_tui.domain.money import Rounding, RoundingMode
+from salon_tui.domain.pricing import MANUAL_SOURCES
 from salon_tui.domain.sales import LineKind, SaleStatus
 from salon_tui.domain.tenders import PaymentIn, PaymentProblem, format_sale_number, settle
 from salon_tui.errors import Conflict, ValidationError
@@ -94,21 +96,25 @@ def _decode(stored: dict[str, Any]) -> PaidSale:
     )
 
 
-def _check_lines_ready(session: Session, lines: Sequence[SaleLine]) -> None:
+def _line_staff(session: Session, lines: Sequence[SaleLine]) -> list[SaleLineStaff]:
+    """Who did each line, read once for the readiness check and the commissions."""
+    if not lines:
+        return []
+    return list(
+        session.exec(
+            select(SaleLineStaff)
+            .where(col(SaleLineStaff.line_id).in_([line.id for line in lines]))
+            .order_by(col(SaleLineStaff.id))
+        )
+    )
+
+
+def _check_lines_ready(lines: Sequence[SaleLine], shares: Sequence[SaleLineStaff]) -> None:
     if not lines:
         raise ValidationError(_("The cart is empty: add a service or a product first."))
-    services = [line for line in lines if line.kind == LineKind.SERVICE]
-    if not services:
-        return
-    staffed = set(
-        session.exec(
-            select(SaleLineStaff.line_id).where(
-                col(SaleLineStaff.line_id).in_([line.id for line in services])
-            )
-        ).all()
-    )
-    for line in services:
-        if line.id not in staffed:
+    staffed = {share.line_id for share in shares}
+    for line in lines:
+        if line.kind == LineKind.SERVICE and line.id not in staffed:
             raise ValidationError(
                 _("Choose who did {service} before paying.").format(service=line.description),
                 field="staff",
@@ -164,7 +170,8 @@ def _pay(
     if sale.status != SaleStatus.OPEN:
         raise Conflict(_("This sale is no longer open; it cannot be paid."))
     lines = sale_lines(session, sale_id)
-    _check_lines_ready(session, lines)
+    shares = _line_staff(session, lines)
+    _check_lines_ready(lines, shares)
     settings = load_shop_settings(session)
     priced = price_sale(
         session,
@@ -192,6 +199,7 @@ def _pay(
     sequence = next_number(session, "sale", day)
     number = format_sale_number(day.strftime("%Y%m%d"), sequence)
 
+    adjustments: list[dict[str, Any]] = []
     for line in lines:
         assert line.id is not None
         priced_line = priced.line(line.id)
@@ -199,21 +207,27 @@ def _pay(
         line.net_cents = priced_line.net_cents
         line.discount_cents = priced_line.discount_cents
         session.add(line)
-        for adjustment in priced_line.adjustments:
-            session.add(
-                SaleAdjustment(
-                    line_id=line.id,
-                    source=adjustment.source.value,
-                    amount_cents=adjustment.amount_cents,
-                    explanation=adjustment.explanation[:200],
-                    reason=adjustment.reason[:200],
-                    approved_by=adjustment.approved_by,
-                )
-            )
-    session.flush()
+        adjustments.extend(
+            {
+                "line_id": line.id,
+                "source": adjustment.source.value,
+                "amount_cents": adjustment.amount_cents,
+                "explanation": adjustment.explanation[:200],
+                "reason": adjustment.reason[:200],
+                "approved_by": adjustment.approved_by,
+            }
+            for adjustment in priced_line.adjustments
+        )
+    insert_rows(session, SaleAdjustment, adjustments)
+    manual_cents = sum(
+        adjustment.amount_cents
+        for line in lines
+        for adjustment in priced.line(line.id or 0).adjustments
+        if adjustment.source.value in MANUAL_SOURCES
+    )
 
     cash_drawer = None
-    payment_rows: list[Payment] = []
+    payment_values: list[dict[str, Any]] = []
     for part in settled:
         registered = TENDERS[part.tender]
         drawer_id = None
@@ -229,20 +243,21 @@ def _pay(
                 actor,
                 TenderUse(sale_id, None, sale.member_id, part.amount_cents, part.reference),
             )
-        payment_rows.append(
-            Payment(
-                sale_id=sale_id,
-                business_day=day,
-                tender=part.tender,
-                amount_cents=part.amount_cents,
-                tendered_cents=part.tendered_cents,
-                change_cents=part.change_cents,
-                reference=part.reference,
-                drawer_session_id=drawer_id,
-                paid_at=now,
-            )
+        payment_values.append(
+            {
+                "sale_id": sale_id,
+                "business_day": day,
+                "tender": part.tender,
+                "amount_cents": part.amount_cents,
+                "tendered_cents": part.tendered_cents,
+                "change_cents": part.change_cents,
+                "reference": part.reference,
+                "drawer_session_id": drawer_id,
+                "paid_at": now,
+            }
         )
-    session.add_all(payment_rows)
+    insert_rows(session, Payment, payment_values)
+    payment_rows = [Payment(**values) for values in payment_values]
 
     load_item_hooks()
     for line in lines:
@@ -255,7 +270,7 @@ def _pay(
                 ItemMovement(sale_id, None, line.id, line.item_id, line.qty, line.description),
             )
 
-    commission_cents = commission.fix_for_sale(session, sale, lines, day)
+    commission_cents = commission.fix_for_sale(session, sale, lines, day, shares)
     if sale.member_id is not None:
         from salon_tui.services.members import touch_last_seen
 
@@ -299,6 +314,7 @@ def _pay(
             "member_id": sale.member_id,
             "total_cents": total,
             "discount_cents": priced.discount_cents,
+            "manual_discount_cents": abs(manual_cents),
             "rounding_cents": priced.rounding_cents,
             "tips_cents": tips_cents,
             "lines": [

@@ -41,7 +41,7 @@ from salon_tui.i18n import N_, _, current_locale
 from salon_tui.services import audit
 from salon_tui.services.catalog import RESOURCE_LABELS, RESOURCES
 from salon_tui.services.permissions import require
-from salon_tui.services.settings import SHOP_PREFIX, read_setting, write_setting
+from salon_tui.services.settings import SHOP_PREFIX, read_setting, settings_under, write_setting
 
 PREFIX = "bookings."
 WEEKDAY_NAMES = (
@@ -76,17 +76,15 @@ DEPOSIT_FROM_LIMIT_CENTS = 100_000_00
 
 
 def load_rules(session: Session) -> BookingRules:
-    """The booking rules, in one read of the ``bookings.`` settings."""
-    import json
-
-    from salon_tui.data.models import Setting
-
-    names = {PREFIX + name: name for name in BookingRules.__dataclass_fields__}
-    stored = {
-        names[row.key]: json.loads(row.value_json)
-        for row in session.exec(select(Setting).where(col(Setting.key).in_(list(names))))
-    }
-    return BookingRules(**stored)
+    """The booking rules, from the ``bookings.`` settings."""
+    stored = settings_under(session, PREFIX)
+    return BookingRules(
+        **{
+            name: value
+            for name, value in stored.items()
+            if name in BookingRules.__dataclass_fields__
+        }
+    )
 
 
 def get_rules(uow: UnitOfWork) -> BookingRules:

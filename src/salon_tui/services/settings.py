@@ -10,7 +10,9 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session, select
 
 from salon_tui.data.models import Setting
 from salon_tui.data.uow import UnitOfWork
@@ -46,9 +48,42 @@ class ShopSettings:
 SHOP_FIELDS = tuple(field.name for field in fields(ShopSettings))
 
 
+# Settings are a few dozen small rows that many steps of one action read: paying a sale
+# reads the shop's, checkout's, the alert rules' and the opening hours' settings. They are
+# read in one query per transaction and kept (as stored JSON text) in the session until the
+# transaction ends; ``write_setting`` keeps the copy current.
+_SNAPSHOT = "salon.settings"
+
+
+def stored_settings(session: Session) -> dict[str, str]:
+    """Every setting's stored JSON text by key, as this transaction sees it."""
+    snapshot: dict[str, str] | None = session.info.get(_SNAPSHOT)
+    if snapshot is None:
+        rows = session.execute(select(Setting.key, Setting.value_json)).all()
+        snapshot = {key: text for key, text in rows}
+        session.info[_SNAPSHOT] = snapshot
+    return snapshot
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_snapshot(session: Session, transaction: SessionTransaction) -> None:
+    # Flushes run in inner transactions of their own; only the outermost one ends ours.
+    if transaction.parent is None:
+        session.info.pop(_SNAPSHOT, None)
+
+
 def read_setting(session: Session, key: str, default: Any = None) -> Any:
-    row = session.get(Setting, key)
-    return json.loads(row.value_json) if row is not None else default
+    text = stored_settings(session).get(key)
+    return json.loads(text) if text is not None else default
+
+
+def settings_under(session: Session, prefix: str) -> dict[str, Any]:
+    """The settings whose key starts with ``prefix``, by the rest of their key."""
+    return {
+        key.removeprefix(prefix): json.loads(text)
+        for key, text in stored_settings(session).items()
+        if key.startswith(prefix)
+    }
 
 
 def write_setting(session: Session, key: str, value: Any) -> None:
@@ -60,11 +95,13 @@ def write_setting(session: Session, key: str, value: Any) -> None:
         row.value_json = text
         session.add(row)
     session.flush()
+    snapshot: dict[str, str] | None = session.info.get(_SNAPSHOT)
+    if snapshot is not None:
+        snapshot[key] = text
 
 
 def load_shop_settings(session: Session) -> ShopSettings:
-    rows = session.exec(select(Setting).where(col(Setting.key).startswith(SHOP_PREFIX))).all()
-    stored = {row.key.removeprefix(SHOP_PREFIX): json.loads(row.value_json) for row in rows}
+    stored = settings_under(session, SHOP_PREFIX)
     known = {name: value for name, value in stored.items() if name in SHOP_FIELDS}
     return replace(ShopSettings(), **known)
 
