@@ -126,3 +126,14 @@ def test_a_session_kept_across_commits_reads_afresh(
             assert settings.load_shop_settings(session).name == "Other Till"
     finally:
         other.dispose()
+
+
+def test_a_new_sales_cart_is_what_reading_it_back_shows(uow: UnitOfWork, owner: Actor) -> None:
+    """Opening a sale answers without pricing an empty cart; the answer must not differ."""
+    from salon_tui.services import members, sales
+
+    member = members.add_member(uow, owner, name="Li Wei", phone="13800138000")
+    for member_id in (None, member.id):
+        opened = sales.open_sale(uow, owner, member_id=member_id)
+        assert opened == sales.get_cart(uow, owner, opened.sale_id)
+        assert opened.is_empty and opened.total_cents == 0

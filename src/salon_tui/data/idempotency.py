@@ -6,19 +6,27 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from salon_tui.data.models import IdempotencyRecord
 from salon_tui.data.rows import insert_row
 
+# Read before every action that runs once (built once: statements cost as much to build
+# as to run on SQLite).
+_STORED = select(IdempotencyRecord.action, IdempotencyRecord.result_json).where(
+    col(IdempotencyRecord.key) == bindparam("key")
+)
+
 
 def stored_result(session: Session, key: str, action: str) -> dict[str, Any] | None:
-    record = session.get(IdempotencyRecord, key)
-    if record is None:
+    found = session.execute(_STORED, {"key": key}).first()
+    if found is None:
         return None
-    if record.action != action:
-        raise ValueError(f"idempotency key {key} was used for {record.action}, not {action}")
-    result: dict[str, Any] = json.loads(record.result_json)
+    stored_action, result_json = found
+    if stored_action != action:
+        raise ValueError(f"idempotency key {key} was used for {stored_action}, not {action}")
+    result: dict[str, Any] = json.loads(result_json)
     return result
 
 

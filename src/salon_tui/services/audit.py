@@ -55,6 +55,10 @@ def _load_watchers() -> None:
         from salon_tui.services import alerts  # noqa: F401  (registers its watcher)
 
 
+# Read on every audited action (built once: see services/sales.py).
+_HEAD = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -70,7 +74,7 @@ def record(
     The head row is read ``FOR UPDATE`` so two appenders on PostgreSQL queue; on SQLite
     the writing transaction already holds the database's write lock.
     """
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    head = session.exec(_HEAD).one()
     link = ChainLink(
         seq=head.seq + 1,
         at=timestamp_text(utc_now()),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.models import (
@@ -234,16 +235,20 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+# Read in every paying transaction (built once: see services/sales.py).
+_MONTH_BASIS = select(func.coalesce(func.sum(CommissionEntry.basis_cents), 0)).where(
+    col(CommissionEntry.staff_id) == bindparam("staff_id"),
+    col(CommissionEntry.business_day) >= bindparam("first"),
+    col(CommissionEntry.business_day) <= bindparam("day"),
+    col(CommissionEntry.kind).in_(["line", "reversal"]),
+)
+_ACTIVE_RULES = select(CommissionRule).where(col(CommissionRule.active).is_(True))
+_LEVELS = select(CommissionStaffLevel.staff_id, CommissionStaffLevel.level)
+
+
 def _month_basis(session: Session, staff_id: int, day: date) -> int:
-    total = session.exec(
-        select(func.coalesce(func.sum(CommissionEntry.basis_cents), 0)).where(
-            col(CommissionEntry.staff_id) == staff_id,
-            col(CommissionEntry.business_day) >= month_start(day),
-            col(CommissionEntry.business_day) <= day,
-            col(CommissionEntry.kind).in_(["line", "reversal"]),
-        )
-    ).one()
-    return int(total)
+    params = {"staff_id": staff_id, "first": month_start(day), "day": day}
+    return int(session.exec(_MONTH_BASIS, params=params).one())
 
 
 def fix_for_sale(
@@ -258,11 +263,8 @@ def fix_for_sale(
     use's value); the sales credited to each person stay what was paid. ``shares`` are
     the lines' staff rows when the caller has read them already."""
     assert sale.id is not None
-    rules = [
-        domain_rule(row)
-        for row in session.exec(select(CommissionRule).where(col(CommissionRule.active).is_(True)))
-    ]
-    levels = {row.staff_id: row.level for row in session.exec(select(CommissionStaffLevel))}
+    rules = [domain_rule(row) for row in session.exec(_ACTIVE_RULES)]
+    levels = {staff_id: level for staff_id, level in session.exec(_LEVELS)}
     now = utc_now()
     total = 0
     month_basis: dict[int, int] = {}

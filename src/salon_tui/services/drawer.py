@@ -119,11 +119,17 @@ def _view(session: Session, drawer: DrawerSession) -> DrawerView:
     )
 
 
+_OPEN = (
+    select(DrawerSession)
+    .where(col(DrawerSession.status) == "open")
+    .order_by(col(DrawerSession.id).desc())
+    .limit(1)
+)
+_OPEN_LOCKED = _OPEN.with_for_update()
+
+
 def open_session(session: Session, *, lock: bool = False) -> DrawerSession | None:
-    query = select(DrawerSession).where(col(DrawerSession.status) == "open")
-    if lock:
-        query = query.with_for_update()
-    return session.exec(query.order_by(col(DrawerSession.id).desc())).first()
+    return session.exec(_OPEN_LOCKED if lock else _OPEN).first()
 
 
 def require_open(session: Session) -> DrawerSession:

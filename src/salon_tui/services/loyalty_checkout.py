@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import bindparam, delete, or_, update
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.models import (
@@ -92,14 +92,18 @@ def _cart_lines(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> list
     return cart
 
 
+# Priced on every cart change (built once: see services/sales.py).
+_APPLIED = (
+    select(Coupon, CouponTemplate)
+    .join(SaleCoupon, col(SaleCoupon.coupon_id) == col(Coupon.id))
+    .join(CouponTemplate, col(CouponTemplate.id) == col(Coupon.template_id))
+    .where(col(SaleCoupon.sale_id) == bindparam("sale_id"))
+    .order_by(col(SaleCoupon.id))
+)
+
+
 def _applied(session: Session, sale_id: int) -> list[tuple[Coupon, CouponTemplate]]:
-    rows = session.exec(
-        select(Coupon, CouponTemplate)
-        .join(SaleCoupon, col(SaleCoupon.coupon_id) == col(Coupon.id))
-        .join(CouponTemplate, col(CouponTemplate.id) == col(Coupon.template_id))
-        .where(col(SaleCoupon.sale_id) == sale_id)
-        .order_by(col(SaleCoupon.id))
-    ).all()
+    rows = session.exec(_APPLIED, params={"sale_id": sale_id}).all()
     return [(coupon, template) for coupon, template in rows]
 
 

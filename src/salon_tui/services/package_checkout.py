@@ -346,15 +346,21 @@ def use_packages(session: Session, actor: Actor, paid: SalePaid) -> None:
                 "in full, then pay again."
             ).format(service=by_id[line_id].description)
         )
-    priced = dict(
-        session.exec(
-            select(SaleAdjustment.line_id, func.sum(SaleAdjustment.amount_cents))
-            .where(
-                col(SaleAdjustment.line_id).in_(list(by_id)),
-                col(SaleAdjustment.source) == AdjustmentSource.PACKAGE.value,
-            )
-            .group_by(col(SaleAdjustment.line_id))
-        ).all()
+    # A walk-in's sale is priced without packages (they belong to a member), so only a
+    # member's sale can have been priced with uses another till has taken since.
+    priced = (
+        dict(
+            session.exec(
+                select(SaleAdjustment.line_id, func.sum(SaleAdjustment.amount_cents))
+                .where(
+                    col(SaleAdjustment.line_id).in_(list(by_id)),
+                    col(SaleAdjustment.source) == AdjustmentSource.PACKAGE.value,
+                )
+                .group_by(col(SaleAdjustment.line_id))
+            ).all()
+        )
+        if sale.member_id is not None
+        else {}
     )
     wanted = {line_id: use.amount_cents for line_id, use in allocation.uses.items()}
     if {k: int(v) for k, v in priced.items()} != wanted:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from salon_tui.data.models import Payment, SaleAdjustment, SaleLine, SaleLineStaff, SaleTip
+from salon_tui.data.models import Payment, SaleAdjustment, SaleLine, SaleLineStaff
 from salon_tui.data.rows import insert_rows
 from salon_tui.data.sequences import next_number
 from salon_tui.data.uow import UnitOfWork
@@ -40,7 +40,7 @@ from salon_tui.services.sale_receipts import (
     member_statement,
     stylists_by_line,
 )
-from salon_tui.services.sales import load_sale, price_sale, sale_lines
+from salon_tui.services.sales import line_staff, load_sale, price_sale, sale_lines, sale_tips
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.tenders import TENDERS, TenderUse, tender_table
 
@@ -93,19 +93,6 @@ def _decode(stored: dict[str, Any]) -> PaidSale:
         total_cents=int(stored["total_cents"]),
         commission_cents=int(stored["commission_cents"]),
         payments=tuple(PaidPart(**part) for part in stored["payments"]),
-    )
-
-
-def _line_staff(session: Session, lines: Sequence[SaleLine]) -> list[SaleLineStaff]:
-    """Who did each line, read once for the readiness check and the commissions."""
-    if not lines:
-        return []
-    return list(
-        session.exec(
-            select(SaleLineStaff)
-            .where(col(SaleLineStaff.line_id).in_([line.id for line in lines]))
-            .order_by(col(SaleLineStaff.id))
-        )
     )
 
 
@@ -170,7 +157,7 @@ def _pay(
     if sale.status != SaleStatus.OPEN:
         raise Conflict(_("This sale is no longer open; it cannot be paid."))
     lines = sale_lines(session, sale_id)
-    shares = _line_staff(session, lines)
+    shares = line_staff(session, [line.id for line in lines])  # for the check and commissions
     _check_lines_ready(lines, shares)
     settings = load_shop_settings(session)
     priced = price_sale(
@@ -179,7 +166,7 @@ def _pay(
         lines,
         Rounding(settings.rounding_unit_minor, RoundingMode(settings.rounding_mode)),
     )
-    tips = list(session.exec(select(SaleTip).where(col(SaleTip.sale_id) == sale_id)))
+    tips = sale_tips(session, sale_id)
     tips_cents = sum(tip.amount_cents for tip in tips)
     total = priced.goods_total_cents + tips_cents
     if expected_total_cents is not None and total != expected_total_cents:

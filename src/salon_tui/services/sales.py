@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.models import Sale, SaleLine, SaleLineStaff, SaleTip, Staff
@@ -147,11 +148,30 @@ PRICE_RULES: list[PriceRule] = [level_discounts, birthday_discounts]
 # --- loading and pricing -------------------------------------------------------------
 
 
+# The cart's reads run on every key the cashier presses: their statements are built once
+# (building a statement and its cache key cost as much as running it on SQLite).
+_SALE = select(Sale).where(col(Sale.id) == bindparam("sale_id"))
+_SALE_LOCKED = _SALE.with_for_update()
+_LINES = (
+    select(SaleLine)
+    .where(col(SaleLine.sale_id) == bindparam("sale_id"))
+    .order_by(col(SaleLine.position), col(SaleLine.id))
+)
+LINE_STAFF = (
+    select(SaleLineStaff)
+    .where(col(SaleLineStaff.line_id).in_(bindparam("line_ids", expanding=True)))
+    .order_by(col(SaleLineStaff.id))
+)
+_TIPS = (
+    select(SaleTip).where(col(SaleTip.sale_id) == bindparam("sale_id")).order_by(col(SaleTip.id))
+)
+_STAFF_NAMES = select(Staff.id, Staff.name).where(
+    col(Staff.id).in_(bindparam("staff_ids", expanding=True))
+)
+
+
 def load_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
-    query = select(Sale).where(col(Sale.id) == sale_id)
-    if lock:
-        query = query.with_for_update()
-    sale = session.exec(query).first()
+    sale = session.exec(_SALE_LOCKED if lock else _SALE, params={"sale_id": sale_id}).first()
     if sale is None:
         raise NotFound(_("There is no sale #{id}.").format(id=sale_id))
     return sale
@@ -171,13 +191,18 @@ def _open_sale(session: Session, sale_id: int) -> Sale:
 
 
 def sale_lines(session: Session, sale_id: int) -> list[SaleLine]:
-    return list(
-        session.exec(
-            select(SaleLine)
-            .where(col(SaleLine.sale_id) == sale_id)
-            .order_by(col(SaleLine.position), col(SaleLine.id))
-        )
-    )
+    return list(session.exec(_LINES, params={"sale_id": sale_id}))
+
+
+def sale_tips(session: Session, sale_id: int) -> list[SaleTip]:
+    return list(session.exec(_TIPS, params={"sale_id": sale_id}))
+
+
+def line_staff(session: Session, line_ids: Sequence[int | None]) -> list[SaleLineStaff]:
+    """Who did the lines, in the order they were put on them."""
+    if not line_ids:
+        return []
+    return list(session.exec(LINE_STAFF, params={"line_ids": list(line_ids)}))
 
 
 def shop_rounding(session: Session) -> Rounding:
@@ -238,30 +263,23 @@ def price_sale(
 def _staff_names(session: Session, staff_ids: set[int]) -> dict[int, str]:
     if not staff_ids:
         return {}
-    rows = session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(staff_ids)))
-    return {int(staff_id): name for staff_id, name in rows if staff_id is not None}
+    names: dict[int, str] = {}
+    for staff_id in staff_ids:  # people this transaction loaded already (checking a line)
+        person = session.identity_map.get(session.identity_key(Staff, staff_id))
+        if isinstance(person, Staff):
+            names[staff_id] = person.name
+    missing = sorted(staff_ids - set(names))
+    if missing:
+        rows = session.exec(_STAFF_NAMES, params={"staff_ids": missing})
+        names.update({int(staff_id): name for staff_id, name in rows if staff_id is not None})
+    return names
 
 
 def build_cart_view(session: Session, sale: Sale) -> CartView:
     assert sale.id is not None
     lines = sale_lines(session, sale.id)
-    line_ids = [line.id for line in lines]
-    shares = (
-        list(
-            session.exec(
-                select(SaleLineStaff)
-                .where(col(SaleLineStaff.line_id).in_(line_ids))
-                .order_by(col(SaleLineStaff.id))
-            )
-        )
-        if line_ids
-        else []
-    )
-    tips = list(
-        session.exec(
-            select(SaleTip).where(col(SaleTip.sale_id) == sale.id).order_by(col(SaleTip.id))
-        )
-    )
+    shares = line_staff(session, [line.id for line in lines])
+    tips = sale_tips(session, sale.id)
     names = _staff_names(session, {s.staff_id for s in shares} | {t.staff_id for t in tips})
     priced = price_sale(session, sale, lines)
     line_views = []
@@ -426,7 +444,24 @@ def open_sale(
         )
         session.add(sale)
         session.flush()
-        return build_cart_view(session, sale)
+        assert sale.id is not None
+        # A new sale has nothing to price yet (F2 opens one for every client).
+        return CartView(
+            sale_id=sale.id,
+            idempotency_key=sale.idempotency_key,
+            status=sale.status,
+            member_id=sale.member_id,
+            member_label=sale.member_label,
+            park_label=sale.park_label,
+            lines=(),
+            tips=(),
+            subtotal_cents=0,
+            discount_cents=0,
+            rounding_cents=0,
+            goods_total_cents=0,
+            tips_cents=0,
+            sale_discount_reason=sale.sale_discount_reason,
+        )
 
 
 def get_cart(uow: UnitOfWork, actor: Actor, sale_id: int) -> CartView:
