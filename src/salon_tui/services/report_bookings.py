@@ -4,15 +4,17 @@ rates, utilisation per stylist (booked minutes / shift minutes), walk-ins vs boo
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from salon_tui.data.models import Booking, BookingLine, Staff
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.bookings import BookingStatus
 from salon_tui.domain.clock import shop_time
+from salon_tui.domain.periods import Period
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
 from salon_tui.services.reports import (
@@ -35,6 +37,53 @@ def _rate(part: int, whole: int) -> int:
     return (part * 10_000 + whole // 2) // whole if whole else 0
 
 
+@dataclass(frozen=True)
+class StylistTime:
+    """Minutes booked (bookings kept, not cancelled or no-shows) and minutes on shift per
+    stylist in a period; ``note`` says when a long period counted shifts only in part."""
+
+    booked: Counter[int]
+    shift: Counter[int]
+    note: str = ""
+
+    def utilisation_bp(self, staff_id: int) -> int | None:
+        """Booked over shift minutes (basis points); None without a shift."""
+        shift = self.shift[staff_id]
+        return _rate(self.booked[staff_id], shift) if shift else None
+
+
+def booked_and_shift_minutes(session: Session, period: Period, timezone: str) -> StylistTime:
+    """What utilisation is made of, for the bookings and the staff report alike."""
+    kept = [
+        status.value
+        for status in BookingStatus
+        if status not in {BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
+    ]
+    booked: Counter[int] = Counter()
+    for staff_id, minutes in session.exec(
+        select(BookingLine.staff_id, BookingLine.duration_min)
+        .join(Booking, col(Booking.id) == col(BookingLine.booking_id))
+        .where(
+            col(Booking.business_day) >= period.start,
+            col(Booking.business_day) <= period.end,
+            col(Booking.status).in_(kept),
+        )
+    ).all():
+        booked[staff_id] += minutes
+    shift: Counter[int] = Counter()
+    day = period.start
+    counted = 0
+    while day <= period.end and counted < SHIFT_DAYS_LIMIT:
+        for staff_id, spans in working_day(session, day, timezone).stylists.items():
+            shift[staff_id] += sum(span.minutes for span in spans)
+        day += timedelta(days=1)
+        counted += 1
+    note = ""
+    if day <= period.end:
+        note = _("Shift minutes count the first {days} days only.").format(days=SHIFT_DAYS_LIMIT)
+    return StylistTime(booked, shift, note)
+
+
 def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
     shop = settings.get_shop_settings(uow)
     period = request.period
@@ -49,29 +98,8 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
                 col(Booking.business_day) >= period.start, col(Booking.business_day) <= period.end
             )
         ).all()
-        lines = session.exec(
-            select(BookingLine.staff_id, BookingLine.duration_min)
-            .join(Booking, col(Booking.id) == col(BookingLine.booking_id))
-            .where(
-                col(Booking.business_day) >= period.start,
-                col(Booking.business_day) <= period.end,
-                col(Booking.status).in_(
-                    [
-                        s.value
-                        for s in BookingStatus
-                        if s not in {BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
-                    ]
-                ),
-            )
-        ).all()
-        shift_minutes: Counter[int] = Counter()
-        day = period.start
-        counted = 0
-        while day <= period.end and counted < SHIFT_DAYS_LIMIT:
-            for staff_id, spans in working_day(session, day, shop.timezone).stylists.items():
-                shift_minutes[staff_id] += sum(span.minutes for span in spans)
-            day += timedelta(days=1)
-            counted += 1
+        time = booked_and_shift_minutes(session, period, shop.timezone)
+        booked_minutes, shift_minutes = time.booked, time.shift
         names = {
             staff_id: name
             for staff_id, name in session.exec(select(Staff.id, Staff.name))
@@ -90,9 +118,6 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         statuses[status] += 1
         sources[source] += 1
         late += 1 if late_cancel else 0
-    booked_minutes: Counter[int] = Counter()
-    for staff_id, minutes in lines:
-        booked_minutes[staff_id] += minutes
     total = len(rows)
 
     count = ReportColumn("bookings", _("Bookings"), Kind.INT)
@@ -169,11 +194,7 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         ],
         Chart("bar", "stylist", ("utilisation",)),
     )
-    notes = []
-    if counted >= SHIFT_DAYS_LIMIT and day <= period.end:
-        notes.append(
-            _("Shift minutes count the first {days} days only.").format(days=SHIFT_DAYS_LIMIT)
-        )
+    notes = [time.note] if time.note else []
     return ReportResult(
         name="bookings",
         title=_("Bookings"),

@@ -13,16 +13,20 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import col
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
 
+from salon_tui.data.models.prepaid import MemberPackage, StoredValueEntry
 from salon_tui.data.models.sales import CommissionEntry, Sale, SaleLine, SaleLineStaff, SaleTip
 from salon_tui.data.models.staff import Staff
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
+from salon_tui.domain.periods import Period
 from salon_tui.domain.permissions import ROLE_LABELS, Role
 from salon_tui.domain.sales import LineKind
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
+from salon_tui.services.report_bookings import booked_and_shift_minutes
 from salon_tui.services.report_sales import paid_in
 from salon_tui.services.reports import (
     Chart,
@@ -90,6 +94,8 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         rated = averages(session, period)
         for staff_id in rated:  # rated in the period: a row too
             people.setdefault(staff_id, dict.fromkeys(figure_names, 0))
+        cards = _cards_sold(session, period)
+        time = booked_and_shift_minutes(session, period, shop.timezone)
         staff = {
             int(person_id): (name, role, active)
             for person_id, name, role, active in session.execute(
@@ -97,13 +103,17 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
             ).all()
         }
 
-    rows: list[dict[str, Any]] = []
-    for staff_id, figures in people.items():
+    def who(staff_id: int) -> tuple[str, str]:
         name, role, active = staff.get(staff_id, (f"#{staff_id}", "", False))
         label = _(ROLE_LABELS[Role(role)]) if role in set(Role) else role
+        return (name if active else _("{name} (left)").format(name=name)), label
+
+    rows: list[dict[str, Any]] = []
+    for staff_id, figures in people.items():
+        name, label = who(staff_id)
         rows.append(
             {
-                "name": name if active else _("{name} (left)").format(name=name),
+                "name": name,
                 "role": label,
                 "services": figures["services"],
                 "service_revenue": figures["service_cents"],
@@ -141,20 +151,99 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         rows,
         chart=Chart("bar", "name", ("service_revenue", "product_revenue"), _("Revenue per person")),
     )
+    card_rows: list[dict[str, Any]] = []
+    for staff_id in set(cards) | set(time.shift) | set(time.booked):
+        name, label = who(staff_id)
+        sold = cards.get(staff_id, {})
+        card_rows.append(
+            {
+                "name": name,
+                "role": label,
+                "top_ups": sold.get("top_ups", 0),
+                "top_up_amount": sold.get("top_up_cents", 0),
+                "packages": sold.get("packages", 0),
+                "package_amount": sold.get("package_cents", 0),
+                "booked_minutes": time.booked[staff_id],
+                "shift_minutes": time.shift[staff_id],
+                "utilisation": time.utilisation_bp(staff_id),
+            }
+        )
+    card_rows.sort(key=lambda row: (-int(row["top_up_amount"]) - int(row["package_amount"]),
+                                    -int(row["booked_minutes"]), str(row["name"])))  # fmt: skip
+    cards_section = Section(
+        "cards_and_time",
+        _("Cards sold and time booked"),
+        (
+            ReportColumn("name", _("Person"), Kind.TEXT),
+            ReportColumn("role", _("Role"), Kind.TEXT),
+            ReportColumn("top_ups", _("Top-ups"), Kind.INT),
+            ReportColumn("top_up_amount", _("Topped up"), Kind.MONEY),
+            ReportColumn("packages", _("Packages sold"), Kind.INT),
+            ReportColumn("package_amount", _("Package sales"), Kind.MONEY),
+            ReportColumn("booked_minutes", _("Booked minutes"), Kind.INT),
+            ReportColumn("shift_minutes", _("Shift minutes"), Kind.INT),
+            ReportColumn("utilisation", _("Utilisation"), Kind.PERCENT),
+        ),
+        card_rows,
+    )
+    notes = [
+        _(
+            "Revenue is credited by each line's stylist shares; commission is the "
+            "commission ledger for the period, refunds reversed (see `salon report "
+            "commission` for every line)."
+        ),
+        _(
+            "Top-ups (money paid in, without bonus; an undone top-up taken back) and "
+            "packages are credited to whoever sold them. Utilisation is booked minutes over "
+            "shift minutes."
+        ),
+    ]
+    if time.note:
+        notes.append(time.note)
     return ReportResult(
         name="staff",
         title=_("Staff"),
         period=period,
         currency=shop.currency,
-        sections=(section,),
-        notes=(
-            _(
-                "Revenue is credited by each line's stylist shares; commission is the "
-                "commission ledger for the period, refunds reversed (see `salon report "
-                "commission` for every line)."
-            ),
-        ),
+        sections=(section, cards_section),
+        notes=tuple(notes),
     )
+
+
+def _cards_sold(session: Session, period: Period) -> dict[int, dict[str, int]]:
+    """Top-ups and packages each person sold in the period.
+
+    An undone top-up is taken back from whoever took it, not from the manager who undid it.
+    """
+    sold: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    original = aliased(StoredValueEntry)
+    seller = func.coalesce(col(original.staff_id), col(StoredValueEntry.staff_id))
+    for staff_id, kind, entries, principal in session.execute(
+        select(seller, col(StoredValueEntry.kind), func.count(), func.sum(
+            col(StoredValueEntry.principal_cents)))
+        .outerjoin(original, col(original.id) == col(StoredValueEntry.reverses_id))
+        .where(
+            col(StoredValueEntry.kind).in_(["top_up", "reversal"]),
+            col(StoredValueEntry.business_day) >= period.start,
+            col(StoredValueEntry.business_day) <= period.end,
+        )
+        .group_by(seller, col(StoredValueEntry.kind))
+    ).all():  # fmt: skip
+        if staff_id is None:
+            continue
+        figures = sold[int(staff_id)]
+        figures["top_ups"] += int(entries) if kind == "top_up" else -int(entries)
+        figures["top_up_cents"] += int(principal or 0)
+    for staff_id, packages, amount in session.execute(
+        select(col(MemberPackage.staff_id), func.count(), func.sum(col(MemberPackage.price_cents)))
+        .where(col(MemberPackage.sold_on) >= period.start, col(MemberPackage.sold_on) <= period.end)
+        .group_by(col(MemberPackage.staff_id))
+    ).all():
+        if staff_id is None:
+            continue
+        sold[int(staff_id)]["packages"] += int(packages)
+        sold[int(staff_id)]["package_cents"] += int(amount or 0)
+    return {staff_id: dict(figures) for staff_id, figures in sold.items()}
 
 
 register(
@@ -163,7 +252,7 @@ register(
         title=N_("Staff"),
         description=N_(
             "Per person: services, products, revenue credited, requested share, tips, "
-            "commission and clients' average rating."
+            "commission, clients' average rating, top-ups and packages sold, utilisation."
         ),
         permission="reports.staff",
         build=build,
