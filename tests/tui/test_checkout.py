@@ -338,3 +338,37 @@ async def test_a_scan_in_checkout_is_handled_by_checkout_alone() -> None:
         said = [notification.message for notification in app._notifications]
         assert any("Nothing matches" in text for text in said)
         assert not any(text.startswith("Scanned 999999") for text in said), said
+
+
+@pytest.mark.usefixtures("open_till", "catalogue")
+async def test_choosing_the_member_shows_their_card_at_a_glance() -> None:
+    from salon_tui.services import member_safety, members, stored_value
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    member = members.add_member(uow, owner, name="Zhou Jie").id
+    stored_value.top_up(uow, owner, member, 50_000, "wechat", "4200000001")
+    member_safety.add_allergy(uow, owner, member, "PPD")
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert str(app.screen.query_one("#checkout-member-panel").render()) == ""
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press(*"Zhou")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = str(app.screen.query_one("#checkout-member-panel").render())
+        assert "Zhou Jie" in panel
+        assert "Stored value CN¥500.00" in panel
+        assert "Allergies: PPD" in panel
+        await pilot.press("ctrl+e")  # back to a walk-in: the panel goes
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.cart.member_id is None
+        assert str(app.screen.query_one("#checkout-member-panel").render()) == ""

@@ -20,6 +20,7 @@ from salon_tui.widgets.footer import TranslatedFooter
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
+    from salon_tui.services.checkout_member import MemberPanel
     from salon_tui.services.sale_catalog import ItemChoice
     from salon_tui.services.sale_payment import PaidSale
     from salon_tui.services.sales import CartLineView, CartView
@@ -66,6 +67,8 @@ class CheckoutScreen(SalonScreen):
         super().__init__()
         self.cart: CartView | None = None
         self.member_warning = ""
+        # The member whose panel (balances, packages, coupons, safety) is shown.
+        self.panel_member_id: int | None = None
         # A booking's deposit this sale may use (the "Booking deposit" way to pay).
         self.deposit_cents = 0
 
@@ -82,6 +85,7 @@ class CheckoutScreen(SalonScreen):
                 yield Static("", id="line-detail")
             with Vertical(id="checkout-right"):
                 yield Static("", id="checkout-totals")
+                yield Static("", id="checkout-member-panel")
                 yield Static(
                     _(
                         "Enter adds · F10 pay · Ctrl+E member · Ctrl+S stylist · Ctrl+D discount\n"
@@ -105,7 +109,8 @@ class CheckoutScreen(SalonScreen):
             self.start_new_sale()
 
     def on_screen_resume(self) -> None:
-        self.take_pending_sale()
+        if not self.take_pending_sale() and self.cart is not None:
+            self.show_member_panel(self.cart.member_id, reload=True)  # a top-up on F7 …
 
     def take_pending_sale(self) -> bool:
         """Take up a sale another screen opened for checkout; its empty cart is voided."""
@@ -171,6 +176,7 @@ class CheckoutScreen(SalonScreen):
             )
         status = "" if cart.status == "open" else f" · {_(cart.status.capitalize())}"
         self.query_one("#checkout-member", Static).update(f"{member}{status}")
+        self.show_member_panel(cart.member_id)
         rows = [
             (_("Subtotal"), cart.subtotal_cents),
             (_("Discounts"), -cart.discount_cents),
@@ -181,6 +187,100 @@ class CheckoutScreen(SalonScreen):
         lines.append(f"[b]{_('Total'):<10} {money(self, cart.total_cents):>14}[/b]")
         self.query_one("#checkout-totals", Static).update("\n".join(lines))
         self.show_line_detail()
+
+    def show_member_panel(self, member_id: int | None, *, reload: bool = False) -> None:
+        """The member's card at a glance; read again only when the member changes."""
+        panel = self.query_one("#checkout-member-panel", Static)
+        if member_id is None:
+            self.panel_member_id = None
+            panel.update("")
+            panel.display = False
+            return
+        if member_id == self.panel_member_id and not reload:
+            return
+        self.panel_member_id = member_id
+        from salon_tui.services import checkout_member
+
+        uow, actor = self.salon.uow, self.salon.session_actor
+
+        def shown(found: checkout_member.MemberPanel) -> None:
+            if self.panel_member_id == found.member_id:
+                panel.update(self.member_panel_text(found))
+                panel.display = True
+
+        call_service(
+            self,
+            lambda: checkout_member.member_panel(uow, actor, member_id),
+            shown,
+            group="member-panel",
+        )
+
+    def member_panel_text(self, panel: MemberPanel) -> str:
+        from rich.markup import escape
+
+        from salon_tui.domain.clock import shop_time
+
+        zone = self.salon.shop.timezone if self.salon.shop else "Asia/Shanghai"
+        lines = [
+            f"[b]{escape(panel.name)}[/b]" + (f" · {escape(panel.level)}" if panel.level else "")
+        ]
+        if panel.card_number:
+            lines.append(_("Card {number}").format(number=panel.card_number))
+        stored = _("Stored value {total}").format(total=money(self, panel.stored_value_cents))
+        if panel.bonus_cents:
+            stored += " " + _("(principal {principal} · bonus {bonus})").format(
+                principal=money(self, panel.principal_cents),
+                bonus=money(self, panel.bonus_cents),
+            )
+        if panel.low_balance:
+            stored += " [b yellow]" + _("low") + "[/]"
+        lines.append(stored)
+        lines.append(_("Points {points}").format(points=f"{panel.points:,}"))
+        for package in panel.packages:
+            lines.append(
+                _("Package {name}: {service} × {left} (until {day})").format(
+                    name=escape(package.name),
+                    service=escape(package.service),
+                    left=package.uses_left,
+                    day=package.expires_on.isoformat(),
+                )
+            )
+        if panel.coupons:
+            shown = escape(", ".join(panel.coupons[:3])) + (" …" if len(panel.coupons) > 3 else "")
+            lines.append(
+                _("Coupons ({count}): {names} — Ctrl+K").format(
+                    count=len(panel.coupons), names=shown
+                )
+            )
+        if panel.allergies:
+            lines.append(
+                "[b red]⚠ "
+                + _("Allergies: {what}").format(what=escape(", ".join(panel.allergies)))
+                + "[/]"
+            )
+        for test in panel.patch_tests:
+            if test.valid:
+                lines.append(
+                    _("Patch test {category}: passed, valid until {day}").format(
+                        category=_(test.category), day=test.valid_until.isoformat()
+                    )
+                )
+            else:
+                lines.append(
+                    "[b red]⚠ "
+                    + _("Patch test {category}: no valid test (failed or expired)").format(
+                        category=_(test.category)
+                    )
+                    + "[/]"
+                )
+        if panel.next_booking is not None:
+            when = shop_time(panel.next_booking.starts_at, zone).strftime("%m-%d %H:%M")
+            lines.append(
+                _("Next booking {when}: {services}").format(
+                    when=when, services=escape(panel.next_booking.services)
+                )
+            )
+        return "\n".join(lines) + "\n"  # a blank line before the keys
 
     def selected_line(self) -> CartLineView | None:
         if self.cart is None or not self.cart.lines:

@@ -193,13 +193,16 @@ def add_patch_test(
         return _patch_view(session, row)
 
 
+def patch_valid_until(session: Session, row: PatchTest) -> date:
+    """The last day a patch test counts (a failed one never does past its own day)."""
+    if row.result != "pass":
+        return row.tested_on
+    return row.tested_on + timedelta(days=patch_test_days(session, row.category))
+
+
 def _patch_view(session: Session, row: PatchTest) -> PatchTestView:
     assert row.id is not None
-    valid_until = (
-        row.tested_on + timedelta(days=patch_test_days(session, row.category))
-        if row.result == "pass"
-        else row.tested_on
-    )
+    valid_until = patch_valid_until(session, row)
     return PatchTestView(
         row.id, row.tested_on, row.product, row.category, row.result, valid_until, row.note
     )
