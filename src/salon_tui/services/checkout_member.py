@@ -123,10 +123,10 @@ def _panel(session: Session, member_id: int) -> MemberPanel:
 def _packages(session: Session, member_id: int, today: date) -> tuple[PanelPackage, ...]:
     rows = session.exec(
         select(
-            MemberPackage.name,
-            MemberPackageItem.service_name,
-            MemberPackageItem.uses_left,
-            MemberPackage.expires_on,
+            col(MemberPackage.name),
+            col(MemberPackageItem.service_name),
+            col(MemberPackageItem.uses_left),
+            col(MemberPackage.expires_on),
         )
         .join(MemberPackage, col(MemberPackage.id) == col(MemberPackageItem.package_id))
         .where(
