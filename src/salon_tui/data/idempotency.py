@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from salon_tui.data.bulk import insert_row
 from salon_tui.data.models import IdempotencyRecord
-from salon_tui.data.rows import insert_row
 
 # Read before every action that runs once (built once: statements cost as much to build
 # as to run on SQLite).

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data.bulk import insert_dicts
 from salon_tui.data.models import (
     CommissionEntry,
     CommissionRule,
@@ -26,7 +27,6 @@ from salon_tui.data.models import (
     SaleLineStaff,
     Staff,
 )
-from salon_tui.data.rows import insert_rows
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
@@ -346,7 +346,7 @@ def fix_for_sale(
                     }
                 )
                 total += earned.top_up_cents
-    insert_rows(session, CommissionEntry, entries)
+    insert_dicts(session, CommissionEntry, entries)
     session.flush()
     return total
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data.bulk import insert_row
 from salon_tui.data.models import DrawerMovement, DrawerSession
-from salon_tui.data.rows import insert_row
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.cash import counted_total, denominations_for

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from salon_tui.data.bulk import insert_dicts
 from salon_tui.data.models import Payment, SaleAdjustment, SaleLine, SaleLineStaff
-from salon_tui.data.rows import insert_rows
 from salon_tui.data.sequences import next_number
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -205,7 +205,7 @@ def _pay(
             }
             for adjustment in priced_line.adjustments
         )
-    insert_rows(session, SaleAdjustment, adjustments)
+    insert_dicts(session, SaleAdjustment, adjustments)
     manual_cents = sum(
         adjustment.amount_cents
         for line in lines
@@ -243,7 +243,7 @@ def _pay(
                 "paid_at": now,
             }
         )
-    insert_rows(session, Payment, payment_values)
+    insert_dicts(session, Payment, payment_values)
     payment_rows = [Payment(**values) for values in payment_values]
 
     load_item_hooks()
