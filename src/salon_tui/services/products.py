@@ -361,6 +361,15 @@ def find_product(uow: UnitOfWork, code: str) -> ProductView:
         return product_views(session, [row])[0]
 
 
+def match_products(uow: UnitOfWork, text: str, *, limit: int = 30) -> list[ProductView]:
+    """What a typed or scanned entry names: the one product with that barcode, code or
+    exact name, or else those whose barcode, code, names, brand or pinyin match."""
+    try:
+        return [find_product(uow, text)]
+    except NotFound:
+        return list_products(uow, query=text, limit=limit)
+
+
 def list_products(
     uow: UnitOfWork,
     *,

@@ -343,16 +343,9 @@ class OrderDraftModal(_Dialog):
     def look_up(self, text: str, current: DraftLine | None = None) -> None:
         if not text.strip():
             return
-        from salon_tui.errors import NotFound
         from salon_tui.services import products
 
         uow = self.salon.uow
-
-        def find() -> list[ProductView]:
-            try:
-                return [products.find_product(uow, text)]
-            except NotFound:
-                return products.list_products(uow, query=text, limit=30)
 
         def found(matches: list[ProductView]) -> None:
             if not matches:
@@ -372,7 +365,12 @@ class OrderDraftModal(_Dialog):
                 lambda product: self.chosen(product, current) if product else None,
             )
 
-        call_service(self, find, found, failed=lambda error: self.say(error.message, error=True))
+        call_service(
+            self,
+            lambda: products.match_products(uow, text),
+            found,
+            failed=lambda error: self.say(error.message, error=True),
+        )
 
     def chosen(self, product: ProductView, current: DraftLine | None = None) -> None:
         existing = current or next(

@@ -179,17 +179,10 @@ class ServiceForm(CatalogForm):
             self.submit()
 
     def find_recipe_product(self, text: str) -> None:
-        from salon_tui.errors import NotFound
         from salon_tui.screens.modals.order_forms import ProductPickModal
         from salon_tui.services import products
 
         uow = self.salon.uow
-
-        def find() -> list[ProductView]:
-            try:
-                return [products.find_product(uow, text)]
-            except NotFound:
-                return products.list_products(uow, query=text, limit=30)
 
         def found(matches: list[ProductView]) -> None:
             if not matches:
@@ -210,7 +203,10 @@ class ServiceForm(CatalogForm):
             )
 
         call_service(
-            self, find, found, failed=lambda error: self.recipe_say(error.message, error=True)
+            self,
+            lambda: products.match_products(uow, text),
+            found,
+            failed=lambda error: self.recipe_say(error.message, error=True),
         )
 
     def recipe_chosen(self, product: ProductView) -> None:
