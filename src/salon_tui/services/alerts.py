@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from salon_tui.data.models import AlertFlag, Member, Sale, SaleAdjustment, SaleLine, Staff
+from salon_tui.data.models import AlertFlag, Member, Sale, Staff
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.alerts import (
@@ -37,7 +37,6 @@ from salon_tui.domain.alerts import (
 )
 from salon_tui.domain.clock import utc_now
 from salon_tui.domain.permissions import Role
-from salon_tui.domain.pricing import MANUAL_SOURCES
 from salon_tui.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from salon_tui.i18n import N_, _
 from salon_tui.services import audit
@@ -158,15 +157,6 @@ def _hours_facts(session: Session, action: str, now: datetime) -> dict[str, Any]
     }
 
 
-def _manual_discount_cents(session: Session, sale_id: int) -> int:
-    total = session.exec(
-        select(func.coalesce(func.sum(SaleAdjustment.amount_cents), 0))
-        .join(SaleLine, col(SaleLine.id) == col(SaleAdjustment.line_id))
-        .where(col(SaleLine.sale_id) == sale_id, col(SaleAdjustment.source).in_(MANUAL_SOURCES))
-    ).one()
-    return abs(int(total))
-
-
 def _card_uses(session: Session, member_id: int, now: datetime, rules: AlertRules) -> int | None:
     since = now - timedelta(minutes=rules.card_window_minutes)
     paid = [
@@ -199,11 +189,8 @@ def _sale_findings(
         )
     sale = session.get(Sale, int(recorded.entity_id))
     if sale is not None and sale.id is not None and rules.manual_discount_above_bp > 0:
-        # Paying records its manual discounts; older entries are summed from the sale.
-        stated = after.get("manual_discount_cents")
-        manual = (
-            abs(int(stated)) if stated is not None else _manual_discount_cents(session, sale.id)
-        )
+        # The watcher runs as the payment is recorded, and paying records its manual discounts.
+        manual = abs(int(after.get("manual_discount_cents", 0)))
         list_cents = sale.subtotal_cents
         if discount_too_big(manual, list_cents, rules):
             found.append(
