@@ -12,6 +12,7 @@ from salon_tui.domain import cards
 from salon_tui.domain.members import (
     LevelRule,
     MemberStanding,
+    level_after_refund,
     level_for,
     mask_phone,
     normalise_phone,
@@ -90,3 +91,18 @@ def test_the_highest_level_whose_any_rule_is_met_wins() -> None:
 def test_levels_drop_only_when_allowed() -> None:
     assert level_for(LEVELS, SILVER, MemberStanding()) == SILVER
     assert level_for(LEVELS, GOLD, MemberStanding(spend_cents=400_000)) == SILVER
+
+
+def test_a_refund_drops_only_a_droppable_level_the_refund_took_the_member_below() -> None:
+    reached = MemberStanding(spend_cents=1_200_000)
+    after = MemberStanding(spend_cents=400_000)
+    assert level_after_refund(LEVELS, GOLD, reached, after) == SILVER
+    assert level_after_refund(LEVELS, GOLD, reached, MemberStanding()) == REGULAR
+    # Still reached by another rule (points), not droppable, or never reached by a rule.
+    assert level_after_refund(LEVELS, GOLD, reached, MemberStanding(points=5000)) is None
+    assert (
+        level_after_refund(LEVELS, SILVER, MemberStanding(spend_cents=300_000), MemberStanding())
+        is None
+    )
+    assert level_after_refund(LEVELS, GOLD, MemberStanding(spend_cents=900_000), after) is None
+    assert level_after_refund(LEVELS, None, reached, after) is None

@@ -322,6 +322,28 @@ def level_for(
     return best
 
 
+def level_after_refund(
+    levels: Sequence[LevelRule],
+    current: LevelRule | None,
+    before: MemberStanding,
+    after: MemberStanding,
+) -> LevelRule | None:
+    """The lower level a refund drops a member to, or None when they keep their level.
+
+    Only a level that ``can_drop`` drops, and only when the refund is what takes the
+    member below it: they met one of its rules before the refund and meet none after.
+    A level given by hand (or promised by a promotion) that the member never reached by
+    the rules is not taken away by a refund."""
+    if current is None or not current.can_drop:
+        return None
+    if not qualifies(current, before) or qualifies(current, after):
+        return None
+    target = level_for(levels, current, after)
+    if target is None or target.rank >= current.rank:
+        return None
+    return target
+
+
 @dataclass(frozen=True)
 class DefaultLevel:
     names: dict[str, str]  # locale → name
