@@ -372,3 +372,57 @@ async def test_choosing_the_member_shows_their_card_at_a_glance() -> None:
         await settle(pilot)
         assert app.screen.cart.member_id is None
         assert str(app.screen.query_one("#checkout-member-panel").render()) == ""
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_a_top_up_and_a_service_on_one_cart_paid_split() -> None:
+    from salon_tui.data.models import StoredValueEntry
+    from salon_tui.services import members, stored_value
+
+    uow = database.open_shop_database()
+    member_id = members.add_member(uow, _owner(uow), name="周洁", phone="13800138000").id
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press(*"13800138000")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#checkout-entry", Input).value = "Hair clip 128"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+y")  # top-up is the first choice for a member
+        await settle(pilot)
+        await pilot.press("enter", *"1000", "enter")
+        await settle(pilot)
+        table = app.screen.query_one("#cart-table", DataTable)
+        assert table.row_count == 2
+        totals = str(app.screen.query_one("#checkout-totals", Static).render())
+        assert "1,128.00" in totals
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("down", *"1000", "enter")  # bank card pays the top-up
+        await settle(pilot)
+        await pilot.press(*"200", "enter")  # cash pays the rest: 200 for 128
+        await settle(pilot)
+    payments = stored(select(Payment).order_by(col(Payment.id)))
+    assert [(p.tender, p.amount_cents, p.change_cents) for p in payments] == [
+        ("bank_card", 100_000, 0),
+        ("cash", 12_800, 7_200),
+    ]
+    (entry,) = stored(select(StoredValueEntry))
+    assert (entry.kind, entry.principal_cents, entry.sale_id) == (
+        "top_up",
+        100_000,
+        payments[0].sale_id,
+    )
+    uow = database.open_shop_database()
+    try:
+        assert stored_value.get_balance(uow, _owner(uow), member_id).principal_cents == 100_000
+    finally:
+        uow.dispose()

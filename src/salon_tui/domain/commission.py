@@ -1,7 +1,8 @@
 """Commission rules as data: which rule applies to a line, and what it pays.
 
 A rule matches a person's level, the line's kind and category, and whether the client
-asked for that person (requested) or took the next in rotation. The most specific
+asked for that person (requested) or took the next in rotation. Selling a top-up, a
+package or a gift card earns only by a rule for that kind. The most specific
 matching rule wins. Percent rules may have monthly tiers on the person's basis: in
 ``above`` mode each bracket pays its rate only on the part of the month above its
 threshold; in ``whole`` mode reaching a bracket pays its rate on the whole month, so
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from salon_tui.domain.money import percent_of
+from salon_tui.domain.sales import is_card_sale
 from salon_tui.i18n import N_
 
 
@@ -50,9 +52,15 @@ class Rule:
     tiers: tuple[tuple[int, int], ...] = ()
 
     def matches(self, staff_level: str, line_kind: str, category: str, requested: bool) -> bool:
+        """Whether the rule pays on such a line. A top-up, a package or a gift card is
+        paid only by a rule naming its kind (a rule for every kind means goods)."""
+        if self.line_kind:
+            kind_matches = self.line_kind == line_kind
+        else:
+            kind_matches = not is_card_sale(line_kind)
         return (
             (not self.staff_level or self.staff_level == staff_level)
-            and (not self.line_kind or self.line_kind == line_kind)
+            and kind_matches
             and (not self.category or self.category == category)
             and (self.requested is None or self.requested == requested)
         )

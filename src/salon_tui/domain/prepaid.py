@@ -37,6 +37,10 @@ TOP_UP_METHODS: dict[str, str] = {
     "other": N_("Other"),
 }
 
+# Sold as a line of a checkout sale: the sale's payments took the money (the entry's
+# reference is the sale's number).
+SALE_METHOD = "sale"
+
 # A package may also be paid from the member's stored value.
 PACKAGE_METHODS: dict[str, str] = {**TOP_UP_METHODS, "stored_value": N_("Stored value")}
 

@@ -81,6 +81,9 @@ class LineToPrice:
     discounts: tuple[LineDiscount, ...] = ()
     override_reason: str = ""
     override_approved_by: int | None = None
+    # Sold at face value (a top-up, a package, a gift card): the sale discount and the
+    # rounding are spread over the other lines only.
+    fixed: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,17 +166,19 @@ def price_cart(
     """Price every line, then the sale discount, then round the total.
 
     The sale discount never exceeds what the lines cost. Rounding applies to the goods
-    total (tips are never rounded); its difference is spread over the lines too.
+    total (tips are never rounded); its difference is spread over the lines too. Lines
+    sold at face value (``fixed``) take neither: both are worked out on the others.
     """
     bases: list[tuple[int, list[Adjustment], int]] = [price_line(line) for line in lines]
     lefts = [left for _gross, _adjustments, left in bases]
-    before_sale = sum(lefts)
+    free = [index for index, line in enumerate(lines) if not line.fixed]
+    before_sale = sum(lefts[index] for index in free)
     sale_off = (
         percent_of(before_sale, sale_discount_bp) if sale_discount_bp else sale_discount_cents
     )
     sale_off = min(max(sale_off, 0), before_sale)
-    if sale_off and lines:
-        for index, share in enumerate(allocate(sale_off, lefts)):
+    if sale_off and free:
+        for index, share in zip(free, allocate(sale_off, [lefts[i] for i in free]), strict=True):
             if share:
                 bases[index][1].append(
                     Adjustment(
@@ -184,11 +189,12 @@ def price_cart(
                     )
                 )
             lefts[index] -= share
-    after_discounts = sum(lefts)
+    after_discounts = sum(lefts[index] for index in free)
     rounded = rounding.apply(after_discounts)
-    rounding_off = after_discounts - rounded
-    if rounding_off and lines:
-        for index, share in enumerate(allocate(rounding_off, lefts)):
+    rounding_off = after_discounts - rounded if free else 0
+    if rounding_off and free:
+        shares = allocate(rounding_off, [lefts[i] for i in free])
+        for index, share in zip(free, shares, strict=True):
             if share:
                 bases[index][1].append(Adjustment(AdjustmentSource.ROUNDING, share))
             lefts[index] -= share

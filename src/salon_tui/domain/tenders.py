@@ -28,6 +28,9 @@ class Tender:
     reference_label: str = TRANSACTION_REFERENCE
     # Only offered when the sale has a member (stored value, points).
     needs_member: bool = False
+    # Money the shop already holds for the client (stored value, a gift card, points):
+    # it cannot buy more of the same (a top-up, a gift card).
+    is_prepaid: bool = False
 
 
 CASH = Tender("cash", N_("Cash"), is_cash=True)

@@ -58,6 +58,7 @@ class CheckoutScreen(SalonScreen):
         Binding("ctrl+b", "drawer", N_("Drawer"), priority=True),
         Binding("ctrl+k", "coupon", N_("Coupon"), show=False, priority=True),
         Binding("ctrl+u", "package", N_("Package"), priority=True),
+        Binding("ctrl+y", "sell_card", N_("Card sale"), priority=True),
         Binding("plus,equals_sign", "qty(1)", N_("Qty +"), show=False),
         Binding("minus", "qty(-1)", N_("Qty −"), show=False),
         Binding("delete", "remove_line", N_("Remove line"), show=False),
@@ -91,8 +92,8 @@ class CheckoutScreen(SalonScreen):
                         "Enter adds · F10 pay · Ctrl+E member · Ctrl+S stylist · Ctrl+D discount\n"
                         "Ctrl+T tip · "
                         "Ctrl+G park · Ctrl+R resume · Ctrl+X void · Ctrl+O history · "
-                        "Ctrl+B drawer · Ctrl+K coupon · Ctrl+U package on/off · +/− qty · "
-                        "Del remove"
+                        "Ctrl+B drawer · Ctrl+K coupon · Ctrl+U package on/off · "
+                        "Ctrl+Y top-up/package/gift card · +/− qty · Del remove"
                     ),
                     id="checkout-keys",
                     classes="hint",
@@ -159,7 +160,7 @@ class CheckoutScreen(SalonScreen):
                 for s in line.staff
             )
             table.add_row(
-                line.description,
+                self.line_label(line),
                 str(line.qty),
                 stylists or ("—" if line.kind != "service" else _("choose (Ctrl+S)")),
                 money(self, line.unit_cents),
@@ -187,6 +188,15 @@ class CheckoutScreen(SalonScreen):
         lines.append(f"[b]{_('Total'):<10} {money(self, cart.total_cents):>14}[/b]")
         self.query_one("#checkout-totals", Static).update("\n".join(lines))
         self.show_line_detail()
+
+    @staticmethod
+    def line_label(line: CartLineView) -> str:
+        """What the line sells; a package says so (its name alone reads like a service)."""
+        from salon_tui.domain.sales import LINE_KIND_LABELS, LineKind
+
+        if line.kind == LineKind.PACKAGE:
+            return f"{_(LINE_KIND_LABELS[LineKind.PACKAGE])} · {line.description}"
+        return line.description
 
     def show_member_panel(self, member_id: int | None, *, reload: bool = False) -> None:
         """The member's card at a glance; read again only when the member changes."""
@@ -648,6 +658,20 @@ class CheckoutScreen(SalonScreen):
             chosen,
             exclusive=True,
         )
+
+    def action_sell_card(self) -> None:
+        """Put a stored-value top-up, a package or a gift card on the cart."""
+        if self.cart is None:
+            return
+        from salon_tui.screens.modals.checkout_cards import CardSaleModal
+
+        def added(cart: CartView | None) -> None:
+            if cart is not None:
+                self.show_cart(cart)
+                self.query_one("#cart-table", DataTable).move_cursor(row=len(cart.lines) - 1)
+            self.query_one("#checkout-entry", Input).focus()
+
+        self.app.push_screen(CardSaleModal(self.cart, lambda c: money(self, c)), added)
 
     def reload_cart(self) -> None:
         if self.cart is None:

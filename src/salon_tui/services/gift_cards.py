@@ -47,6 +47,7 @@ ENTRY_LABELS = {
     "spent": N_("Spent"),
     "returned": N_("Given back by a refund"),
     "expired": N_("Expired"),
+    "refunded": N_("Refunded with its sale"),
 }
 
 
@@ -235,61 +236,115 @@ def sell(
     cleaned_note = " ".join(note.split())[:200]
 
     def body(session: Session) -> GiftCardView:
-        from salon_tui.services import drawer
-
-        today = shop_today(session)
-        settings = load_settings(session)
-        code = new_code()
-        while session.exec(select(GiftCard.id).where(col(GiftCard.code) == code)).first():
-            code = new_code()
-        card = GiftCard(
-            code=code,
-            idempotency_key=key,
-            value_cents=value_cents,
-            balance_cents=0,
-            expires_on=expires_on(today, settings.valid_days),
-            tender=tender,
-            reference=cleaned_reference,
-            note=cleaned_note,
-            sold_by=actor.staff_id or 0,
-            sold_at=utc_now(),
-            business_day=today,
-        )
-        session.add(card)
-        session.flush()
-        add_entry(session, actor, card, "sold", value_cents)
-        if tender == "cash":
-            drawer.add_movement(
-                session,
-                drawer.require_open(session),
-                actor,
-                "cash_in",
-                value_cents,
-                category="gift_card",
-                note=_("Gift card {code}").format(code=code[-4:]),
-            )
+        card = sell_in(session, actor, value_cents, tender, key, cleaned_reference, cleaned_note)
         if print_receipt:
             from salon_tui.services.prepaid_receipts import queue_gift_card_receipt
 
             assert card.id is not None
             queue_gift_card_receipt(uow, actor, session, card.id)
-        audit.record(
-            session,
-            actor,
-            SELL_ACTION,
-            "gift_card",
-            card.id,
-            after={
-                "code_tail": code[-4:],
-                "value_cents": value_cents,
-                "tender": tender,
-                "reference": cleaned_reference,
-                "expires_on": card.expires_on.isoformat() if card.expires_on else None,
-            },
-        )
-        return card_view(card, today)
+        return card_view(card, card.business_day)
 
     return run_once(uow, key, SELL_ACTION, body, _encode, _decode)
+
+
+def sell_in(
+    session: Session,
+    actor: Actor,
+    value_cents: int,
+    tender: str,
+    key: str,
+    reference: str = "",
+    note: str = "",
+    *,
+    sale_id: int | None = None,
+    seller_id: int | None = None,
+) -> GiftCard:
+    """Sell a gift card inside the caller's transaction (``sell`` checks the value, the
+    tender and the text first). Sold on a sale (``sale_id``), the sale's payments take
+    the money: no drawer movement here, the first entry is linked to the sale, and
+    ``seller_id`` (the person on the line) is who sold it."""
+    cleaned_reference, cleaned_note = reference, note
+    from salon_tui.services import drawer
+
+    today = shop_today(session)
+    settings = load_settings(session)
+    code = new_code()
+    while session.exec(select(GiftCard.id).where(col(GiftCard.code) == code)).first():
+        code = new_code()
+    card = GiftCard(
+        code=code,
+        idempotency_key=key,
+        value_cents=value_cents,
+        balance_cents=0,
+        expires_on=expires_on(today, settings.valid_days),
+        tender=tender,
+        reference=cleaned_reference,
+        note=cleaned_note,
+        sold_by=seller_id or actor.staff_id or 0,
+        sold_at=utc_now(),
+        business_day=today,
+    )
+    session.add(card)
+    session.flush()
+    add_entry(session, actor, card, "sold", value_cents, sale_id=sale_id)
+    if tender == "cash" and sale_id is None:
+        drawer.add_movement(
+            session,
+            drawer.require_open(session),
+            actor,
+            "cash_in",
+            value_cents,
+            category="gift_card",
+            note=_("Gift card {code}").format(code=code[-4:]),
+        )
+    audit.record(
+        session,
+        actor,
+        SELL_ACTION,
+        "gift_card",
+        card.id,
+        after={
+            "code_tail": code[-4:],
+            "value_cents": value_cents,
+            "tender": tender,
+            "reference": cleaned_reference,
+            "sale_id": sale_id,
+            "expires_on": card.expires_on.isoformat() if card.expires_on else None,
+        },
+    )
+    return card
+
+
+def refund_unused_in(
+    session: Session, actor: Actor, card: GiftCard, *, sale_id: int, refund_id: int
+) -> None:
+    """Take back a card sold on ``sale_id`` that was never spent, inside the refund of
+    that sale (the refund pays the money out): its whole value leaves it. Refused once
+    any of it was spent, or after it expired."""
+    session.refresh(card, with_for_update=True)
+    if card.balance_cents != card.value_cents:
+        raise Conflict(
+            _("Gift card …{tail} has been spent already, so it cannot be refunded.").format(
+                tail=card.code[-4:]
+            )
+        )
+    if is_expired(card.expires_on, shop_today(session)):
+        raise Conflict(
+            _("Gift card …{tail} expired on {day}.").format(
+                tail=card.code[-4:], day=card.expires_on.isoformat() if card.expires_on else ""
+            )
+        )
+    add_entry(
+        session, actor, card, "refunded", -card.value_cents, sale_id=sale_id, refund_id=refund_id
+    )
+    audit.record(
+        session,
+        actor,
+        "giftcard.refund",
+        "gift_card",
+        card.id,
+        after={"code_tail": card.code[-4:], "value_cents": card.value_cents, "sale_id": sale_id},
+    )
 
 
 def card_by_code(session: Session, text: str, *, lock: bool = False) -> GiftCard:
@@ -482,7 +537,7 @@ def totals(session: Session, at: datetime | None = None) -> GiftCardTotals:
     by_kind = {kind: int(total or 0) for kind, total in session.exec(query).all()}
     held = [int(total or 0) for _card, total in session.exec(count_query).all()]
     return GiftCardTotals(
-        sold_cents=by_kind.get("sold", 0),
+        sold_cents=by_kind.get("sold", 0) + by_kind.get("refunded", 0),
         spent_cents=-(by_kind.get("spent", 0) + by_kind.get("returned", 0)),
         expired_cents=-by_kind.get("expired", 0),
         outstanding_cents=sum(held),
@@ -494,7 +549,10 @@ def codes_for_sale(session: Session, sale_id: int) -> Sequence[str]:
     rows = session.exec(
         select(GiftCard.code)
         .join(GiftCardEntry, col(GiftCardEntry.gift_card_id) == col(GiftCard.id))
-        .where(col(GiftCardEntry.sale_id) == sale_id)
+        .where(
+            col(GiftCardEntry.sale_id) == sale_id,
+            col(GiftCardEntry.kind).in_(["spent", "returned"]),
+        )
         .distinct()
     ).all()
     return list(rows)

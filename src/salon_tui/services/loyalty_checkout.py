@@ -41,6 +41,7 @@ from salon_tui.domain.points import (
     points_for_cents,
 )
 from salon_tui.domain.pricing import AdjustmentSource, LineDiscount, pro_rata
+from salon_tui.domain.sales import is_card_sale
 from salon_tui.domain.tenders import Tender
 from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import N_, _
@@ -56,8 +57,9 @@ GIFT_CARD = Tender(
     N_("Gift card"),
     needs_reference=True,
     reference_label=N_("Gift card code (scan or type)"),
+    is_prepaid=True,
 )
-POINTS = Tender("points", N_("Points"), needs_member=True)
+POINTS = Tender("points", N_("Points"), needs_member=True, is_prepaid=True)
 
 
 @dataclass(frozen=True)
@@ -350,9 +352,13 @@ def use_coupons(session: Session, actor: Actor, paid: SalePaid) -> None:
 def _eligible_cents(
     lines: Sequence[SaleLine], excluded: Sequence[str], amount_of: dict[int, int]
 ) -> int:
+    """What earns points: goods outside the excluded categories (a top-up earns through
+    its promotion, a package or a gift card is money held, not spend)."""
     folded = {name.casefold() for name in excluded}
     return sum(
-        amount_of.get(line.id or 0, 0) for line in lines if line.category.casefold() not in folded
+        amount_of.get(line.id or 0, 0)
+        for line in lines
+        if line.category.casefold() not in folded and not is_card_sale(line.kind)
     )
 
 

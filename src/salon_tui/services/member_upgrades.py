@@ -22,8 +22,9 @@ from salon_tui.data.models import (
     Member,
     MemberLevel,
     PointsEntry,
-    Refund,
+    RefundLine,
     Sale,
+    SaleLine,
     StoredValueEntry,
 )
 from salon_tui.domain.actor import Actor
@@ -34,7 +35,7 @@ from salon_tui.domain.members import (
     level_for,
 )
 from salon_tui.domain.points import EntryKind
-from salon_tui.domain.sales import COUNTED_STATUSES
+from salon_tui.domain.sales import CARD_KINDS, COUNTED_STATUSES
 from salon_tui.i18n import _
 from salon_tui.services import sale_hooks
 from salon_tui.services.member_levels import record_level_change
@@ -46,16 +47,22 @@ EARNED_KINDS = (EntryKind.EARN, EntryKind.EARN_REVERSED)
 
 
 def cumulative_spend(session: Session, member_id: int) -> int:
-    """What the member has paid for goods and services, less what was refunded."""
+    """What the member has paid for goods and services, less what was refunded (tips,
+    top-ups, packages and gift cards sold on their sales left out)."""
     paid = session.exec(
-        select(func.coalesce(func.sum(Sale.total_cents - Sale.tips_cents), 0)).where(
-            col(Sale.member_id) == member_id, col(Sale.status).in_(COUNTED_STATUSES)
+        select(func.coalesce(func.sum(SaleLine.net_cents), 0))
+        .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
+        .where(
+            col(Sale.member_id) == member_id,
+            col(Sale.status).in_(COUNTED_STATUSES),
+            col(SaleLine.kind).not_in(CARD_KINDS),
         )
     ).one()
     refunded = session.exec(
-        select(func.coalesce(func.sum(Refund.amount_cents - Refund.tips_cents), 0))
-        .join(Sale, col(Sale.id) == col(Refund.sale_id))
-        .where(col(Sale.member_id) == member_id)
+        select(func.coalesce(func.sum(RefundLine.amount_cents), 0))
+        .join(SaleLine, col(SaleLine.id) == col(RefundLine.sale_line_id))
+        .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
+        .where(col(Sale.member_id) == member_id, col(SaleLine.kind).not_in(CARD_KINDS))
     ).one()
     return int(paid) - int(refunded)
 

@@ -427,92 +427,191 @@ def sell_package(
     cleaned_reference = check_method(method, reference, PACKAGE_METHODS)
 
     def body(session: Session) -> _PackageResult:
-        member = load_member(session, member_id)
-        if member.status != "active":
-            raise Conflict(
-                _("{name} is archived: restore the member first.").format(name=member.name)
-            )
-        found = find_template(session, template)
-        if not found.active:
-            raise Conflict(_("{name} is no longer sold.").format(name=found.name))
-        assert found.id is not None
-        day = shop_today(session)
-        items = session.exec(
-            select(PackageTemplateItem, Service)
-            .join(Service, col(Service.id) == col(PackageTemplateItem.service_id))
-            .where(col(PackageTemplateItem.template_id) == found.id)
-            .order_by(col(PackageTemplateItem.id))
-        ).all()
-        package = MemberPackage(
-            member_id=member_id,
-            template_id=found.id,
-            name=found.name,
-            price_cents=found.price_cents,
-            total_uses=sum(item.uses for item, _service in items),
-            refundable=found.refundable,
-            method=method,
-            reference=cleaned_reference,
-            sold_on=day,
-            expires_on=package_expiry(day, found.validity_days),
-            staff_id=actor.staff_id,
-            sold_at=utc_now(),
+        return _PackageResult(
+            sell_package_in(session, actor, member_id, template, method, cleaned_reference)
         )
-        session.add(package)
-        session.flush()
-        assert package.id is not None
-        for item, service in items:
-            assert service.id is not None
-            sold = MemberPackageItem(
-                package_id=package.id,
-                service_id=service.id,
-                service_name=service.name,
-                total_uses=item.uses,
-                uses_left=0,
-            )
-            session.add(sold)
-            session.flush()
-            post_use(session, actor, package, sold, "sold", item.uses, day=day)
-        if method == "stored_value":
-            from salon_tui.services.stored_value import spend_in
-
-            spend_in(
-                session,
-                actor,
-                member_id,
-                found.price_cents,
-                kind="package",
-                note=found.name,
-            )
-        elif method == "cash":
-            from salon_tui.services import drawer
-
-            drawer.add_movement(
-                session,
-                drawer.require_open(session),
-                actor,
-                "prepaid",
-                found.price_cents,
-                note=found.name,
-            )
-        audit.record(
-            session,
-            actor,
-            "package.sell",
-            "member",
-            member_id,
-            after={
-                "package_id": package.id,
-                "name": found.name,
-                "price_cents": found.price_cents,
-                "method": method,
-                "reference": cleaned_reference,
-                "expires_on": package.expires_on.isoformat(),
-            },
-        )
-        return _PackageResult(package.id)
 
     done = run_action(uow, key, "package.sell", body, _PackageResult)
     return get_package(uow, actor, done.package_id)
+
+
+def sell_package_in(
+    session: Session,
+    actor: Actor,
+    member_id: int,
+    template: str | int,
+    method: str,
+    reference: str = "",
+    *,
+    sale_id: int | None = None,
+    sale_line_id: int | None = None,
+    seller_id: int | None = None,
+) -> int:
+    """Sell a package inside the caller's transaction; the new package's id. Sold on a
+    sale (``sale_id``, ``sale_line_id``), the sale's payments take the money and the
+    package and its first ledger rows are linked to the sale and its line, and
+    ``seller_id`` (the person on the line) is who sold it."""
+    cleaned_reference = reference
+    member = load_member(session, member_id)
+    if member.status != "active":
+        raise Conflict(_("{name} is archived: restore the member first.").format(name=member.name))
+    found = find_template(session, template)
+    if not found.active:
+        raise Conflict(_("{name} is no longer sold.").format(name=found.name))
+    assert found.id is not None
+    day = shop_today(session)
+    items = session.exec(
+        select(PackageTemplateItem, Service)
+        .join(Service, col(Service.id) == col(PackageTemplateItem.service_id))
+        .where(col(PackageTemplateItem.template_id) == found.id)
+        .order_by(col(PackageTemplateItem.id))
+    ).all()
+    package = MemberPackage(
+        member_id=member_id,
+        template_id=found.id,
+        name=found.name,
+        price_cents=found.price_cents,
+        total_uses=sum(item.uses for item, _service in items),
+        refundable=found.refundable,
+        method=method,
+        reference=cleaned_reference,
+        sold_on=day,
+        expires_on=package_expiry(day, found.validity_days),
+        sale_id=sale_id,
+        staff_id=seller_id or actor.staff_id,
+        sold_at=utc_now(),
+    )
+    session.add(package)
+    session.flush()
+    assert package.id is not None
+    for item, service in items:
+        assert service.id is not None
+        sold = MemberPackageItem(
+            package_id=package.id,
+            service_id=service.id,
+            service_name=service.name,
+            total_uses=item.uses,
+            uses_left=0,
+        )
+        session.add(sold)
+        session.flush()
+        post_use(
+            session,
+            actor,
+            package,
+            sold,
+            "sold",
+            item.uses,
+            day=day,
+            sale_id=sale_id,
+            sale_line_id=sale_line_id,
+        )
+    if sale_id is not None:
+        pass  # the sale's payments took the money
+    elif method == "stored_value":
+        from salon_tui.services.stored_value import spend_in
+
+        spend_in(
+            session,
+            actor,
+            member_id,
+            found.price_cents,
+            kind="package",
+            note=found.name,
+        )
+    elif method == "cash":
+        from salon_tui.services import drawer
+
+        drawer.add_movement(
+            session,
+            drawer.require_open(session),
+            actor,
+            "prepaid",
+            found.price_cents,
+            note=found.name,
+        )
+    audit.record(
+        session,
+        actor,
+        "package.sell",
+        "member",
+        member_id,
+        after={
+            "package_id": package.id,
+            "name": found.name,
+            "price_cents": found.price_cents,
+            "method": method,
+            "reference": cleaned_reference,
+            "sale_id": sale_id,
+            "expires_on": package.expires_on.isoformat(),
+        },
+    )
+    return package.id
+
+
+def refund_unused_in(
+    session: Session,
+    actor: Actor,
+    package_id: int,
+    amount_cents: int,
+    reason: str,
+    *,
+    refund_id: int | None = None,
+) -> None:
+    """Give back a package none of whose uses were taken, inside the refund of the sale
+    that sold it (the refund pays ``amount_cents`` out by its own tenders): every use
+    leaves the ledger and the package ends as refunded. Refused once a use was taken,
+    or for a package sold as not refundable."""
+    package = _load_package(session, package_id, lock=True)
+    if package.status != "active":
+        raise Conflict(_("Package #{id} has ended already.").format(id=package_id))
+    if not package.refundable:
+        raise Conflict(_("{name} cannot be refunded.").format(name=package.name))
+    items = list(
+        session.exec(
+            select(MemberPackageItem).where(col(MemberPackageItem.package_id) == package_id)
+        )
+    )
+    if sum(item.uses_left for item in items) != package.total_uses:
+        raise Conflict(
+            _(
+                "{name} has been used already: refund its unused uses from the Cards "
+                "screen instead."
+            ).format(name=package.name)
+        )
+    day = shop_today(session)
+    for item in items:
+        if item.uses_left:
+            post_use(
+                session,
+                actor,
+                package,
+                item,
+                "refund",
+                -item.uses_left,
+                day=day,
+                reason=reason,
+                sale_id=package.sale_id,
+            )
+    package.status = "refunded"
+    package.refunded_cents = amount_cents
+    session.add(package)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "package.refund",
+        "member",
+        package.member_id,
+        after={
+            "package_id": package_id,
+            "uses": package.total_uses,
+            "refunded_cents": amount_cents,
+            "method": "sale",
+            "refund_id": refund_id,
+            "reason": reason,
+        },
+    )
 
 
 def _check_usable(session: Session, package: MemberPackage, member_id: int | None) -> None:

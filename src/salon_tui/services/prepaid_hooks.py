@@ -45,7 +45,7 @@ from salon_tui.services.stored_value import (
 )
 from salon_tui.services.tenders import TenderUse, register_tender
 
-STORED_VALUE = Tender("stored_value", N_("Stored value"), needs_member=True)
+STORED_VALUE = Tender("stored_value", N_("Stored value"), needs_member=True, is_prepaid=True)
 
 
 def take_stored_value(session: Session, actor: Actor, use: TenderUse) -> None:

@@ -34,6 +34,7 @@ from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.giftcards import spaced
 from salon_tui.domain.members import calling_code, local_phone, mask_phone
+from salon_tui.domain.prepaid import SALE_METHOD
 from salon_tui.errors import NotFound
 from salon_tui.i18n import _
 from salon_tui.printing.layout import labels_for
@@ -125,6 +126,13 @@ def _given_by_promotion(session: Session, top_up_id: int, kind: str) -> tuple[in
     return int(points), coupons
 
 
+def _payment(method: str, amount_cents: int, reference: str) -> Payment:
+    """How a top-up or a gift card was paid; one sold on a sale names the sale."""
+    if method == SALE_METHOD:
+        return Payment(method, amount_cents, reference, label=_("Paid with sale"))
+    return Payment(method, amount_cents, reference)
+
+
 def stored_value_receipt(session: Session, entry_id: int) -> Receipt:
     """The receipt of top-up ``entry_id``, or of the undoing of a top-up."""
     from salon_tui.domain.points import EntryKind
@@ -185,7 +193,7 @@ def stored_value_receipt(session: Session, entry_id: int) -> Receipt:
         shop=ShopLines(settings.name, settings.address, settings.phone),
         cashier=_cashier(session, entry.staff_id),
         total_cents=entry.principal_cents,
-        payments=(Payment(entry.method, entry.principal_cents, entry.reference),)
+        payments=(_payment(entry.method, entry.principal_cents, entry.reference),)
         if entry.principal_cents
         else (),
         member=_member_statement(
@@ -230,7 +238,7 @@ def gift_card_receipt(session: Session, card_id: int) -> Receipt:
         lines=(ReceiptLine(labels["gift_card_item"], 1, card.value_cents, card.value_cents),),
         subtotal_cents=card.value_cents,
         total_cents=card.value_cents,
-        payments=(Payment(card.tender, card.value_cents, card.reference),),
+        payments=(_payment(card.tender, card.value_cents, card.reference),),
         notes=(f"{labels['gift_card_code']}: {spaced(card.code)}", valid),
         barcode_data=card.code,
         footer=settings.receipt_footer,

@@ -24,7 +24,7 @@ from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import business_date, utc_now
 from salon_tui.domain.money import allocate
 from salon_tui.domain.pricing import refund_amount
-from salon_tui.domain.sales import SaleStatus
+from salon_tui.domain.sales import MONEY_ONLY_KINDS, SaleStatus
 from salon_tui.domain.tenders import PaymentIn, format_sale_number
 from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import _
@@ -136,19 +136,47 @@ def _decode(stored: dict[str, Any]) -> RefundDone:
     return RefundDone(**values)
 
 
+def _spread(total: int, left_by_tender: dict[str, int], codes: Sequence[str]) -> dict[str, int]:
+    """``total`` over ``codes`` in proportion to what each may still give back (cash
+    when none may)."""
+    tenders = [code for code in codes if left_by_tender.get(code, 0) > 0]
+    if not total:
+        return {}
+    if not tenders:
+        return {"cash": total}
+    shares = allocate(total, [left_by_tender[code] for code in tenders])
+    return dict(zip(tenders, shares, strict=True))
+
+
 def _choose_payouts(
-    total: int, left_by_tender: dict[str, int], payments: Sequence[PaymentIn] | None
+    total: int,
+    left_by_tender: dict[str, int],
+    payments: Sequence[PaymentIn] | None,
+    money_only_cents: int = 0,
 ) -> list[RefundPart]:
+    """How the refund goes out. ``money_only_cents`` (top-ups and gift cards refunded)
+    never goes back to stored value, a gift card or points."""
+    prepaid = {code for code, registered in load_tenders().items() if registered.tender.is_prepaid}
     if payments is None:
-        tenders = [code for code, amount in left_by_tender.items() if amount > 0]
-        if not tenders:
-            return [RefundPart("cash", total, "")] if total else []
-        shares = allocate(total, [left_by_tender[code] for code in tenders])
-        return [
-            RefundPart(code, share, "")
-            for code, share in zip(tenders, shares, strict=True)
-            if share
-        ]
+        left = dict(left_by_tender)
+        spread = _spread(money_only_cents, left, [code for code in left if code not in prepaid])
+        for code, share in spread.items():
+            left[code] = max(left.get(code, 0) - share, 0)
+        for code, share in _spread(total - money_only_cents, left, list(left)).items():
+            spread[code] = spread.get(code, 0) + share
+        ordered = [code for code in left_by_tender if code in spread]
+        ordered += [code for code in spread if code not in ordered]
+        return [RefundPart(code, spread[code], "") for code in ordered if spread[code]]
+    if money_only_cents and (
+        sum(p.amount_cents for p in payments if p.tender in prepaid) > total - money_only_cents
+    ):
+        raise ValidationError(
+            _(
+                "A top-up or a gift card goes back as money, not to stored value, a gift "
+                "card or points."
+            ),
+            field="tender",
+        )
     parts = []
     for payment in payments:
         registered = load_tenders().get(payment.tender)
@@ -289,7 +317,10 @@ def _refund(
     if to_tender is not None:
         payments = [PaymentIn(to_tender, total, reference=reference)] if total else []
     left_by_tender = paid_by_tender(session, sale_id)
-    payouts = _choose_payouts(total, left_by_tender, payments)
+    money_only = sum(
+        amount for line, _qty, _before, amount in plan if line.kind in MONEY_ONLY_KINDS
+    )
+    payouts = _choose_payouts(total, left_by_tender, payments, money_only)
 
     now = utc_now()
     day = business_date(now, load_shop_settings(session).timezone)

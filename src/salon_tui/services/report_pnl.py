@@ -28,7 +28,7 @@ from salon_tui.data.models.sales import (
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.periods import Period
-from salon_tui.domain.sales import LINE_KIND_LABELS, LineKind
+from salon_tui.domain.sales import CARD_KINDS, LINE_KIND_LABELS, LineKind
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
 from salon_tui.services.expenses import CATEGORIES
@@ -45,11 +45,13 @@ from salon_tui.services.reports import (
 
 
 def _income(session: Session, period: Period) -> dict[str, int]:
+    """Income by kind of line: goods only (a top-up, a package or a gift card sold on a
+    sale is money held for the client, as when sold from F7 Cards)."""
     income: dict[str, int] = defaultdict(int)
     for kind, amount in session.execute(
         select(col(SaleLine.kind), func.sum(col(SaleLine.net_cents)))
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
-        .where(*paid_in(period))
+        .where(*paid_in(period), col(SaleLine.kind).not_in(CARD_KINDS))
         .group_by(col(SaleLine.kind))
     ).all():
         income[kind] += int(amount or 0)
@@ -57,7 +59,7 @@ def _income(session: Session, period: Period) -> dict[str, int]:
         select(col(SaleLine.kind), func.sum(col(RefundLine.amount_cents)))
         .join(SaleLine, col(SaleLine.id) == col(RefundLine.sale_line_id))
         .join(Refund, col(Refund.id) == col(RefundLine.refund_id))
-        .where(*refunds_in(period))
+        .where(*refunds_in(period), col(SaleLine.kind).not_in(CARD_KINDS))
         .group_by(col(SaleLine.kind))
     ).all():
         income[kind] -= int(amount or 0)

@@ -23,7 +23,7 @@ from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.periods import Period
 from salon_tui.domain.permissions import ROLE_LABELS, Role
-from salon_tui.domain.sales import LineKind
+from salon_tui.domain.sales import LineKind, is_card_sale
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
 from salon_tui.services.report_bookings import booked_and_shift_minutes
@@ -64,6 +64,8 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         ).all():
             figures = people[int(staff_id)]
             amount = int(basis or 0)
+            if is_card_sale(kind):
+                continue  # counted below with the cards each person sold
             figures["credited_cents"] += amount
             if requested:
                 figures["requested_cents"] += amount

@@ -35,4 +35,4 @@ ON_RETURNED: dict[str, ItemHook] = {}
 
 def load_item_hooks() -> None:
     """Import the modules that register hooks; each area that owns an item kind adds one."""
-    from salon_tui.services import inventory_sales  # noqa: F401
+    from salon_tui.services import inventory_sales, sale_cards  # noqa: F401

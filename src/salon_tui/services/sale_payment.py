@@ -23,14 +23,14 @@ from salon_tui.data.sequences import next_number
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import business_date, utc_now
-from salon_tui.domain.money import Rounding, RoundingMode
+from salon_tui.domain.money import Rounding, RoundingMode, format_money
 from salon_tui.domain.pricing import MANUAL_SOURCES
-from salon_tui.domain.sales import LineKind, SaleStatus
+from salon_tui.domain.sales import LineKind, SaleStatus, is_card_sale
 from salon_tui.domain.tenders import PaymentIn, PaymentProblem, format_sale_number, settle
 from salon_tui.errors import Conflict, ValidationError
-from salon_tui.i18n import _
+from salon_tui.i18n import _, current_locale
 from salon_tui.printing.receipt import Receipt
-from salon_tui.services import audit, commission, drawer
+from salon_tui.services import audit, commission, drawer, sale_cards
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import SALE_PAID, SalePaid
@@ -130,11 +130,15 @@ def pay_sale(
             key = load_sale(session, sale_id).idempotency_key
 
     def body(session: Session) -> PaidSale:
-        paid, receipt = _pay(session, actor, sale_id, payments, key, expected_total_cents)
-        if print_receipt:
-            from salon_tui.services.printing import enqueue_receipt
+        try:
+            paid, receipt = _pay(session, actor, sale_id, payments, key, expected_total_cents)
+            if print_receipt:
+                from salon_tui.services.printing import enqueue_receipt
 
-            enqueue_receipt(uow, actor, receipt)
+                enqueue_receipt(uow, actor, receipt)
+                sale_cards.queue_card_receipts(uow, actor, session)
+        finally:
+            sale_cards.forget_card_receipts(session)
         return paid
 
     return run_once(uow, key, PAY_ACTION, body, _encode, _decode)
@@ -159,6 +163,9 @@ def _pay(
     lines = sale_lines(session, sale_id)
     shares = line_staff(session, [line.id for line in lines])  # for the check and commissions
     _check_lines_ready(lines, shares)
+    sells_cards = any(is_card_sale(line.kind) for line in lines)
+    if sells_cards:
+        sale_cards.check_card_lines(sale, lines)
     settings = load_shop_settings(session)
     priced = price_sale(
         session,
@@ -176,15 +183,24 @@ def _pay(
                 "a price changed meanwhile). Check the cart and pay again."
             )
         )
+    tenders = tender_table()
     try:
-        settled = settle(total, payments, tender_table())
+        settled = settle(total, payments, tenders)
     except PaymentProblem as problem:
         raise ValidationError(str(problem), field=problem.field) from None
+    if sells_cards:
+        sale_cards.refuse_prepaid_for_money_only(
+            sale_cards.money_only_cents(lines, {p.key: p.net_cents for p in priced.lines}),
+            total,
+            sum(part.amount_cents for part in settled if tenders[part.tender].is_prepaid),
+            lambda cents: format_money(cents, settings.currency, current_locale()),
+        )
 
     now = utc_now()
     day = business_date(now, settings.timezone)
     sequence = next_number(session, "sale", day)
     number = format_sale_number(day.strftime("%Y%m%d"), sequence)
+    sale.number = number  # the card economy's entries name the sale they were sold on
 
     adjustments: list[dict[str, Any]] = []
     for line in lines:

@@ -32,12 +32,14 @@ from salon_tui.domain.pricing import (
 from salon_tui.domain.sales import (
     DESCRIPTION_MAX,
     FULL_SHARE_BP,
+    MEMBER_KINDS,
     PRICE_MAX_CENTS,
     QTY_MAX,
     SALE_STATUS_LABELS,
     TEXT_MAX,
     LineKind,
     SaleStatus,
+    is_card_sale,
 )
 from salon_tui.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from salon_tui.i18n import _
@@ -190,6 +192,11 @@ def _open_sale(session: Session, sale_id: int) -> Sale:
     return sale
 
 
+def editable_sale(session: Session, sale_id: int) -> Sale:
+    """The sale, locked, when it is open for changes (refused when parked or closed)."""
+    return _open_sale(session, sale_id)
+
+
 def sale_lines(session: Session, sale_id: int) -> list[SaleLine]:
     return list(session.exec(_LINES, params={"sale_id": sale_id}))
 
@@ -230,24 +237,30 @@ def _manual_discounts(line: SaleLine) -> tuple[LineDiscount, ...]:
 def price_sale(
     session: Session, sale: Sale, lines: Sequence[SaleLine], rounding: Rounding | None = None
 ) -> CartPrice:
-    """The sale priced now: automatic discounts, manual ones, sale discount, rounding."""
+    """The sale priced now: automatic discounts, manual ones, sale discount, rounding.
+
+    Lines that sell the card economy (a top-up, a package, a gift card) go at face
+    value: the automatic rules never see them and no discount reaches them."""
     load_checkout_plugins()
+    goods = [line for line in lines if not is_card_sale(line.kind)]
     automatic: dict[int, list[LineDiscount]] = {}
     for rule in PRICE_RULES:
-        for line_id, discounts in rule(session, sale, lines).items():
+        for line_id, discounts in rule(session, sale, goods).items():
             automatic.setdefault(line_id, []).extend(discounts)
     to_price = []
     for line in lines:
         assert line.id is not None
+        fixed = is_card_sale(line.kind)
         to_price.append(
             LineToPrice(
                 key=line.id,
                 qty=line.qty,
                 list_unit_cents=line.list_unit_cents,
                 unit_cents=line.unit_cents,
-                discounts=(*automatic.get(line.id, ()), *_manual_discounts(line)),
+                discounts=() if fixed else (*automatic.get(line.id, ()), *_manual_discounts(line)),
                 override_reason=line.override_reason,
                 override_approved_by=line.override_approved_by,
+                fixed=fixed,
             )
         )
     return price_cart(
@@ -479,6 +492,10 @@ def set_member(
         sale = _open_sale(session, sale_id)
         if member_id is not None:
             member_label = _member_label(session, member_id, member_label)
+        elif any(line.kind in MEMBER_KINDS for line in sale_lines(session, sale_id)):
+            raise ValidationError(
+                _("A top-up or a package on this sale is for a member: remove it first.")
+            )
         sale.member_id = member_id
         sale.member_label = _clean_text(member_label, "member", 80) if member_id else ""
         session.add(sale)
@@ -501,52 +518,90 @@ def add_line(
     staff: Sequence[StaffShare] = (),
     note: str = "",
 ) -> CartView:
-    """Add a line at its list price; services take who did them (shares add up to 100 %)."""
+    """Add a line at its list price; services take who did them (shares add up to 100 %).
+    Top-ups, packages and gift cards come in through ``services.sale_cards``."""
     require(actor, "sales.sell")
     try:
         line_kind = LineKind(kind)
     except ValueError:
         raise ValidationError(_("Unknown kind of line {kind!r}.").format(kind=kind)) from None
+    if is_card_sale(line_kind):
+        raise ValidationError(
+            _("A top-up, a package or a gift card is added with its own command."), field="kind"
+        )
+    with uow.transaction() as session:
+        sale = _open_sale(session, sale_id)
+        insert_line(
+            session,
+            sale,
+            kind=line_kind,
+            description=description,
+            unit_cents=unit_cents,
+            qty=qty,
+            item_id=item_id,
+            item_code=item_code,
+            category=category,
+            staff=staff,
+            note=note,
+        )
+        return build_cart_view(session, sale)
+
+
+def insert_line(
+    session: Session,
+    sale: Sale,
+    *,
+    kind: LineKind,
+    description: str,
+    unit_cents: int,
+    qty: int = 1,
+    item_id: int | None = None,
+    item_code: str = "",
+    category: str = "",
+    staff: Sequence[StaffShare] = (),
+    note: str = "",
+) -> SaleLine:
+    """Put a checked line on an open sale (in the caller's transaction)."""
     text = _clean_text(description, "description", DESCRIPTION_MAX)
     if not text:
         raise ValidationError(_("A line needs a description."), field="description")
     _check_price(unit_cents)
     _check_qty(qty)
-    with uow.transaction() as session:
-        sale = _open_sale(session, sale_id)
-        _check_shares(session, staff)
-        position = session.exec(
-            select(func.coalesce(func.max(SaleLine.position), 0)).where(
-                col(SaleLine.sale_id) == sale_id
-            )
-        ).one()
-        line = SaleLine(
-            sale_id=sale_id,
-            position=int(position) + 1,
-            kind=line_kind.value,
-            item_id=item_id,
-            item_code=item_code[:40],
-            description=text,
-            category=category[:60],
-            qty=qty,
-            list_unit_cents=unit_cents,
-            unit_cents=unit_cents,
-            note=_clean_text(note, "note"),
+    assert sale.id is not None
+    sale_id = sale.id
+    _check_shares(session, staff)
+    position = session.exec(
+        select(func.coalesce(func.max(SaleLine.position), 0)).where(
+            col(SaleLine.sale_id) == sale_id
         )
-        session.add(line)
-        session.flush()
-        assert line.id is not None
-        for share in staff:
-            session.add(
-                SaleLineStaff(
-                    line_id=line.id,
-                    staff_id=share.staff_id,
-                    share_bp=share.share_bp,
-                    requested=share.requested,
-                )
+    ).one()
+    line = SaleLine(
+        sale_id=sale_id,
+        position=int(position) + 1,
+        kind=kind.value,
+        item_id=item_id,
+        item_code=item_code[:40],
+        description=text,
+        category=category[:60],
+        qty=qty,
+        list_unit_cents=unit_cents,
+        unit_cents=unit_cents,
+        note=_clean_text(note, "note"),
+    )
+    session.add(line)
+    session.flush()
+    assert line.id is not None
+    for share in staff:
+        session.add(
+            SaleLineStaff(
+                line_id=line.id,
+                staff_id=share.staff_id,
+                share_bp=share.share_bp,
+                requested=share.requested,
             )
-        session.flush()
-        return build_cart_view(session, sale)
+        )
+    session.flush()
+    return line
 
 
 def _line_of(session: Session, sale: Sale, line_id: int) -> SaleLine:
@@ -556,12 +611,23 @@ def _line_of(session: Session, sale: Sale, line_id: int) -> SaleLine:
     return line
 
 
+def _refuse_card_line(line: SaleLine) -> None:
+    if is_card_sale(line.kind):
+        raise ValidationError(
+            _(
+                "{item} is sold at its face value, one at a time: remove the line and "
+                "add it again to change it."
+            ).format(item=line.description)
+        )
+
+
 def set_qty(uow: UnitOfWork, actor: Actor, sale_id: int, line_id: int, qty: int) -> CartView:
     require(actor, "sales.sell")
     _check_qty(qty)
     with uow.transaction() as session:
         sale = _open_sale(session, sale_id)
         line = _line_of(session, sale, line_id)
+        _refuse_card_line(line)
         line.qty = qty
         session.add(line)
         session.flush()
@@ -591,8 +657,12 @@ def set_line_staff(
     require(actor, "sales.sell")
     with uow.transaction() as session:
         sale = _open_sale(session, sale_id)
-        _line_of(session, sale, line_id)
+        line = _line_of(session, sale, line_id)
         _check_shares(session, staff)
+        if is_card_sale(line.kind) and len(staff) != 1:
+            raise ValidationError(
+                _("One person sells a top-up, a package or a gift card."), field="staff"
+            )
         for old_share in session.exec(
             select(SaleLineStaff).where(col(SaleLineStaff.line_id) == line_id)
         ):
@@ -666,6 +736,7 @@ def discount_line(
     with uow.transaction() as session:
         sale = _open_sale(session, sale_id)
         line = _line_of(session, sale, line_id)
+        _refuse_card_line(line)
         base = line.qty * line.unit_cents
         if amount_cents > base:
             raise ValidationError(_("The discount is more than the line costs."), field="discount")
@@ -716,6 +787,7 @@ def override_price(
     with uow.transaction() as session:
         sale = _open_sale(session, sale_id)
         line = _line_of(session, sale, line_id)
+        _refuse_card_line(line)
         back_to_list = unit_cents == line.list_unit_cents
         cleaned = _clean_text(reason, "reason", needed=not back_to_list)
         cut = max(line.list_unit_cents - unit_cents, 0)

@@ -14,7 +14,7 @@ sale's own transaction (see ``prepaid_hooks``, which registers the tender).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -254,6 +254,7 @@ def post_entry(
     *,
     day: date,
     refuse: str = "",
+    staff_id: int | None = None,
     **fields: Any,
 ) -> StoredValueEntry:
     """Append one ledger row and move the cached balances by ``split`` (signed) with a
@@ -282,7 +283,7 @@ def post_entry(
         principal_cents=split.principal_cents,
         bonus_cents=split.bonus_cents,
         business_day=day,
-        staff_id=actor.staff_id,
+        staff_id=staff_id or actor.staff_id,
         created_at=utc_now(),
         **fields,
     )
@@ -343,97 +344,122 @@ def top_up(
     cleaned_note = clean_text(note, NOTE_MAX, "note")
 
     def body(session: Session) -> TopUpResult:
-        settings = load_prepaid_settings(session)
-        check_amount(session, amount_cents, settings)
-        member = load_member(session, member_id)
-        if member.status != "active":
-            raise Conflict(
-                _("{name} is archived: restore the member first.").format(name=member.name)
+        result = top_up_in(
+            session, actor, member_id, amount_cents, method, cleaned_reference, cleaned_note
+        )
+        if print_receipt:
+            return replace(
+                result, receipt_number=_queue_receipt(uow, actor, session, result.entry_id)
             )
-        day = shop_today(session)
-        tier_row = None
-        tier = best_tier([tier_of(row) for row in tiers_on(session, day)], amount_cents)
-        bonus = tier.bonus_cents if tier else 0
-        account = open_account(session, member_id)
-        entry = post_entry(
-            session,
-            actor,
-            account,
-            "top_up",
-            Split(amount_cents, bonus),
-            day=day,
-            method=method,
-            reference=cleaned_reference,
-            note=cleaned_note,
-            promotion_id=tier.id if tier else None,
-        )
-        assert entry.id is not None
-        if method == "cash":
-            from salon_tui.services import drawer
-
-            drawer.add_movement(
-                session,
-                drawer.require_open(session),
-                actor,
-                "prepaid",
-                amount_cents,
-                note=_("Top-up for {name}").format(name=member.name)[:200],
-            )
-        new_level = _upgrade_level(
-            session, actor, member, amount_cents, tier.upgrade_level_id if tier else None
-        )
-        if new_level:
-            from salon_tui.services.top_up_levels import remember_level_change
-
-            remember_level_change(session, entry)
-        rewards: list[str] = []
-        if tier is not None:
-            from salon_tui.data.models import TopUpPromotion
-
-            tier_row = session.get(TopUpPromotion, tier.id)
-            reward = TopUpReward(member_id, entry.id, amount_cents, tier)
-            load_area_hooks()  # the areas that give points and coupons
-            for hook in TOPUP_REWARDS:
-                rewards.extend(hook(session, actor, reward))
-        receipt_number = _queue_receipt(uow, actor, session, entry.id) if print_receipt else ""
-        result = TopUpResult(
-            entry_id=entry.id,
-            member_id=member_id,
-            member_name=member.name,
-            amount_cents=amount_cents,
-            bonus_cents=bonus,
-            principal_after_cents=account.principal_cents,
-            bonus_after_cents=account.bonus_cents,
-            promotion=tier_row.name if tier_row else "",
-            new_level=new_level,
-            rewards=tuple(rewards),
-            receipt_number=receipt_number,
-        )
-        audit.record(
-            session,
-            actor,
-            "prepaid.top_up",
-            "member",
-            member_id,
-            before={
-                "principal_cents": account.principal_cents - amount_cents,
-                "bonus_cents": account.bonus_cents - bonus,
-            },
-            after={
-                "entry_id": entry.id,
-                "amount_cents": amount_cents,
-                "bonus_cents": bonus,
-                "method": method,
-                "reference": cleaned_reference,
-                "promotion": result.promotion,
-                "level": new_level,
-                "rewards": list(rewards),
-                "principal_cents": account.principal_cents,
-            },
-        )
         return result
 
     return run_action(uow, key, "prepaid.top_up", body, TopUpResult)
+
+
+def top_up_in(
+    session: Session,
+    actor: Actor,
+    member_id: int,
+    amount_cents: int,
+    method: str,
+    reference: str = "",
+    note: str = "",
+    *,
+    sale_id: int | None = None,
+    seller_id: int | None = None,
+) -> TopUpResult:
+    """A top-up inside the caller's transaction (``top_up`` checks the method and the
+    text first). Sold on a sale (``sale_id``), the sale's payments take the money: no
+    drawer movement here, the entry is linked to the sale, and ``seller_id`` (the
+    person on the line) is who sold it."""
+    settings = load_prepaid_settings(session)
+    check_amount(session, amount_cents, settings)
+    member = load_member(session, member_id)
+    if member.status != "active":
+        raise Conflict(_("{name} is archived: restore the member first.").format(name=member.name))
+    day = shop_today(session)
+    tier_row = None
+    tier = best_tier([tier_of(row) for row in tiers_on(session, day)], amount_cents)
+    bonus = tier.bonus_cents if tier else 0
+    account = open_account(session, member_id)
+    entry = post_entry(
+        session,
+        actor,
+        account,
+        "top_up",
+        Split(amount_cents, bonus),
+        day=day,
+        method=method,
+        reference=reference,
+        note=note,
+        promotion_id=tier.id if tier else None,
+        sale_id=sale_id,
+        staff_id=seller_id,
+    )
+    assert entry.id is not None
+    if method == "cash" and sale_id is None:
+        from salon_tui.services import drawer
+
+        drawer.add_movement(
+            session,
+            drawer.require_open(session),
+            actor,
+            "prepaid",
+            amount_cents,
+            note=_("Top-up for {name}").format(name=member.name)[:200],
+        )
+    new_level = _upgrade_level(
+        session, actor, member, amount_cents, tier.upgrade_level_id if tier else None
+    )
+    if new_level:
+        from salon_tui.services.top_up_levels import remember_level_change
+
+        remember_level_change(session, entry)
+    rewards: list[str] = []
+    if tier is not None:
+        from salon_tui.data.models import TopUpPromotion
+
+        tier_row = session.get(TopUpPromotion, tier.id)
+        reward = TopUpReward(member_id, entry.id, amount_cents, tier)
+        load_area_hooks()  # the areas that give points and coupons
+        for hook in TOPUP_REWARDS:
+            rewards.extend(hook(session, actor, reward))
+    result = TopUpResult(
+        entry_id=entry.id,
+        member_id=member_id,
+        member_name=member.name,
+        amount_cents=amount_cents,
+        bonus_cents=bonus,
+        principal_after_cents=account.principal_cents,
+        bonus_after_cents=account.bonus_cents,
+        promotion=tier_row.name if tier_row else "",
+        new_level=new_level,
+        rewards=tuple(rewards),
+    )
+    audit.record(
+        session,
+        actor,
+        "prepaid.top_up",
+        "member",
+        member_id,
+        before={
+            "principal_cents": account.principal_cents - amount_cents,
+            "bonus_cents": account.bonus_cents - bonus,
+        },
+        after={
+            "entry_id": entry.id,
+            "amount_cents": amount_cents,
+            "bonus_cents": bonus,
+            "method": method,
+            "reference": reference,
+            "sale_id": sale_id,
+            "promotion": result.promotion,
+            "level": new_level,
+            "rewards": list(rewards),
+            "principal_cents": account.principal_cents,
+        },
+    )
+    return result
 
 
 def undo_top_up(
@@ -449,102 +475,126 @@ def undo_top_up(
 
     def body(session: Session) -> UndoResult:
         original = session.get(StoredValueEntry, entry_id)
-        if original is None or original.kind != "top_up":
-            raise NotFound(_("There is no top-up #{id}.").format(id=entry_id))
-        if session.exec(
-            select(StoredValueEntry.id).where(col(StoredValueEntry.reverses_id) == entry_id)
-        ).first():
-            raise Conflict(_("Top-up #{id} is already undone.").format(id=entry_id))
-        day = shop_today(session)
-        if original.business_day != day:
+        if original is not None and original.kind == "top_up" and original.sale_id is not None:
             raise Conflict(
                 _(
-                    "Top-up #{id} was made on {day}: only a top-up of today can be undone. "
-                    "Close the stored value to refund it instead."
-                ).format(id=entry_id, day=original.business_day)
+                    "Top-up #{id} was sold on a sale: refund its line from the sale "
+                    "history, so the money goes back with the sale."
+                ).format(id=entry_id)
             )
-        account = account_for(session, original.member_id, lock=True)
-        assert account is not None
-        entry = post_entry(
-            session,
-            actor,
-            account,
-            "reversal",
-            Split(-original.principal_cents, -original.bonus_cents),
-            day=day,
-            refuse=_(
-                "Part of top-up #{id} has already been spent, so it cannot be undone. "
-                "Close the stored value to refund what is left."
-            ).format(id=entry_id),
-            method=original.method,
-            reference=original.reference,
-            note=cleaned,
-            reverses_id=entry_id,
-            promotion_id=original.promotion_id,
-        )
-        assert entry.id is not None
-        if original.method == "cash":
-            from salon_tui.services import drawer
-
-            drawer.add_movement(
-                session,
-                drawer.require_open(session),
-                actor,
-                "prepaid",
-                -original.principal_cents,
-                note=cleaned,
-            )
-        if original.promotion_id is not None:
-            from salon_tui.data.models import TopUpPromotion
-
-            row = session.get(TopUpPromotion, original.promotion_id)
-            if row is not None:
-                reward = TopUpReward(
-                    original.member_id, entry_id, original.principal_cents, tier_of(row)
-                )
-                load_area_hooks()
-                for undo in TOPUP_UNDOS:
-                    undo(session, actor, reward)
-        from salon_tui.services.top_up_levels import put_level_back
-
-        level_back_to = put_level_back(session, actor, original)
-        if level_back_to:
-            from salon_tui.services.top_up_levels import remember_level_change
-
-            remember_level_change(session, entry)
-        receipt_number = _queue_receipt(uow, actor, session, entry.id)
-        audit.record(
-            session,
-            actor,
-            "prepaid.undo_top_up",
-            "member",
-            original.member_id,
-            before={
-                "principal_cents": account.principal_cents + original.principal_cents,
-                "bonus_cents": account.bonus_cents + original.bonus_cents,
-            },
-            after={
-                "entry_id": entry.id,
-                "reverses": entry_id,
-                "reason": cleaned,
-                "level_back_to": level_back_to,
-                "principal_cents": account.principal_cents,
-                "bonus_cents": account.bonus_cents,
-            },
-        )
-        return UndoResult(
-            entry.id,
-            entry_id,
-            original.member_id,
-            original.principal_cents,
-            original.bonus_cents,
-            account.principal_cents,
-            account.bonus_cents,
-            level_back_to,
-            receipt_number,
-        )
+        result = undo_top_up_in(session, actor, entry_id, cleaned)
+        return replace(result, receipt_number=_queue_receipt(uow, actor, session, result.entry_id))
 
     return run_action(uow, key, "prepaid.undo_top_up", body, UndoResult)
+
+
+def undo_top_up_in(
+    session: Session,
+    actor: Actor,
+    entry_id: int,
+    reason: str,
+    *,
+    refund_id: int | None = None,
+) -> UndoResult:
+    """Undo a top-up inside the caller's transaction: the rules of ``undo_top_up`` (a
+    top-up of today, none of it spent). A refund of the sale that sold it
+    (``refund_id``) pays the money back itself: no drawer movement here."""
+    cleaned = reason
+    original = session.get(StoredValueEntry, entry_id)
+    if original is None or original.kind != "top_up":
+        raise NotFound(_("There is no top-up #{id}.").format(id=entry_id))
+    if session.exec(
+        select(StoredValueEntry.id).where(col(StoredValueEntry.reverses_id) == entry_id)
+    ).first():
+        raise Conflict(_("Top-up #{id} is already undone.").format(id=entry_id))
+    day = shop_today(session)
+    if original.business_day != day:
+        raise Conflict(
+            _(
+                "Top-up #{id} was made on {day}: only a top-up of today can be undone. "
+                "Close the stored value to refund it instead."
+            ).format(id=entry_id, day=original.business_day)
+        )
+    account = account_for(session, original.member_id, lock=True)
+    assert account is not None
+    entry = post_entry(
+        session,
+        actor,
+        account,
+        "reversal",
+        Split(-original.principal_cents, -original.bonus_cents),
+        day=day,
+        refuse=_(
+            "Part of top-up #{id} has already been spent, so it cannot be undone. "
+            "Close the stored value to refund what is left."
+        ).format(id=entry_id),
+        method=original.method,
+        reference=original.reference,
+        note=cleaned,
+        reverses_id=entry_id,
+        promotion_id=original.promotion_id,
+        sale_id=original.sale_id,
+        refund_id=refund_id,
+    )
+    assert entry.id is not None
+    if original.method == "cash" and original.sale_id is None:
+        from salon_tui.services import drawer
+
+        drawer.add_movement(
+            session,
+            drawer.require_open(session),
+            actor,
+            "prepaid",
+            -original.principal_cents,
+            note=cleaned,
+        )
+    if original.promotion_id is not None:
+        from salon_tui.data.models import TopUpPromotion
+
+        row = session.get(TopUpPromotion, original.promotion_id)
+        if row is not None:
+            reward = TopUpReward(
+                original.member_id, entry_id, original.principal_cents, tier_of(row)
+            )
+            load_area_hooks()
+            for undo in TOPUP_UNDOS:
+                undo(session, actor, reward)
+    from salon_tui.services.top_up_levels import put_level_back
+
+    level_back_to = put_level_back(session, actor, original)
+    if level_back_to:
+        from salon_tui.services.top_up_levels import remember_level_change
+
+        remember_level_change(session, entry)
+    audit.record(
+        session,
+        actor,
+        "prepaid.undo_top_up",
+        "member",
+        original.member_id,
+        before={
+            "principal_cents": account.principal_cents + original.principal_cents,
+            "bonus_cents": account.bonus_cents + original.bonus_cents,
+        },
+        after={
+            "entry_id": entry.id,
+            "reverses": entry_id,
+            "reason": cleaned,
+            "level_back_to": level_back_to,
+            "principal_cents": account.principal_cents,
+            "bonus_cents": account.bonus_cents,
+        },
+    )
+    return UndoResult(
+        entry.id,
+        entry_id,
+        original.member_id,
+        original.principal_cents,
+        original.bonus_cents,
+        account.principal_cents,
+        account.bonus_cents,
+        level_back_to,
+    )
 
 
 def close_stored_value(

@@ -52,6 +52,13 @@ class PaymentModal(SalonModal[Any]):
         self.tender_index = 0
         self.parts: list[PaymentIn] = []
         self.paying = False
+        # Top-ups and gift cards are bought with money: what stored value, gift cards
+        # and points may pay of this sale at most.
+        from salon_tui.domain.sales import MONEY_ONLY_KINDS
+
+        self.prepaid_most_cents = cart.total_cents - sum(
+            line.net_cents for line in cart.lines if line.kind in MONEY_ONLY_KINDS
+        )
 
     def money(self, cents: int) -> str:
         from salon_tui.domain.money import format_money
@@ -143,6 +150,8 @@ class PaymentModal(SalonModal[Any]):
             suggested = max(min(self.held[tender.code] - used, suggested), 0)
         if tender.needs_member and balance_left is not None:
             suggested = max(min(suggested, balance_left), 0)
+        if tender.is_prepaid:
+            suggested = max(min(suggested, self.prepaid_left()), 0)
         amount.value = self._plain(suggested)
         amount.focus()
         amount.action_select_all()  # typing replaces the suggested amount
@@ -151,6 +160,12 @@ class PaymentModal(SalonModal[Any]):
         label = self.query_one("#pay-reference-label", Label)
         label.display = needs_reference
         label.update(_(tender.reference_label))
+
+    def prepaid_left(self) -> int:
+        """What stored value, gift cards and points may still pay (see ``__init__``)."""
+        prepaid = {t.code for t in self.tenders if t.is_prepaid}
+        used = sum(p.amount_cents for p in self.parts if p.tender in prepaid)
+        return self.prepaid_most_cents - used
 
     def _label(self, code: str) -> str:
         return next((t.label for t in self.tenders if t.code == code), code)
@@ -205,6 +220,14 @@ class PaymentModal(SalonModal[Any]):
             return
         if typed <= 0:
             self.show_problem(_("Each part of a payment must be more than zero."))
+            return
+        if tender.is_prepaid and typed > self.prepaid_left():
+            self.show_problem(
+                _(
+                    "A top-up or a gift card is bought with money: {tender} can pay at most "
+                    "{most} of this sale."
+                ).format(tender=_(tender.label), most=self.money(max(self.prepaid_left(), 0)))
+            )
             return
         if tender.is_cash:
             part = PaymentIn(tender.code, min(typed, self.remaining), tendered_cents=typed)
