@@ -79,3 +79,49 @@ def test_checkout_paying_split_with_change(snap_compare, locale: str) -> None:
         steady_cursor(pilot.app)
 
     assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=ready)
+
+
+@pytest.fixture
+def member_and_package(shop_on_disk: object) -> None:
+    """周洁 (phone 13800138000) and a package of ten blow-dries on sale."""
+    from salon_tui.services import members, packages
+    from tests.services.catalog_helpers import make_service
+
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    members.add_member(uow, owner, name="周洁", phone="13800138000")
+    make_service(uow, owner, "S001", name="洗吹 Blow dry", price=5_800)
+    packages.add_template(uow, owner, "洗吹10次 10 blow-dries", 48_000, 180, [("S001", 10)])
+    uow.dispose()
+
+
+@pytest.mark.usefixtures("member_and_package")
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+@pytest.mark.parametrize("dialog_open", [False, True], ids=["cart", "dialog"])
+def test_checkout_selling_a_top_up_beside_a_service(
+    snap_compare, locale: str, dialog_open: bool
+) -> None:
+    i18n.install(locale)
+
+    async def ready(pilot) -> None:
+        await _checkout(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press(*"13800138000")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#checkout-entry", Input).value = "Hair oil 护发精油 128.50"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        await pilot.press("enter", *"1000", "enter")
+        await settle(pilot)
+        if dialog_open:
+            await pilot.press("ctrl+y")
+            await settle(pilot)
+        steady_cursor(pilot.app)
+
+    assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=ready)

@@ -200,7 +200,8 @@ def _pay(
     day = business_date(now, settings.timezone)
     sequence = next_number(session, "sale", day)
     number = format_sale_number(day.strftime("%Y%m%d"), sequence)
-    sale.number = number  # the card economy's entries name the sale they were sold on
+    if sells_cards:
+        sale.number = number  # the card economy's entries name the sale they were sold on
 
     adjustments: list[dict[str, Any]] = []
     for line in lines:
