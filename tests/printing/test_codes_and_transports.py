@@ -94,7 +94,8 @@ def test_the_network_transport_delivers_the_exact_bytes_to_port_9100_style_sinks
     sink = Sink()
     payload = b"\x1b@\x1c&" + "测试 test\n".encode("gbk") * 500
     where = network_transport("127.0.0.1", sink.port, 2.0).send(payload, "job-000001")
-    assert sink.close() == payload
+    # A sink that never answers the status question (DLE EOT 1) gets the job after it.
+    assert sink.close() == b"\x10\x04\x01" + payload
     assert where == f"127.0.0.1:{sink.port}"
 
 

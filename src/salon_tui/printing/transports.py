@@ -4,6 +4,10 @@ Every transport has a write timeout (python-escpos's ``Usb`` has none by default
 write can hang for ever). A failure raises ``PrinterUnavailable`` when nothing reached
 the printer (safe to send again) and ``PrinterInterrupted`` when some bytes may have
 (a person decides whether to print again). python-escpos loads only when a job is sent.
+
+Before a job, printers that can talk back are asked how they are (``DLE EOT``, see
+``printing.status``): out of paper, cover open or offline → nothing is sent, the job
+waits in the queue and the status bar says why.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ from __future__ import annotations
 import errno
 import os
 import select
+import socket
+import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,7 +26,9 @@ from typing import Any, Protocol
 from salon_tui.config import PrinterConfig
 from salon_tui.errors import PrinterError
 from salon_tui.i18n import _
+from salon_tui.printing import status as printer_status
 from salon_tui.printing.escpos import PrinterProfile
+from salon_tui.printing.status import ANSWER_SECONDS, Condition, Exchange
 from salon_tui.printing.text import HanziMode
 
 
@@ -35,6 +44,28 @@ class PrinterInterrupted(PrinterError):
 class PrinterStatus:
     ready: bool
     message: str
+
+
+def _refuse_unless_ready(condition: Condition | None, name: str) -> None:
+    """Nothing is sent to a printer that says it cannot print; the job waits."""
+    if condition is not None and (problem := condition.problem()):
+        raise PrinterUnavailable(_("{printer}: {problem}").format(printer=name, problem=problem))
+
+
+def _status_of(condition: Condition | None, name: str) -> PrinterStatus:
+    if condition is None:
+        return PrinterStatus(
+            True,
+            _("Ready on {name} (the printer does not report paper or cover).").format(name=name),
+        )
+    if problem := condition.problem():
+        return PrinterStatus(
+            False, _("{printer}: {problem}").format(printer=name, problem=problem)
+        )
+    message = _("Ready on {name}").format(name=name)
+    if warning := condition.warning():
+        message = f"{message}. {warning}"
+    return PrinterStatus(True, message)
 
 
 class Transport(Protocol):
@@ -90,7 +121,22 @@ class DeviceTransport:
         except OSError as error:
             raise PrinterUnavailable(_describe_os_error(error, str(self.path))) from error
 
+    def _ask(self) -> Condition | None:
+        """The printer's condition through the device file (usblp passes answers back);
+        None for a plain file or a printer that does not answer."""
+        try:
+            if not stat.S_ISCHR(self.path.stat().st_mode):
+                return None
+            descriptor = os.open(self.path, os.O_RDWR | os.O_NONBLOCK | os.O_NOCTTY)
+        except OSError:
+            return None  # write-only access, or gone: send() says which
+        try:
+            return printer_status.ask(lambda query: _exchange_fd(descriptor, query))
+        finally:
+            os.close(descriptor)
+
     def send(self, payload: bytes, name: str) -> str:
+        _refuse_unless_ready(self._ask(), str(self.path))
         descriptor = self._open()
         written = 0
         deadline = time.monotonic() + self.timeout_seconds
@@ -137,15 +183,49 @@ class DeviceTransport:
                     path=self.path
                 ),
             )
-        return PrinterStatus(True, _("Ready on {path}").format(path=self.path))
+        return _status_of(self._ask(), str(self.path))
+
+
+def _exchange_fd(descriptor: int, query: bytes) -> bytes:
+    """One query written to an open device, and what it answers within the wait."""
+    try:
+        os.write(descriptor, query)
+    except OSError:
+        return b""
+    deadline = time.monotonic() + ANSWER_SECONDS
+    while (remaining := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select([descriptor], [], [], remaining)
+        if not readable:
+            return b""
+        try:
+            return os.read(descriptor, 16)
+        except BlockingIOError:
+            continue
+        except OSError:
+            return b""
+    return b""
 
 
 class EscposTransport:
     """python-escpos's ``Network``, ``Usb`` and ``Serial`` printers, opened per job."""
 
-    def __init__(self, label: str, factory: Any) -> None:
+    def __init__(
+        self,
+        label: str,
+        factory: Any,
+        exchange_for: Callable[[Any], Exchange] | None = None,
+    ) -> None:
         self.label = label
         self.factory = factory
+        self.exchange_for = exchange_for
+
+    def _ask(self, printer: Any) -> Condition | None:
+        if self.exchange_for is None:
+            return None
+        try:
+            return printer_status.ask(self.exchange_for(printer))
+        except Exception:
+            return None  # a printer that cannot answer is treated as one that does not
 
     def _open(self) -> Any:
         try:
@@ -161,6 +241,12 @@ class EscposTransport:
 
     def send(self, payload: bytes, name: str) -> str:
         printer = self._open()
+        try:
+            _refuse_unless_ready(self._ask(printer), self.label)
+        except PrinterUnavailable:
+            with _quietly():
+                printer.close()
+            raise
         try:
             printer._raw(payload)
         except Exception as error:
@@ -179,9 +265,11 @@ class EscposTransport:
             printer = self._open()
         except PrinterUnavailable as error:
             return PrinterStatus(False, error.message)
-        with _quietly():
-            printer.close()
-        return PrinterStatus(True, _("Ready on {name}").format(name=self.label))
+        try:
+            return _status_of(self._ask(printer), self.label)
+        finally:
+            with _quietly():
+                printer.close()
 
 
 class _quietly:
@@ -213,13 +301,58 @@ def _describe_os_error(error: OSError, name: str) -> str:
     )
 
 
+# Status queries go to the open python-escpos printer's own connection with a short
+# timeout: its ``query_status`` would wait the whole write timeout for a silent printer.
+
+
+def _network_exchange(printer: Any) -> Exchange:
+    connection: socket.socket = printer.device
+
+    def exchange(query: bytes) -> bytes:
+        previous = connection.gettimeout()
+        connection.settimeout(ANSWER_SECONDS)
+        try:
+            connection.sendall(query)
+            return connection.recv(16)
+        except TimeoutError:
+            return b""
+        finally:
+            connection.settimeout(previous)
+
+    return exchange
+
+
+def _usb_exchange(printer: Any) -> Exchange:
+    def exchange(query: bytes) -> bytes:
+        printer.device.write(printer.out_ep, query, int(ANSWER_SECONDS * 1000))
+        try:
+            return bytes(printer.device.read(printer.in_ep, 16, int(ANSWER_SECONDS * 1000)))
+        except Exception:  # usb.core.USBTimeoutError: no answer
+            return b""
+
+    return exchange
+
+
+def _serial_exchange(printer: Any) -> Exchange:
+    def exchange(query: bytes) -> bytes:
+        previous = printer.device.timeout
+        printer.device.timeout = ANSWER_SECONDS
+        try:
+            printer.device.write(query)
+            return bytes(printer.device.read(1))
+        finally:
+            printer.device.timeout = previous
+
+    return exchange
+
+
 def network_transport(host: str, port: int, timeout_seconds: float) -> EscposTransport:
     def build() -> Any:
         from escpos.printer import Network
 
         return Network(host, port=port, timeout=timeout_seconds)
 
-    return EscposTransport(f"{host}:{port}", build)
+    return EscposTransport(f"{host}:{port}", build, _network_exchange)
 
 
 def usb_transport(vendor_id: int, product_id: int, timeout_seconds: float) -> EscposTransport:
@@ -229,7 +362,7 @@ def usb_transport(vendor_id: int, product_id: int, timeout_seconds: float) -> Es
         # pyusb counts the write timeout in milliseconds.
         return Usb(vendor_id, product_id, timeout=int(timeout_seconds * 1000))
 
-    return EscposTransport(f"USB {vendor_id:04x}:{product_id:04x}", build)
+    return EscposTransport(f"USB {vendor_id:04x}:{product_id:04x}", build, _usb_exchange)
 
 
 def serial_transport(device: str, baudrate: int, timeout_seconds: float) -> EscposTransport:
@@ -238,7 +371,7 @@ def serial_transport(device: str, baudrate: int, timeout_seconds: float) -> Escp
 
         return Serial(devfile=device, baudrate=baudrate, timeout=timeout_seconds)
 
-    return EscposTransport(f"{device} @ {baudrate}", build)
+    return EscposTransport(f"{device} @ {baudrate}", build, _serial_exchange)
 
 
 def profile_for(config: PrinterConfig) -> PrinterProfile:
