@@ -1,4 +1,4 @@
-"""Real programs as peers in tests: LibreOffice (xlsx/csv), zbar (barcodes).
+"""Real programs as peers in tests: LibreOffice (xlsx/csv), zbar (barcodes), a CJK font.
 
 A missing peer skips the test with the reason, except under SALON_REQUIRE_PEERS=1
 (CI), where it fails: CI must exercise every peer.
@@ -26,6 +26,19 @@ def need(program: str) -> str:
             pytest.fail(f"SALON_REQUIRE_PEERS=1 but {message}")
         pytest.skip(message)
     return found
+
+
+def chinese_font() -> str:
+    """A CJK font file for printing Chinese as pictures (Debian: fonts-wqy-zenhei)."""
+    from salon_tui.printing.raster_text import NoChineseFont, find_font
+
+    try:
+        return find_font()
+    except NoChineseFont as missing:
+        message = f"no Chinese font: {missing.message}"
+        if REQUIRE_PEERS:
+            pytest.fail(f"SALON_REQUIRE_PEERS=1 but {message}")
+        pytest.skip(message)
 
 
 def libreoffice_convert(source: Path, target_format: str, out_dir: Path) -> Path:

@@ -19,7 +19,7 @@ from salon_tui.i18n import _
 
 PRINTER_CONNECTIONS = ("none", "folder", "device", "usb", "network", "serial")
 PRINTER_COLUMNS = (32, 42, 48)
-HANZI_MODES = ("gbk", "pinyin")
+HANZI_MODES = ("gbk", "pinyin", "image")
 SCANNER_TERMINATORS = ("enter", "kpenter", "tab")
 TIMEOUT_RANGE = (0.5, 60.0)
 GAP_RANGE_MS = (5, 200)
@@ -35,7 +35,8 @@ class PrinterConfig:
     usb_id: str = ""  # "usb": vendor:product in hex, e.g. 0416:5011
     baudrate: int = 9600
     columns: int = 48  # 32 on 58 mm paper, 48 on 80 mm (42 on Epson TM-T88)
-    hanzi: str = "gbk"  # "gbk": Chinese font; "pinyin": none, transliterate
+    hanzi: str = "gbk"  # "gbk": Chinese font; none: "pinyin" transliterates, "image" draws
+    font: str = ""  # "image": the CJK font file to draw with (empty: found on this computer)
     cutter: bool = True
     native_codes: bool = True  # QR and barcodes drawn by the firmware (else images)
     drawer: bool = True  # a cash drawer hangs on the printer
@@ -138,6 +139,7 @@ def validate_printer(config: PrinterConfig) -> PrinterConfig:
         usb_id=config.usb_id.strip().lower(),
         connection=config.connection.strip().lower(),
         hanzi=config.hanzi.strip().lower(),
+        font=config.font.strip(),
     )
     if config.connection not in PRINTER_CONNECTIONS:
         raise ValidationError(
@@ -181,7 +183,11 @@ def validate_printer(config: PrinterConfig) -> PrinterConfig:
         )
     if config.hanzi not in HANZI_MODES:
         raise ValidationError(
-            _("Chinese printing is gbk (printer has a Chinese font) or pinyin."), field="hanzi"
+            _(
+                "Chinese printing is gbk (printer has a Chinese font), pinyin or image "
+                "(no Chinese font: Chinese drawn as pictures)."
+            ),
+            field="hanzi",
         )
     low, high = TIMEOUT_RANGE
     if not low <= config.timeout_seconds <= high:
@@ -260,6 +266,13 @@ def render_config(config: MachineConfig) -> str:
 def save_config(config: MachineConfig, path: Path | None = None) -> Path:
     """Write config.toml atomically (validated first: a refused change writes nothing)."""
     config = MachineConfig(validate_printer(config.printer), validate_scanner(config.scanner))
+    if config.printer.hanzi == "image":
+        from salon_tui.printing.raster_text import NoChineseFont, find_font
+
+        try:
+            find_font(config.printer.font)
+        except NoChineseFont as error:
+            raise ValidationError(error.message, field="hanzi") from error
     path = path or paths.config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")

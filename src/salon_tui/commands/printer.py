@@ -69,7 +69,20 @@ def setup_command(
     ] = None,
     chinese: Annotated[
         str | None,
-        typer.Option("--chinese", help=_("gbk (the printer has a Chinese font) or pinyin.")),
+        typer.Option(
+            "--chinese",
+            help=_(
+                "gbk (the printer has a Chinese font); without one: pinyin, or image "
+                "(Chinese drawn as pictures with a font from this computer)."
+            ),
+        ),
+    ] = None,
+    font: Annotated[
+        str | None,
+        typer.Option(
+            "--font",
+            help=_("With --chinese image: the font file to draw Chinese with (default: found)."),
+        ),
     ] = None,
     cutter: Annotated[
         bool | None, typer.Option("--cutter/--no-cutter", help=_("The printer cuts the paper."))
@@ -107,6 +120,7 @@ def setup_command(
         "baudrate": baudrate,
         "columns": columns,
         "hanzi": chinese,
+        "font": font,
         "cutter": cutter,
         "drawer": drawer,
         "native_codes": native_codes,

@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from salon_tui.printing import raster_text
 from salon_tui.printing.layout import Align, Barcode, Element, Feed, QRCode, TextLine
 from salon_tui.printing.text import HanziMode, to_bytes
 
@@ -57,6 +58,7 @@ class PrinterProfile:
     hanzi: HanziMode = HanziMode.GBK
     cutter: bool = True
     native_codes: bool = True  # the firmware draws QR codes and barcodes
+    font: str = ""  # HanziMode.IMAGE: the font file Chinese is drawn with
 
     @property
     def width_dots(self) -> int:
@@ -135,8 +137,22 @@ def render(
     if profile.hanzi is HanziMode.GBK:
         out += CHINESE_MODE_ON
     align = Align.LEFT
+    font = raster_text.find_font(profile.font) if profile.hanzi is HanziMode.IMAGE else ""
     for element in elements:
-        if isinstance(element, TextLine):
+        if isinstance(element, TextLine) and font and not element.text.isascii():
+            if align is not Align.LEFT:
+                align = Align.LEFT
+                out += ALIGN_COMMANDS[align]
+            picture = raster_text.line_image(
+                element.text,
+                width_dots=profile.width_dots,
+                align=element.align.value,
+                large=element.large,
+                bold=element.bold,
+                font_path=font,
+            )
+            out += raster_text.raster_bytes(picture)
+        elif isinstance(element, TextLine):
             if element.align is not align:
                 align = element.align
                 out += ALIGN_COMMANDS[align]

@@ -4,7 +4,8 @@ Chinese ESC/POS printers (Xprinter, Gainscha, Zjiang, Rongta …) in Chinese mod
 (``FS &``) read every byte ≥ 0x80 as the start of a two-byte GBK character, so a string
 takes as many columns as it has GBK bytes: ``×``, ``·``, ``—``, ``é`` take two columns
 although a terminal shows them in one. We encode to GBK ourselves and never let the
-library guess. Printers without Hanzi get the text transliterated to pinyin instead.
+library guess. Printers without Hanzi get the text transliterated to pinyin instead, or
+(``IMAGE``) laid out as on a GBK printer and drawn as pictures where it is not ASCII.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class HanziMode(StrEnum):
 
     GBK = "gbk"  # the printer has a GB18030/GBK font (Chinese clones)
     PINYIN = "pinyin"  # no Hanzi font (Epson international): transliterate to ASCII
+    IMAGE = "image"  # no Hanzi font: lines with Chinese printed as pictures (raster_text)
 
 
 # Characters GBK lacks (or encodes into something the printer prints wrongly), mapped to
@@ -164,8 +166,9 @@ def printable(text: str, mode: HanziMode = HanziMode.GBK) -> str:
 
 
 def to_bytes(printable_text: str, mode: HanziMode = HanziMode.GBK) -> bytes:
-    """Bytes of text already passed through ``printable``."""
-    return printable_text.encode("gbk" if mode is HanziMode.GBK else "ascii")
+    """Bytes of text already passed through ``printable`` (in ``IMAGE`` mode, only ASCII
+    lines are sent as text)."""
+    return printable_text.encode("ascii" if mode is HanziMode.PINYIN else "gbk")
 
 
 def encode(text: str, mode: HanziMode = HanziMode.GBK) -> bytes:

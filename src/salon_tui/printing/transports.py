@@ -59,9 +59,7 @@ def _status_of(condition: Condition | None, name: str) -> PrinterStatus:
             _("Ready on {name} (the printer does not report paper or cover).").format(name=name),
         )
     if problem := condition.problem():
-        return PrinterStatus(
-            False, _("{printer}: {problem}").format(printer=name, problem=problem)
-        )
+        return PrinterStatus(False, _("{printer}: {problem}").format(printer=name, problem=problem))
     message = _("Ready on {name}").format(name=name)
     if warning := condition.warning():
         message = f"{message}. {warning}"
@@ -380,6 +378,7 @@ def profile_for(config: PrinterConfig) -> PrinterProfile:
         hanzi=HanziMode(config.hanzi),
         cutter=config.cutter,
         native_codes=config.native_codes,
+        font=config.font,
     )
 
 

@@ -34,6 +34,7 @@ COLUMN_LABELS = {
 HANZI_LABELS = {
     "gbk": N_("Chinese font (GBK, most printers sold in China)"),
     "pinyin": N_("No Chinese font: print pinyin"),
+    "image": N_("No Chinese font: print Chinese as pictures"),
 }
 TEXT_FIELDS = ("folder", "device", "host", "usb_id")
 NUMBER_FIELDS = {"port": int, "baudrate": int, "timeout_seconds": float}
