@@ -30,7 +30,7 @@ def need(program: str) -> str:
 
 def chinese_font() -> str:
     """A CJK font file for printing Chinese as pictures (Debian: fonts-wqy-zenhei)."""
-    from salon_tui.printing.raster_text import NoChineseFont, find_font
+    from salon_tui.fonts import NoChineseFont, find_font
 
     try:
         return find_font()

@@ -267,7 +267,7 @@ def save_config(config: MachineConfig, path: Path | None = None) -> Path:
     """Write config.toml atomically (validated first: a refused change writes nothing)."""
     config = MachineConfig(validate_printer(config.printer), validate_scanner(config.scanner))
     if config.printer.hanzi == "image":
-        from salon_tui.printing.raster_text import NoChineseFont, find_font
+        from salon_tui.fonts import NoChineseFont, find_font
 
         try:
             find_font(config.printer.font)

@@ -12,6 +12,7 @@ are shown.
 
 from __future__ import annotations
 
+import functools
 import gettext
 from pathlib import Path
 
@@ -72,6 +73,22 @@ def load_translations(locale: str) -> gettext.NullTranslations:
         catalog.add_fallback(chain)
         chain = catalog
     return chain
+
+
+@functools.cache
+def _catalog(locale: str) -> gettext.NullTranslations:
+    return load_translations(locale)
+
+
+def gettext_in(locale: str, message: str) -> str:
+    """``message`` in ``locale`` whatever the current language (receipts print in the
+    shop's language, not the cashier's)."""
+    from salon_tui.errors import ValidationError
+
+    try:
+        return _catalog(normalise_locale(locale)).gettext(message)
+    except ValidationError:  # a language we lack: the message as written
+        return message
 
 
 def install(locale: str) -> str:

@@ -95,6 +95,10 @@ def test_a_font_that_is_not_there_or_has_no_hanzi_is_refused(tmp_path: Path) -> 
     not_a_font.write_text("hello")
     with pytest.raises(NoChineseFont):
         find_font(str(not_a_font))
+    latin_only = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if latin_only.exists():  # a real font, but its 汉 is the "missing" box
+        with pytest.raises(NoChineseFont, match="not a font with Chinese"):
+            find_font(str(latin_only))
 
 
 def test_choosing_pictures_without_a_usable_font_saves_nothing(tmp_path: Path) -> None:

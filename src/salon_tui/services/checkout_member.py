@@ -116,7 +116,7 @@ def _panel(session: Session, member_id: int) -> MemberPanel:
             ).all()
         ),
         patch_tests=_patch_tests(session, member_id, today),
-        next_booking=_next_booking(session, member_id),
+        next_booking=next_booking(session, member_id),
     )
 
 
@@ -172,13 +172,16 @@ def _patch_tests(session: Session, member_id: int, today: date) -> tuple[PanelPa
     return tuple(found)
 
 
-def _next_booking(session: Session, member_id: int) -> PanelBooking | None:
+def next_booking(
+    session: Session, member_id: int, after: datetime | None = None
+) -> PanelBooking | None:
+    """The member's next booked visit from ``after`` (default now), with what and who."""
     booking = session.exec(
         select(Booking)
         .where(
             col(Booking.member_id) == member_id,
             col(Booking.status).in_(UPCOMING),
-            col(Booking.starts_at) >= utc_now(),
+            col(Booking.starts_at) >= (after or utc_now()),
         )
         .order_by(col(Booking.starts_at))
     ).first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, delete, or_, update
 from sqlmodel import Session, col, func, select
@@ -19,6 +20,7 @@ from salon_tui.data.models import (
     CouponTemplate,
     Member,
     Payment,
+    PointsEntry,
     Sale,
     SaleAdjustment,
     SaleCoupon,
@@ -45,7 +47,7 @@ from salon_tui.domain.sales import is_card_sale
 from salon_tui.domain.tenders import Tender
 from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import N_, _
-from salon_tui.services import audit, coupons, gift_cards, points
+from salon_tui.services import audit, coupons, gift_cards, points, sale_receipts
 from salon_tui.services.members import shop_today
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import SALE_PAID, SALE_REFUNDED, SalePaid, SaleRefunded
@@ -566,8 +568,52 @@ def _points_give_back(session: Session, actor: Actor, use: TenderUse) -> None:
     )
 
 
+def loyalty_on_receipt(session: Session, sale: Sale, statement: Any) -> Any:
+    """Points the sale earned and the balance just after it, and the coupons it used.
+
+    From the ledgers as they stood then (entries up to the sale's last one), so a reprint
+    says the same as the first print.
+    """
+    from dataclasses import replace
+
+    entries = session.exec(
+        select(PointsEntry.id, PointsEntry.kind, PointsEntry.points).where(
+            col(PointsEntry.sale_id) == sale.id, col(PointsEntry.refund_id).is_(None)
+        )
+    ).all()
+    last_id = max((int(entry_id or 0) for entry_id, _kind, _points in entries), default=None)
+    earned = sum(points for _id, kind, points in entries if kind == EntryKind.EARN)
+    upto = (
+        col(PointsEntry.id) <= last_id
+        if last_id is not None
+        else col(PointsEntry.at) <= sale.paid_at
+    )
+    held = session.exec(
+        select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
+            col(PointsEntry.member_id) == sale.member_id, upto
+        )
+    ).one()
+    used = session.exec(
+        select(CouponTemplate.name, Coupon.code)
+        .select_from(SaleCoupon)
+        .join(Coupon, col(Coupon.id) == col(SaleCoupon.coupon_id))
+        .join(CouponTemplate, col(CouponTemplate.id) == col(Coupon.template_id))
+        .where(col(SaleCoupon.sale_id) == sale.id, col(Coupon.used_sale_id) == sale.id)
+        .order_by(col(Coupon.id))
+    ).all()
+    if last_id is None and not held and not used:
+        return statement  # a member who has never had points: nothing to print
+    return replace(
+        statement,
+        points_earned=earned if earned else None,
+        points_balance=int(held),
+        coupons_used=tuple(f"{name} {code}" for name, code in used),
+    )
+
+
 register_tender(GIFT_CARD, _gift_card_take, _gift_card_give_back)
 register_tender(POINTS, _points_take, _points_give_back)
 PRICE_RULES.append(coupon_discounts)
 SALE_PAID.extend([use_coupons, earn_points, reward_referrer])
 SALE_REFUNDED.extend([reverse_points, restore_coupons])
+sale_receipts.MEMBER_BLOCKS.append(loyalty_on_receipt)

@@ -18,7 +18,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from salon_tui.data.models import (
-    Card,
     Coupon,
     CouponTemplate,
     GiftCard,
@@ -33,7 +32,6 @@ from salon_tui.data.models import (
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.giftcards import spaced
-from salon_tui.domain.members import calling_code, local_phone, mask_phone
 from salon_tui.domain.prepaid import SALE_METHOD
 from salon_tui.errors import NotFound
 from salon_tui.i18n import _
@@ -71,10 +69,6 @@ def parse_number(text: str) -> tuple[str, int] | None:
     return (found.group(1), int(found.group(2))) if found else None
 
 
-def _masked_card(number: str) -> str:
-    return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else number
-
-
 def _level_name(session: Session, level_id: int | None) -> str:
     level = session.get(MemberLevel, level_id) if level_id is not None else None
     return level.name if level is not None else ""
@@ -88,17 +82,14 @@ def _cashier(session: Session, staff_id: int | None) -> str:
 def _member_statement(
     session: Session, member: Member, level: str, before_cents: int, after_cents: int
 ) -> MemberStatement:
-    from salon_tui.services.members import shop_region
     from salon_tui.services.points import balance_in
+    from salon_tui.services.sale_receipts import masked_identity
 
-    card = session.exec(
-        select(Card.number).where(col(Card.member_id) == member.id, col(Card.status) == "active")
-    ).first()
-    phone = local_phone(member.phone, calling_code(shop_region(session)))
+    card, phone = masked_identity(session, member)
     return MemberStatement(
         name=member.name,
-        card_masked=_masked_card(card or ""),
-        phone_masked=mask_phone(phone) if phone else "",
+        card_masked=card,
+        phone_masked=phone,
         level=level,
         stored_value_before_cents=before_cents,
         stored_value_after_cents=after_cents,

@@ -35,11 +35,7 @@ from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import SALE_PAID, SalePaid
 from salon_tui.services.sale_items import ON_SOLD, ItemMovement, load_item_hooks
-from salon_tui.services.sale_receipts import (
-    build_sale_receipt,
-    member_statement,
-    stylists_by_line,
-)
+from salon_tui.services.sale_receipts import build_sale_receipt
 from salon_tui.services.sales import line_staff, load_sale, price_sale, sale_lines, sale_tips
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.tenders import TENDERS, TenderUse, tender_table
@@ -328,13 +324,5 @@ def _pay(
             "payments": [{"tender": p.tender, "amount_cents": p.amount_cents} for p in settled],
         },
     )
-    receipt = build_sale_receipt(
-        settings,
-        sale,
-        lines,
-        stylists_by_line(session, [line.id for line in lines if line.id is not None]),
-        payment_rows,
-        actor.name,
-        member_statement(session, sale),
-    )
+    receipt = build_sale_receipt(session, settings, sale, lines, payment_rows, actor.name)
     return paid, receipt

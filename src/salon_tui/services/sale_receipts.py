@@ -12,12 +12,27 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from salon_tui.data.models import Payment, Refund, RefundLine, Sale, SaleLine, SaleLineStaff, Staff
+from salon_tui.data.models import (
+    Card,
+    Member,
+    MemberLevel,
+    Payment,
+    Refund,
+    RefundLine,
+    Sale,
+    SaleAdjustment,
+    SaleLine,
+    SaleLineStaff,
+    Staff,
+)
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
-from salon_tui.domain.clock import utc_now
-from salon_tui.errors import NotFound
-from salon_tui.i18n import _
+from salon_tui.domain.clock import shop_time, utc_now
+from salon_tui.domain.members import calling_code, local_phone, mask_phone
+from salon_tui.domain.pricing import ADJUSTMENT_LABELS, AdjustmentSource
+from salon_tui.errors import Conflict, NotFound
+from salon_tui.i18n import _, gettext_in
+from salon_tui.printing.layout import labels_for
 from salon_tui.printing.receipt import (
     MemberStatement,
     PaymentMethod,
@@ -46,22 +61,31 @@ def _masked_card(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else number
 
 
+def masked_identity(session: Session, member: Member) -> tuple[str, str]:
+    """The member's active card and phone as receipts print them (``6288********1234``,
+    ``138****8000``: the shop's own numbers without the country code)."""
+    from salon_tui.services.members import shop_region
+
+    card = session.exec(
+        select(Card.number).where(col(Card.member_id) == member.id, col(Card.status) == "active")
+    ).first()
+    phone = local_phone(member.phone, calling_code(shop_region(session))) if member.phone else ""
+    return _masked_card(card or ""), mask_phone(phone) if phone else ""
+
+
 def member_statement(session: Session, sale: Sale) -> MemberStatement | None:
     """The member block of a sale's receipt, or None for a walk-in."""
     if sale.member_id is None:
         return None
-    from salon_tui.data.models import Card, Member, MemberLevel
     from salon_tui.services.area_hooks import load_area_hooks
 
     member = session.get(Member, sale.member_id)
     if member is None:
         return None
-    card = session.exec(
-        select(Card.number).where(col(Card.member_id) == member.id, col(Card.status) == "active")
-    ).first()
     level = session.get(MemberLevel, member.level_id) if member.level_id else None
+    card, phone = masked_identity(session, member)
     statement = MemberStatement(
-        name=member.name, card_masked=_masked_card(card or ""), level=level.name if level else ""
+        name=member.name, card_masked=card, phone_masked=phone, level=level.name if level else ""
     )
     load_area_hooks()
     for block in MEMBER_BLOCKS:
@@ -73,30 +97,83 @@ def _shop(settings: ShopSettings) -> ShopLines:
     return ShopLines(settings.name, settings.address, settings.phone)
 
 
-def _payments(rows: list[Payment], sign: int) -> tuple[ReceiptPayment, ...]:
+def _payments(rows: Sequence[Payment], sign: int, language: str) -> tuple[ReceiptPayment, ...]:
+    """Each payment under its own method: the layout names the common ones in the
+    receipt's language; any other tender (a booking deposit …) prints its own label,
+    and only real cash counts as cash (for the drawer)."""
+    from salon_tui.services.tenders import load_tenders
+
+    tenders = load_tenders()
     return tuple(
         ReceiptPayment(
-            PaymentMethod(row.tender) if row.tender in _METHODS else PaymentMethod.CASH,
+            row.tender,
             sign * row.amount_cents,
             row.reference,
+            label=gettext_in(language, tenders[row.tender].tender.label)
+            if row.tender in tenders and row.tender not in _METHODS
+            else "",
         )
         for row in rows
     )
 
 
+def discount_sources(session: Session, line_ids: Sequence[int], language: str) -> dict[int, str]:
+    """Where each line's discount came from, in the receipt's language: "会员等级 金卡 9折",
+    or the sources joined when several took something off."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for line_id, source, explanation in session.exec(
+        select(SaleAdjustment.line_id, SaleAdjustment.source, SaleAdjustment.explanation)
+        .where(
+            col(SaleAdjustment.line_id).in_(list(line_ids)), col(SaleAdjustment.amount_cents) != 0
+        )
+        .order_by(col(SaleAdjustment.id))
+    ):
+        try:
+            label = gettext_in(language, ADJUSTMENT_LABELS[AdjustmentSource(source)])
+        except ValueError:
+            label = source
+        found.setdefault(int(line_id), []).append((label, explanation))
+    sources: dict[int, str] = {}
+    for line_id, parts in found.items():
+        if len(parts) == 1:
+            label, explanation = parts[0]
+            sources[line_id] = f"{label} {explanation}".strip()
+        else:
+            sources[line_id] = " + ".join(dict.fromkeys(label for label, _explanation in parts))
+    return sources
+
+
+def _next_booking_text(session: Session, sale: Sale, settings: ShopSettings) -> str:
+    if sale.member_id is None or sale.paid_at is None:
+        return ""
+    from salon_tui.services.checkout_member import next_booking
+
+    booking = next_booking(session, sale.member_id, after=sale.paid_at)
+    if booking is None:
+        return ""
+    when = shop_time(booking.starts_at, settings.timezone).strftime("%m-%d %H:%M")
+    return f"{when} {booking.services}"
+
+
 def build_sale_receipt(
+    session: Session,
     settings: ShopSettings,
     sale: Sale,
     lines: Sequence[SaleLine],
-    stylists: dict[int, list[str]],
     payments: Sequence[Payment],
     cashier: str,
-    member: MemberStatement | None = None,
 ) -> Receipt:
-    """A paid sale's receipt from its rows (the paying transaction has them at hand)."""
+    """A paid sale's receipt from its rows: the one builder for the receipt printed when
+    the sale is paid, its reprints and ``salon printer receipt`` (so they all agree)."""
     assert sale.number is not None and sale.paid_at is not None
-    tendered = sum(p.tendered_cents for p in payments if p.tender == "cash")
-    change = sum(p.change_cents for p in payments)
+    line_ids = [line.id for line in lines if line.id is not None]
+    stylists = stylists_by_line(session, line_ids)
+    sources = discount_sources(session, line_ids, settings.locale)
+    member = member_statement(session, sale)
+    cash = [p for p in payments if p.tender == "cash"]
+    notes: tuple[str, ...] = ()
+    if member is None and sale.member_label:
+        notes = (f"{labels_for(settings.locale)['member']}: {sale.member_label}",)
     return Receipt(
         kind=ReceiptKind.SALE,
         number=sale.number,
@@ -114,6 +191,7 @@ def build_sale_receipt(
                 amount_cents=line.net_cents,
                 stylist="/".join(stylists.get(line.id or 0, [])),
                 discount_cents=line.discount_cents,
+                discount_source=sources.get(line.id or 0, ""),
             )
             for line in lines
         ),
@@ -122,11 +200,13 @@ def build_sale_receipt(
         rounding_cents=sale.rounding_cents,
         total_cents=sale.total_cents,
         tip_cents=sale.tips_cents,
-        payments=_payments(list(payments), 1),
-        tendered_cents=tendered or None,
-        change_cents=change or None,
+        payments=_payments(payments, 1, settings.locale),
+        tendered_cents=sum(p.tendered_cents for p in cash) if cash else None,
+        change_cents=sum(p.change_cents for p in cash) if cash else None,
         member=member,
-        barcode_data=sale.number,
+        next_booking=_next_booking_text(session, sale, settings),
+        notes=notes,
+        qr_data=sale.number,
         footer=settings.receipt_footer,
     )
 
@@ -143,12 +223,19 @@ def stylists_by_line(session: Session, line_ids: Sequence[int]) -> dict[int, lis
     return names
 
 
+def paid_sale(session: Session, sale: Sale | None, named: str) -> Sale:
+    """``sale`` when it is paid; refuses a missing or unpaid one, naming it."""
+    if sale is None:
+        raise NotFound(_("There is no sale numbered {number}.").format(number=named))
+    if sale.number is None or sale.paid_at is None:
+        raise Conflict(_("Sale #{id} is not paid, so it has no receipt yet.").format(id=sale.id))
+    return sale
+
+
 def sale_receipt(session: Session, sale_id: int) -> Receipt:
     """The receipt of a paid sale, from what is stored (for a reprint)."""
     settings = load_shop_settings(session)
-    sale = session.get(Sale, sale_id)
-    if sale is None or sale.number is None or sale.paid_at is None:
-        raise NotFound(_("There is no paid sale #{id}.").format(id=sale_id))
+    sale = paid_sale(session, session.get(Sale, sale_id), f"#{sale_id}")
     lines = session.exec(
         select(SaleLine).where(col(SaleLine.sale_id) == sale_id).order_by(col(SaleLine.position))
     ).all()
@@ -161,13 +248,7 @@ def sale_receipt(session: Session, sale_id: int) -> Receipt:
     )
     cashier = session.get(Staff, sale.paid_by) if sale.paid_by else None
     return build_sale_receipt(
-        settings,
-        sale,
-        lines,
-        stylists_by_line(session, [line.id for line in lines if line.id is not None]),
-        payments,
-        cashier.name if cashier else "",
-        member_statement(session, sale),
+        session, settings, sale, lines, payments, cashier.name if cashier else ""
     )
 
 
@@ -200,7 +281,7 @@ def refund_receipt(session: Session, refund_id: int) -> Receipt:
         subtotal_cents=refund.amount_cents,
         total_cents=refund.amount_cents + refund.tips_cents,
         tip_cents=refund.tips_cents,
-        payments=_payments(payments, -1),
+        payments=_payments(payments, -1, settings.locale),
         notes=(f"{sale.number if sale else ''} · {refund.reason}",),
         footer=settings.receipt_footer,
     )
