@@ -222,3 +222,111 @@ async def test_ctrl_o_opens_the_cards_screen_on_the_member_shown_to_top_up(
         await pilot.press("ctrl+o")  # the Cards screen, open already, shows the next one
         await settle(pilot)
         assert "王芳" in str(app.screen.query_one("#cards-member", Static).content)
+
+
+async def test_ctrl_y_shows_the_members_history_with_level_changes(
+    some_members: dict[str, int],
+) -> None:
+    from salon_tui.screens.modals.member_timeline import TimelineModal
+
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    members.edit_member(
+        uow, Actor(found.id, found.name, Role.OWNER), some_members["王芳"], level="Gold"
+    )
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "wangf")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineModal)
+        table = app.screen.query_one("#timeline", DataTable)
+        texts = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert any("Regular → Gold (changed by hand)" in text for text in texts)
+        assert "Card V100000 issued" in texts and "Became a member" in texts
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+
+
+async def test_ctrl_g_merges_a_duplicate_into_the_member_shown(
+    some_members: dict[str, int],
+) -> None:
+    from salon_tui.screens.modals.member_merge import MergeModal
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, "manager")
+        await type_query(pilot, "wangf")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, MergeModal)
+        await type_query(pilot, "13700137000")
+        await pilot.press("enter")  # to the results
+        await pilot.press("enter")  # 李四 chosen
+        await settle(pilot)
+        question = str(dialog.query_one("#merge-question", Static).content)
+        assert "李四" in question and "王芳" in question
+        await pilot.press("enter")  # Merge
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+    li = next(m for m in stored() if m.name == "李四")
+    assert (li.status, li.merged_into_id) == ("archived", some_members["王芳"])
+
+
+async def test_merging_is_refused_to_the_front_desk_before_any_dialog(
+    some_members: dict[str, int],
+) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, "desk")
+        await type_query(pilot, "wangf")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+    assert all(m.status == "active" for m in stored())
+
+
+async def test_ctrl_f_lists_a_segment_refuses_a_bad_parameter_and_saves_it(
+    some_members: dict[str, int],
+) -> None:
+    from textual.widgets import Select
+
+    from salon_tui.screens.modals.member_segments import SegmentModal
+    from salon_tui.services.member_segments import saved_segments
+
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    members.edit_member(uow, owner, some_members["张三"], tags="VIP")
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SegmentModal)
+        dialog.query_one("#segment-rule", Select).value = "level"
+        await settle(pilot)
+        dialog.query_one("#segment-parameter", Input).value = "钻石会员"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "no level called" in str(dialog.query_one("#form-message", Static).content)
+        dialog.query_one("#segment-rule", Select).value = "tag"
+        await settle(pilot)
+        dialog.query_one("#segment-parameter", Input).value = "VIP"
+        dialog.query_one("#segment-name", Input).value = "贵宾"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+        assert result_names(app) == ["张三"]
+        notice = str(app.screen.query_one("#member-notice", Static).content)
+        assert "贵宾" in notice and "1 members" in notice
+    uow = database.open_shop_database()
+    assert saved_segments(uow) == {"贵宾": "tag:VIP"}
+    uow.dispose()

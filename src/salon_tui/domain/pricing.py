@@ -38,7 +38,7 @@ MANUAL_SOURCES = (
 
 ADJUSTMENT_LABELS: dict[AdjustmentSource, str] = {
     AdjustmentSource.LEVEL: N_("Member level"),
-    AdjustmentSource.BIRTHDAY: N_("Birthday"),
+    AdjustmentSource.BIRTHDAY: N_("Birthday discount"),
     AdjustmentSource.COUPON: N_("Coupon"),
     AdjustmentSource.PACKAGE: N_("Package use"),
     AdjustmentSource.POINTS: N_("Points"),

@@ -21,6 +21,7 @@ from salon_tui.widgets.footer import TranslatedFooter
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
+    from salon_tui.screens.modals.member_segments import SegmentShown
     from salon_tui.services.member_safety import SafetyRecords
     from salon_tui.services.member_search import MemberHit, SearchResult
     from salon_tui.services.members import MemberView
@@ -79,9 +80,12 @@ class MembersScreen(SalonScreen):
         Binding("ctrl+e", "edit", N_("Edit"), priority=True),
         Binding("ctrl+k", "card", N_("Card"), priority=True),
         Binding("ctrl+t", "safety", N_("Safety record"), priority=True),
-        Binding("ctrl+r", "toggle_archived", N_("Archived on/off"), priority=True),
+        Binding("ctrl+y", "history", N_("Timeline"), priority=True),
         Binding("ctrl+b", "book", N_("Book"), priority=True),
         Binding("ctrl+o", "cards", N_("Cards · top up"), priority=True),
+        Binding("ctrl+f", "segments", N_("Segments"), priority=True),
+        Binding("ctrl+g", "merge", N_("Merge"), priority=True),
+        Binding("ctrl+r", "toggle_archived", N_("Archived on/off"), priority=True),
         Binding("escape", "back_to_search", N_("Search"), show=False),
     ]
 
@@ -135,10 +139,36 @@ class MembersScreen(SalonScreen):
     def show_results(self, result: SearchResult) -> None:
         if result.query != self.query_one("#member-search", Input).value:
             return  # an older keystroke's answer
-        self.hits = list(result.hits)
         notice = self.query_one("#member-notice", Static)
         notice.update(escape(result.notice))
         notice.set_class(bool(result.notice), "-error")
+        self.fill_results(list(result.hits))
+        if not self.hits and result.query.strip():
+            self.query_one("#member-profile", Static).update(
+                _("No member matches {query!r}. Ctrl+N adds one.").format(
+                    query=escape(result.query)
+                )
+            )
+
+    def show_segment(self, shown: SegmentShown) -> None:
+        """The members of a segment in the list, in name order; typing searches again."""
+        search = self.query_one("#member-search", Input)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self.workers.cancel_group(self, "member-search")
+        count = len(shown.hits)
+        text = _("Segment {title}: {count} members").format(title=shown.title, count=count)
+        if count >= shown.limit:
+            text += " · " + _("the first {limit} shown").format(limit=shown.limit)
+        notice = self.query_one("#member-notice", Static)
+        notice.update(escape(text))
+        notice.set_class(False, "-error")
+        self.fill_results(list(shown.hits))
+        if not self.hits:
+            self.query_one("#member-profile", Static).update(_("No member is in this segment."))
+
+    def fill_results(self, hits: list[MemberHit]) -> None:
+        self.hits = hits
         table = self.query_one("#member-results", DataTable)
         table.clear()
         for hit in self.hits:
@@ -153,12 +183,6 @@ class MembersScreen(SalonScreen):
             )
         if self.hits:
             self.load_profile(self.hits[0].id)
-        elif result.query.strip():
-            self.query_one("#member-profile", Static).update(
-                _("No member matches {query!r}. Ctrl+N adds one.").format(
-                    query=escape(result.query)
-                )
-            )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value is not None:
@@ -271,3 +295,42 @@ class MembersScreen(SalonScreen):
         member = self.selected_member()
         if member is not None:
             book_for_member(self, member)
+
+    def action_history(self) -> None:
+        from salon_tui.screens.modals.member_timeline import TimelineModal
+
+        member = self.selected_member()
+        if member is not None:
+            self.app.push_screen(TimelineModal(member))
+
+    def action_merge(self) -> None:
+        from salon_tui.screens.modals.member_merge import MergeModal
+
+        member = self.selected_member()
+        if member is None:
+            return
+        if not self.salon.session_actor.can("member.merge"):
+            self.notify(_("Only owners and managers merge members."), severity="warning")
+            return
+
+        def done(message: str | None) -> None:
+            if message:
+                self.refresh_after_change(member.id, message)
+
+        self.app.push_screen(MergeModal(member), done)
+
+    def action_segments(self) -> None:
+        from salon_tui.screens.modals.member_segments import SegmentModal
+        from salon_tui.services.member_segments import saved_segments
+
+        uow = self.salon.uow
+
+        def chosen(shown: SegmentShown | None) -> None:
+            if shown is not None:
+                self.show_segment(shown)
+
+        call_service(
+            self,
+            lambda: saved_segments(uow),
+            lambda saved: self.app.push_screen(SegmentModal(saved), chosen),
+        )

@@ -59,10 +59,12 @@ def _audit_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
             col(AuditEntry.entity) == "member", col(AuditEntry.entity_id) == str(member_id)
         )
     )
+    seen: set[str] = set()
     for row in rows:
         known = ACTION_TEXT.get(row.action)
         if known is None:
             continue
+        seen.add(row.action.partition(".")[0] if row.action.startswith("card.") else row.action)
         kind, template = known
         values = {**json.loads(row.before), **json.loads(row.after)}
         values["fields"] = ", ".join(_(name) for name in values.get("changed", []))
@@ -72,6 +74,31 @@ def _audit_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
             text = _(template)
         at = datetime.fromisoformat(row.at.replace("Z", "+00:00")).astimezone(UTC)
         yield TimelineEvent(at, kind, text, row.staff_name)
+    # Members and cards written in bulk (the demo, an older import) have no entry each:
+    # their joining and cards come from the rows themselves.
+    if "member.add" not in seen:
+        member = load_member(session, member_id)
+        yield TimelineEvent(member.created_at, "profile", _("Became a member"))
+    if "card" not in seen:
+        yield from _card_rows(session, member_id)
+
+
+def _card_rows(session: Session, member_id: int) -> Iterable[TimelineEvent]:
+    from salon_tui.data.models import Card
+
+    cards = list(session.exec(select(Card).where(col(Card.member_id) == member_id)))
+    replaced = {card.replaced_by_id: card for card in cards if card.replaced_by_id is not None}
+    for card in cards:
+        old = replaced.get(card.id) if card.id is not None else None
+        if old is not None:
+            text = _("Card {old} replaced by {new}").format(old=old.number, new=card.number)
+        else:
+            text = _("Card {card} issued").format(card=card.number)
+        yield TimelineEvent(card.issued_at, "card", text)
+        if card.status == "lost" and card.closed_at is not None:
+            yield TimelineEvent(
+                card.closed_at, "card", _("Card {card} reported lost").format(card=card.number)
+            )
 
 
 def _level_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
@@ -89,6 +116,62 @@ def _booking_events(session: Session, member_id: int) -> Iterable[TimelineEvent]
         yield TimelineEvent(at, "booking", text, staff)
 
 
+def _sale_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
+    """Each paid visit (its number, total, what was done and by whom) and each refund."""
+    from salon_tui.data.models import Refund, Sale, SaleLine, SaleLineStaff, Staff
+    from salon_tui.domain.sales import COUNTED_STATUSES
+    from salon_tui.services.stored_value import shop_money
+
+    sales = list(
+        session.exec(
+            select(Sale).where(
+                col(Sale.member_id) == member_id, col(Sale.status).in_(COUNTED_STATUSES)
+            )
+        )
+    )
+    if not sales:
+        return
+    sale_ids = [sale.id for sale in sales]
+    items: dict[int, list[str]] = {}
+    line_sale: dict[int, int] = {}
+    for line in session.exec(
+        select(SaleLine)
+        .where(col(SaleLine.sale_id).in_(sale_ids))
+        .order_by(col(SaleLine.sale_id), col(SaleLine.position))
+    ):
+        items.setdefault(line.sale_id, []).append(line.description)
+        line_sale[line.id or 0] = line.sale_id
+    names = {staff.id: staff.name for staff in session.exec(select(Staff))}
+    by: dict[int, list[str]] = {}
+    for share in session.exec(
+        select(SaleLineStaff).where(col(SaleLineStaff.line_id).in_(list(line_sale)))
+    ):
+        people = by.setdefault(line_sale[share.line_id], [])
+        name = names.get(share.staff_id, "")
+        if name and name not in people:
+            people.append(name)
+    for sale in sales:
+        if sale.paid_at is None or sale.id is None:
+            continue
+        text = _("Visit {number} {amount}: {items}").format(
+            number=sale.number or "",
+            amount=shop_money(session, sale.total_cents),
+            items=", ".join(items.get(sale.id, [])),
+        )
+        yield TimelineEvent(sale.paid_at, "sale", text, ", ".join(by.get(sale.id, [])))
+    numbers = {sale.id: sale.number or "" for sale in sales}
+    for refund in session.exec(select(Refund).where(col(Refund.sale_id).in_(sale_ids))):
+        text = _("Refund {number} of {sale} {amount}: {reason}").format(
+            number=refund.number,
+            sale=numbers.get(refund.sale_id, ""),
+            amount=shop_money(session, refund.amount_cents),
+            reason=refund.reason,
+        )
+        yield TimelineEvent(
+            refund.refunded_at, "sale", text, names.get(refund.refunded_by, "") or ""
+        )
+
+
 def _points_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
     from salon_tui.services.points import timeline_events
 
@@ -102,7 +185,7 @@ def _coupon_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
 
 
 TIMELINE_SOURCES.extend(
-    [_audit_events, _level_events, _booking_events, _points_events, _coupon_events]
+    [_audit_events, _level_events, _sale_events, _booking_events, _points_events, _coupon_events]
 )
 
 
