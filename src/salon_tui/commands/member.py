@@ -419,7 +419,7 @@ def timeline_command(ctx: typer.Context, member: MemberArg, as_json: JsonOption 
         return
     zone = get_shop_settings(uow).timezone
     print_table(
-        [_("When"), _("What"), _("By")],
+        [_("When"), _("What happened"), _("By")],
         [
             (shop_time(event.at, zone).strftime("%Y-%m-%d %H:%M"), event.text, event.staff)
             for event in events

@@ -42,7 +42,7 @@ class TimelineModal(SalonModal[None]):
         from salon_tui.services.settings import get_shop_settings
 
         table = self.query_one("#timeline", DataTable)
-        table.add_columns(_("When"), _("By"), _("What"))
+        table.add_columns(_("When"), _("By"), _("What happened"))
         table.focus()
         uow, actor, member_id = self.salon.uow, self.salon.session_actor, self.member.id
 
