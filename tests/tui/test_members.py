@@ -330,3 +330,95 @@ async def test_ctrl_f_lists_a_segment_refuses_a_bad_parameter_and_saves_it(
     uow = database.open_shop_database()
     assert saved_segments(uow) == {"贵宾": "tag:VIP"}
     uow.dispose()
+
+
+TRICKY_NAME = '=HYPERLINK("x") [/] [@click=app.quit]王\u202e芳 👩\u200d🦰'
+
+
+async def test_names_with_markup_bidi_controls_and_emoji_are_shown_literally_everywhere() -> None:
+    from textual.widgets import OptionList
+
+    from salon_tui.services import drawer
+
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    tricky = members.add_member(uow, owner, name=TRICKY_NAME, phone="13800138000").id
+    member_safety.add_allergy(uow, owner, tricky, "[b]PPD[/b]", "", "severe")
+    members.add_member(uow, owner, name="@" + "长" * 199, phone="13700137000")
+    drawer.open_drawer(uow, owner, 10_000)
+    uow.dispose()
+    literal = TRICKY_NAME.replace("\u202e", "")
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "8000")
+        assert [name.plain for name in map(_cell, result_names(app))] == [literal]
+        assert literal in profile_plain(app) and "ALLERGY: [b]PPD[/b]" in profile_plain(app)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one("#member-search", Input).value = "@长长"
+        await settle(pilot)
+        assert [len(_cell(name).plain) for name in result_names(app)] == [200]
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press(*"8000")
+        await settle(pilot)
+        options = app.screen.query_one("#member-options", OptionList)
+        prompt = _cell(str(options.get_option_at_index(1).prompt)).plain
+        assert literal in prompt and "[b]PPD[/b]" in prompt
+        await pilot.press("enter")
+        await settle(pilot)
+        assert literal in str(app.screen.query_one("#checkout-member", Static).render())
+        assert app.is_running
+
+
+def _cell(markup: str):
+    from rich.text import Text
+
+    return Text.from_markup(markup)
+
+
+def profile_plain(app: SalonApp) -> str:
+    return str(app.screen.query_one("#member-profile", Static).render())
+
+
+async def test_the_form_sets_referrer_and_stylist_then_archives_and_restores(
+    some_members: dict[str, int],
+) -> None:
+    from textual.widgets import Button, Select
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "zs")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#referrer", Input).value = "13800138000"
+        form.query_one("#preferred_stylist", Select).value = PEOPLE["stylist"][0]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Referred by: 王芳" in profile(app)
+        assert f"Preferred stylist: {PEOPLE['stylist'][0]}" in profile(app)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        app.screen.query_one("#archive", Button).press()
+        await settle(pilot)
+        assert "archived" in profile(app)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        form = app.screen
+        assert not form.query("#ok") and form.query_one("#restore", Button)
+        assert "restore the member before editing" in str(
+            form.query_one("#form-message", Static).content
+        )
+        form.query_one("#restore", Button).press()
+        await settle(pilot)
+        assert "archived" not in profile(app)
+    zhang = next(m for m in stored() if m.name == "张三")
+    assert (zhang.status, zhang.referrer_id) == ("active", some_members["王芳"])

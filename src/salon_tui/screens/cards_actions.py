@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from salon_tui.i18n import _
 from salon_tui.screens.modals.prepaid_forms import FormField, PrepaidForm, PrepaidFormModal
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.screens.cards import CardsScreen
@@ -88,7 +89,7 @@ def open_top_up(screen: CardsScreen, member: MemberView) -> None:
             key=key,
         )
         text = _("Topped up {amount} for {name}.").format(
-            amount=screen.money(done.amount_cents), name=done.member_name
+            amount=screen.money(done.amount_cents), name=shown(done.member_name)
         )
         if done.bonus_cents:
             text += " " + _("Bonus {amount} ({promotion}).").format(
@@ -101,7 +102,7 @@ def open_top_up(screen: CardsScreen, member: MemberView) -> None:
     _show(
         screen,
         PrepaidForm(
-            _("Top up for {name}").format(name=member.name),
+            _("Top up for {name}").format(name=shown(member.name)),
             [
                 FormField("amount", _("Amount"), placeholder="1000"),
                 FormField("method", _("Paid by"), choices=_methods()),
@@ -170,7 +171,7 @@ def open_close(screen: CardsScreen, member: MemberView) -> None:
     _show(
         screen,
         PrepaidForm(
-            _("Close the stored value of {name}").format(name=member.name),
+            _("Close the stored value of {name}").format(name=shown(member.name)),
             [
                 FormField("method", _("Refund by"), choices=_methods()),
                 FormField("reference", _("Transaction reference (not for cash)")),
@@ -219,7 +220,7 @@ def open_sell(screen: CardsScreen, member: MemberView) -> None:
     _show(
         screen,
         PrepaidForm(
-            _("Sell a package to {name}").format(name=member.name),
+            _("Sell a package to {name}").format(name=shown(member.name)),
             [
                 FormField("template", _("Package"), choices=choices),
                 FormField("method", _("Paid by"), choices=_methods(with_stored_value=True)),
@@ -253,7 +254,7 @@ def open_use(screen: CardsScreen, member: MemberView) -> None:
     choices = _package_choices(screen, member)
     if not choices:
         screen.notify(
-            _("{name} has no package to use.").format(name=member.name), severity="warning"
+            _("{name} has no package to use.").format(name=shown(member.name)), severity="warning"
         )
         return
 
@@ -269,7 +270,7 @@ def open_use(screen: CardsScreen, member: MemberView) -> None:
     _show(
         screen,
         PrepaidForm(
-            _("Use a package of {name}").format(name=member.name),
+            _("Use a package of {name}").format(name=shown(member.name)),
             [
                 FormField("item", _("Service"), choices=choices),
                 FormField("reason", _("Reason"), max_length=200),
@@ -287,7 +288,8 @@ def open_transfer(screen: CardsScreen, member: MemberView) -> None:
     found = packages.member_packages(uow, actor, member.id)
     if not found:
         screen.notify(
-            _("{name} has no package to transfer.").format(name=member.name), severity="warning"
+            _("{name} has no package to transfer.").format(name=shown(member.name)),
+            severity="warning",
         )
         return
     choices = [(f"#{p.id} {p.name} · {p.uses_left}/{p.total_uses}", str(p.id)) for p in found]
@@ -297,12 +299,14 @@ def open_transfer(screen: CardsScreen, member: MemberView) -> None:
         moved = packages.transfer_package(
             uow, actor, int(values["package"]), receiver, values["reason"]
         )
-        return _("Package #{id} now belongs to {name}.").format(id=moved.id, name=moved.member_name)
+        return _("Package #{id} now belongs to {name}.").format(
+            id=moved.id, name=shown(moved.member_name)
+        )
 
     _show(
         screen,
         PrepaidForm(
-            _("Transfer a package of {name}").format(name=member.name),
+            _("Transfer a package of {name}").format(name=shown(member.name)),
             [
                 FormField("package", _("Package"), choices=choices),
                 FormField("to", _("To member (phone, card or #id)")),

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Static
 from salon_tui.i18n import N_, _, current_locale
 from salon_tui.screens.base import SalonScreen, call_service
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
@@ -170,10 +171,12 @@ class CheckoutScreen(SalonScreen):
             )
         if cart.lines:
             table.move_cursor(row=min(keep or 0, len(cart.lines) - 1))
-        member = cart.member_label or _("Walk-in client")
+        member = shown(cart.member_label) if cart.member_label else _("Walk-in client")
         if cart.member_id and self.member_warning:
             member += (
-                "  [b red]⚠ " + _("Allergies: {what}").format(what=self.member_warning) + "[/]"
+                "  [b red]⚠ "
+                + _("Allergies: {what}").format(what=shown(self.member_warning))
+                + "[/]"
             )
         status = "" if cart.status == "open" else f" · {_(cart.status.capitalize())}"
         self.query_one("#checkout-member", Static).update(f"{member}{status}")

@@ -14,6 +14,7 @@ from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _, current_locale
 from salon_tui.screens.base import SalonModal, SalonScreen, call_service
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class SaleHistoryScreen(SalonScreen):
             table.add_row(
                 row.number,
                 shop_time(row.paid_at, timezone).strftime("%m-%d %H:%M"),
-                row.member_label or _("Walk-in client"),
+                shown(row.member_label) if row.member_label else _("Walk-in client"),
                 _money(self, row.total_cents),
                 _money(self, row.refunded_cents) if row.refunded_cents else "",
                 row.cashier,

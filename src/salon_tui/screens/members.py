@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,6 +17,7 @@ from textual.widgets import DataTable, Input, Static
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen, call_service
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
@@ -32,11 +32,11 @@ def profile_text(view: MemberView, safety: SafetyRecords | None) -> str:
     from salon_tui.domain.members import GENDERS
     from salon_tui.services.cards import status_label
 
-    lines = [f"[b]{escape(view.name)}[/b]  #{view.id}"]
+    lines = [f"[b]{shown(view.name)}[/b]  #{view.id}"]
     if view.is_archived:
         lines.append(f"[reverse] {_('archived')} [/reverse]")
     if view.allergies:
-        allergy = _("ALLERGY: {items}").format(items=escape(", ".join(view.allergies)))
+        allergy = _("ALLERGY: {items}").format(items=shown(", ".join(view.allergies)))
         lines.append(f"[b red]⚠ {allergy}[/]")
     fields = [
         (_("Phone"), view.phone),
@@ -50,7 +50,7 @@ def profile_text(view: MemberView, safety: SafetyRecords | None) -> str:
         (_("Notes"), view.notes),
         (_("Preferences"), view.preferences),
     ]
-    lines += [f"{label}: {escape(value)}" for label, value in fields if value]
+    lines += [f"{label}: {shown(value)}" for label, value in fields if value]
     for card in view.cards:
         lines.append(f"{_('Card')}: {card.number} ({_(status_label(card.status))})")
     if safety is not None:
@@ -58,7 +58,7 @@ def profile_text(view: MemberView, safety: SafetyRecords | None) -> str:
             lines.append(
                 _("Patch test {day} {product}: {result}, valid until {until}").format(
                     day=test.tested_on,
-                    product=escape(test.product),
+                    product=shown(test.product),
                     result=_(test.result),
                     until=test.valid_until,
                 )
@@ -67,8 +67,8 @@ def profile_text(view: MemberView, safety: SafetyRecords | None) -> str:
             lines.append(
                 _("Formula {day}: {products} {developer}").format(
                     day=formula.visit_on,
-                    products=escape(formula.products),
-                    developer=escape(formula.developer),
+                    products=shown(formula.products),
+                    developer=shown(formula.developer),
                 )
             )
     return "\n".join(lines)
@@ -140,30 +140,28 @@ class MembersScreen(SalonScreen):
         if result.query != self.query_one("#member-search", Input).value:
             return  # an older keystroke's answer
         notice = self.query_one("#member-notice", Static)
-        notice.update(escape(result.notice))
+        notice.update(shown(result.notice))
         notice.set_class(bool(result.notice), "-error")
         self.fill_results(list(result.hits))
         if not self.hits and result.query.strip():
             self.query_one("#member-profile", Static).update(
-                _("No member matches {query!r}. Ctrl+N adds one.").format(
-                    query=escape(result.query)
-                )
+                _("No member matches {query!r}. Ctrl+N adds one.").format(query=shown(result.query))
             )
 
-    def show_segment(self, shown: SegmentShown) -> None:
+    def show_segment(self, segment: SegmentShown) -> None:
         """The members of a segment in the list, in name order; typing searches again."""
         search = self.query_one("#member-search", Input)
         with search.prevent(Input.Changed):
             search.value = ""
         self.workers.cancel_group(self, "member-search")
-        count = len(shown.hits)
-        text = _("Segment {title}: {count} members").format(title=shown.title, count=count)
-        if count >= shown.limit:
-            text += " · " + _("the first {limit} shown").format(limit=shown.limit)
+        count = len(segment.hits)
+        text = _("Segment {title}: {count} members").format(title=segment.title, count=count)
+        if count >= segment.limit:
+            text += " · " + _("the first {limit} shown").format(limit=segment.limit)
         notice = self.query_one("#member-notice", Static)
-        notice.update(escape(text))
+        notice.update(shown(text))
         notice.set_class(False, "-error")
-        self.fill_results(list(shown.hits))
+        self.fill_results(list(segment.hits))
         if not self.hits:
             self.query_one("#member-profile", Static).update(_("No member is in this segment."))
 
@@ -174,9 +172,9 @@ class MembersScreen(SalonScreen):
         for hit in self.hits:
             name = hit.name + (f" ({_('archived')})" if hit.is_archived else "")
             table.add_row(
-                escape(name),
+                shown(name),
                 hit.phone,
-                escape(hit.level),
+                shown(hit.level),
                 hit.card_number,
                 "[b red]⚠[/]" if hit.allergies else "",
                 key=str(hit.id),
@@ -207,7 +205,7 @@ class MembersScreen(SalonScreen):
         self.query_one("#member-profile", Static).update(profile_text(view, safety))
 
     def refresh_after_change(self, member_id: int, message: str) -> None:
-        self.notify(message)
+        self.notify(shown(message))
         self.search(self.query_one("#member-search", Input).value)
         self.load_profile(member_id)
 
@@ -249,8 +247,15 @@ class MembersScreen(SalonScreen):
             return
 
         def saved(view: Any) -> None:
-            if view is not None:
-                self.refresh_after_change(view.id, _("{name} saved.").format(name=view.name))
+            if view is None:
+                return
+            if view.is_archived and not member.is_archived:
+                done = _("{name} archived: hidden from search, history kept.")
+            elif member.is_archived and not view.is_archived:
+                done = _("{name} restored.")
+            else:
+                done = _("{name} saved.")
+            self.refresh_after_change(view.id, done.format(name=view.name))
 
         self.app.push_screen(MemberFormModal(member), saved)
 
@@ -325,9 +330,9 @@ class MembersScreen(SalonScreen):
 
         uow = self.salon.uow
 
-        def chosen(shown: SegmentShown | None) -> None:
-            if shown is not None:
-                self.show_segment(shown)
+        def chosen(segment: SegmentShown | None) -> None:
+            if segment is not None:
+                self.show_segment(segment)
 
         call_service(
             self,

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from salon_tui.data.models import (
     Allergy,
@@ -141,6 +141,7 @@ def seed_members(uow: UnitOfWork, context: Any) -> dict[str, int]:
         seed_default_levels(session, "zh_CN")
         levels = session.exec(select(MemberLevel).order_by(col(MemberLevel.rank))).all()
         level_ids = [level.id for level in levels]
+        card_id = int(session.exec(select(func.coalesce(func.max(Card.id), 0))).one() or 0)
         grams: list[tuple[bool, str, int]] = []
         rows: dict[str, list[dict[str, Any]]] = {
             "member": [],
@@ -216,30 +217,39 @@ def seed_members(uow: UnitOfWork, context: Any) -> dict[str, int]:
                     }
                 )
             if rng.random() < 0.8:
+                lost_at = None
                 if rng.random() < 0.03:
-                    lost_at = _moment(rng, joined.date(), today)
-                    rows["card"].append(
+                    lost_at = max(_moment(rng, joined.date(), today), joined)
+                    old_serial, serial = serial, serial + 1
+                    made["cards"] += 1
+                card_id += 1
+                rows["card"].append(
+                    {
+                        "id": card_id,
+                        "number": card_rules.number_for_serial(serial),
+                        "member_id": member_id,
+                        "status": "active",
+                        "replaced_by_id": None,
+                        # A replacement is handed over when the old card is reported lost.
+                        "issued_at": lost_at or joined,
+                        "closed_at": None,
+                        "note": "",
+                    }
+                )
+                if lost_at is not None:
+                    card_id += 1
+                    rows["card"].append(  # after its replacement, which it points at
                         {
-                            "number": card_rules.number_for_serial(serial),
+                            "id": card_id,
+                            "number": card_rules.number_for_serial(old_serial),
                             "member_id": member_id,
                             "status": "replaced",
+                            "replaced_by_id": card_id - 1,
                             "issued_at": joined,
                             "closed_at": lost_at,
                             "note": "挂失补卡",
                         }
                     )
-                    serial += 1
-                    made["cards"] += 1
-                rows["card"].append(
-                    {
-                        "number": card_rules.number_for_serial(serial),
-                        "member_id": member_id,
-                        "status": "active",
-                        "issued_at": joined,
-                        "closed_at": None,
-                        "note": "",
-                    }
-                )
                 serial += 1
                 made["cards"] += 1
             if rng.random() < 0.05:
@@ -302,6 +312,10 @@ def seed_members(uow: UnitOfWork, context: Any) -> dict[str, int]:
             session.execute(
                 text("SELECT setval(pg_get_serial_sequence('member', 'id'), :top)"),
                 {"top": count},
+            )
+            session.execute(
+                text("SELECT setval(pg_get_serial_sequence('card', 'id'), :top)"),
+                {"top": max(card_id, 1)},
             )
         audit.record(session, context.owner, "demo.members", "member", "demo", after=made)
         context.made["member_count"] = count

@@ -11,6 +11,7 @@ so `salon demo --months 24` stays quick. Today has an open drawer and the mornin
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -141,15 +142,16 @@ def seed_sales(uow: UnitOfWork, context: Any) -> dict[str, int]:
         commission.set_staff_level(uow, owner, staff[key], level)
     with uow.read() as session:
         rules = [commission.domain_rule(row) for row in session.exec(select_rules())]
-        member_names = {
-            int(row[0]): str(row[1])
-            for row in session.execute(
-                select(col(Member.id), col(Member.name))
-                .where(col(Member.status) == "active")
-                .limit(20_000)
-            )
-        }
-        member_ids = list(member_names)
+        joined_rows = session.execute(
+            select(col(Member.id), col(Member.name), col(Member.created_at))
+            .where(col(Member.status) == "active")
+            .order_by(col(Member.created_at), col(Member.id))
+            .limit(20_000)
+        ).all()
+        member_names = {int(row[0]): str(row[1]) for row in joined_rows}
+        # Members in the order they joined: a sale picks among those who had joined by then.
+        member_ids = [int(row[0]) for row in joined_rows]
+        joined_at = [row[2] if row[2].tzinfo else row[2].replace(tzinfo=UTC) for row in joined_rows]
         ids = _Ids(
             {
                 "sale": _max_id(session, Sale.id) + 1,
@@ -194,7 +196,12 @@ def seed_sales(uow: UnitOfWork, context: Any) -> dict[str, int]:
             seq += 1
             sale_id = ids.take("sale")
             number = format_sale_number(day.strftime("%Y%m%d"), seq)
-            member_id = rng.choice(member_ids) if member_ids and rng.random() < 0.68 else None
+            joined_by_then = bisect_right(joined_at, moment)
+            member_id = (
+                member_ids[rng.randrange(joined_by_then)]
+                if joined_by_then and rng.random() < 0.68
+                else None
+            )
             commission_start = len(rows.commissions)
             to_price: list[LineToPrice] = []
             line_rows: list[dict[str, Any]] = []

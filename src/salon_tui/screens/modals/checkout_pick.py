@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from salon_tui.errors import PermissionDenied, SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.sale_catalog import ItemChoice
@@ -338,7 +339,7 @@ class ParkedModal(_Dialog):
         self.parked = [u for u in unpaid if u.status == "parked"]
         options = self.query_one("#parked-options", OptionList)
         for sale in self.parked:
-            label = sale.park_label or sale.member_label or _("Walk-in client")
+            label = shown(sale.park_label or sale.member_label) or _("Walk-in client")
             options.add_option(
                 Option(
                     _("{label} · {lines} line(s) · {who} {at}").format(
@@ -405,9 +406,12 @@ class MemberPickModal(_Dialog):
         options.clear_options()
         options.add_option(Option(_("Walk-in client")))
         for hit in hits:
-            warning = f"  ⚠ {hit.allergies}" if hit.allergies else ""
+            warning = f"  ⚠ {shown(hit.allergies)}" if hit.allergies else ""
             options.add_option(
-                Option(f"{hit.name}  {hit.level}  {hit.card_number}  {hit.phone}{warning}")
+                Option(
+                    f"{shown(hit.name)}  {shown(hit.level)}  {hit.card_number}  {hit.phone}"
+                    f"{warning}"
+                )
             )
         options.highlighted = 1 if hits else 0
         self.query_one("#form-message", Static).update(notice)

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Static
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.members import MemberView
@@ -30,7 +31,9 @@ class CardModal(SalonModal[str]):
         card = self.member.active_card
         lost = next((c for c in self.member.cards if c.status == "lost"), None)
         with Vertical(classes="dialog"):
-            yield Static(_("Card of {name}").format(name=self.member.name), classes="dialog-title")
+            yield Static(
+                _("Card of {name}").format(name=shown(self.member.name)), classes="dialog-title"
+            )
             if card is not None:
                 yield Static(_("Active card: {number}").format(number=card.number))
             elif lost is not None:
@@ -91,5 +94,5 @@ class CardModal(SalonModal[str]):
 
     def show_problem(self, error: SalonError) -> None:
         message = self.query_one("#form-message", Static)
-        message.update(error.message)
+        message.update(shown(error.message))
         message.add_class("-error")

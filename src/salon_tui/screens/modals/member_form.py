@@ -13,11 +13,12 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from salon_tui.errors import SalonError, ValidationError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.members import MemberView
 
-TEXT_FIELDS = ("name", "phone", "birthday", "tags", "source", "notes", "preferences")
+TEXT_FIELDS = ("name", "phone", "birthday", "tags", "source", "referrer", "notes", "preferences")
 
 
 class MemberFormModal(SalonModal["MemberView"]):
@@ -35,7 +36,9 @@ class MemberFormModal(SalonModal["MemberView"]):
         from salon_tui.domain.members import GENDERS
 
         member = self.member
-        title = _("New member") if member is None else _("Edit {name}").format(name=member.name)
+        title = (
+            _("New member") if member is None else _("Edit {name}").format(name=shown(member.name))
+        )
         with VerticalScroll(classes="dialog member-dialog"):
             yield Static(title, classes="dialog-title")
             labels = {
@@ -44,6 +47,7 @@ class MemberFormModal(SalonModal["MemberView"]):
                 "birthday": _("Birthday (YYYY-MM-DD, or MM-DD)"),
                 "tags": _("Tags (comma separated)"),
                 "source": _("Source"),
+                "referrer": _("Referred by (card, phone or #member id)"),
                 "notes": _("Notes"),
                 "preferences": _("Preferences"),
             }
@@ -56,6 +60,8 @@ class MemberFormModal(SalonModal["MemberView"]):
             )
             yield Label(_("Level"))
             yield Select([], id="level", prompt="—")
+            yield Label(_("Preferred stylist"))
+            yield Select([], id="preferred_stylist", prompt="—")
             for field in TEXT_FIELDS[3:]:
                 yield Label(labels[field])
                 yield Input(id=field, max_length=400)
@@ -63,7 +69,12 @@ class MemberFormModal(SalonModal["MemberView"]):
             yield Checkbox(_("Accepts marketing email"), id="consent_email")
             yield Static("", id="form-message")
             with Horizontal(classes="buttons"):
-                yield Button(_("Save"), variant="primary", id="ok")
+                if member is None or not member.is_archived:
+                    yield Button(_("Save"), variant="primary", id="ok")
+                if member is not None and member.is_archived:
+                    yield Button(_("Restore"), variant="primary", id="restore")
+                elif member is not None:
+                    yield Button(_("Archive"), variant="warning", id="archive")
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
@@ -77,6 +88,7 @@ class MemberFormModal(SalonModal["MemberView"]):
                 "birthday": member.birthday,
                 "tags": ", ".join(member.tags),
                 "source": member.source,
+                "referrer": f"#{member.referrer_id}" if member.referrer_id else "",
                 "notes": member.notes,
                 "preferences": member.preferences,
             }
@@ -91,15 +103,35 @@ class MemberFormModal(SalonModal["MemberView"]):
             self.query_one("#consent_email", Checkbox).value = member.consent_email
             self.original = self.collect()
         self.query_one("#name", Input).focus()
+        if member is not None and member.is_archived:
+            self.show_message(_("{name} is archived: restore the member before editing."))
         uow, actor = self.salon.uow, self.salon.session_actor
-        call_service(self, lambda: list_levels(uow, actor), self.show_levels)
 
-    def show_levels(self, levels: list[Any]) -> None:
+        def load() -> tuple[list[Any], list[Any]]:
+            from salon_tui.services.staff import list_staff
+
+            return list_levels(uow, actor), list_staff(uow)
+
+        call_service(self, load, self.show_choices)
+
+    def show_choices(self, loaded: tuple[list[Any], list[Any]]) -> None:
+        levels, people = loaded
         select = self.query_one("#level", Select)
         select.set_options([(level.name, level.name) for level in levels])
         if self.member is not None and self.member.level:
             select.value = self.member.level
             self.original["level"] = self.member.level
+        stylists = self.query_one("#preferred_stylist", Select)
+        stylists.set_options([(person.name, person.name) for person in people])
+        if self.member is not None and self.member.preferred_stylist:
+            stylists.value = self.member.preferred_stylist
+        self.original["preferred_stylist"] = self.collect()["preferred_stylist"]
+
+    def show_message(self, template: str) -> None:
+        assert self.member is not None
+        message = self.query_one("#form-message", Static)
+        message.update(template.format(name=shown(self.member.name)))
+        message.add_class("-error")
 
     def collect(self) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -112,6 +144,8 @@ class MemberFormModal(SalonModal["MemberView"]):
         level = self.query_one("#level", Select).value
         if isinstance(level, str):
             values["level"] = level
+        stylist = self.query_one("#preferred_stylist", Select).value
+        values["preferred_stylist"] = stylist if isinstance(stylist, str) else ""
         values["consent_sms"] = self.query_one("#consent_sms", Checkbox).value
         values["consent_email"] = self.query_one("#consent_email", Checkbox).value
         return values
@@ -122,8 +156,24 @@ class MemberFormModal(SalonModal["MemberView"]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "ok":
             self.action_save()
+        elif event.button.id in ("archive", "restore"):
+            self.archive_or_restore(event.button.id)
         else:
             self.dismiss(None)
+
+    def archive_or_restore(self, what: str) -> None:
+        from salon_tui.services import members
+
+        member = self.member
+        assert member is not None
+        uow, actor = self.salon.uow, self.salon.session_actor
+        change = members.archive_member if what == "archive" else members.restore_member
+        call_service(
+            self.app,
+            lambda: change(uow, actor, member.id),
+            self.dismiss,
+            failed=self.show_problem,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -131,6 +181,9 @@ class MemberFormModal(SalonModal["MemberView"]):
     def action_save(self) -> None:
         from salon_tui.services import members
 
+        if self.member is not None and self.member.is_archived:
+            self.show_message(_("{name} is archived: restore the member before editing."))
+            return
         values = self.collect()
         uow, actor = self.salon.uow, self.salon.session_actor
         member = self.member
@@ -155,7 +208,7 @@ class MemberFormModal(SalonModal["MemberView"]):
 
     def show_problem(self, error: SalonError) -> None:
         message = self.query_one("#form-message", Static)
-        message.update(error.message)
+        message.update(shown(error.message))
         message.add_class("-error")
         field = error.field if isinstance(error, ValidationError) else None
         if field:

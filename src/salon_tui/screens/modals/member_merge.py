@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -18,6 +17,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.member_merge import MergeResult
@@ -40,7 +40,7 @@ class MergeModal(SalonModal[str]):
         with Vertical(classes="dialog member-wide-dialog"):
             yield Static(
                 _("Merge a duplicate into {name} #{id}").format(
-                    name=escape(self.keep.name), id=self.keep.id
+                    name=shown(self.keep.name), id=self.keep.id
                 ),
                 classes="dialog-title",
             )
@@ -89,14 +89,14 @@ class MergeModal(SalonModal[str]):
         for hit in self.hits.values():
             table.add_row(
                 str(hit.id),
-                escape(hit.name),
+                shown(hit.name),
                 hit.phone,
-                escape(hit.level),
+                shown(hit.level),
                 hit.card_number,
                 key=str(hit.id),
             )
         message = self.query_one("#form-message", Static)
-        message.update(escape(result.notice))
+        message.update(shown(result.notice))
         message.set_class(bool(result.notice), "-error")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -110,9 +110,9 @@ class MergeModal(SalonModal[str]):
                 "Move everything of {other} #{other_id} to {name} #{id} "
                 "and archive {other} #{other_id}?"
             ).format(
-                other=escape(self.chosen.name),
+                other=shown(self.chosen.name),
                 other_id=self.chosen.id,
-                name=escape(self.keep.name),
+                name=shown(self.keep.name),
                 id=self.keep.id,
             )
         )
@@ -144,7 +144,7 @@ class MergeModal(SalonModal[str]):
 
     def show_problem(self, error: SalonError) -> None:
         message = self.query_one("#form-message", Static)
-        message.update(escape(error.message))
+        message.update(shown(error.message))
         message.add_class("-error")
 
     def action_cancel(self) -> None:

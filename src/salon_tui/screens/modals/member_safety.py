@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.members import MemberView
@@ -33,7 +34,7 @@ class SafetyModal(SalonModal[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(
-                _("Safety record for {name}").format(name=self.member.name),
+                _("Safety record for {name}").format(name=shown(self.member.name)),
                 classes="dialog-title",
             )
             yield Select(
@@ -109,5 +110,5 @@ class SafetyModal(SalonModal[str]):
 
     def show_problem(self, error: SalonError) -> None:
         message = self.query_one("#form-message", Static)
-        message.update(error.message)
+        message.update(shown(error.message))
         message.add_class("-error")

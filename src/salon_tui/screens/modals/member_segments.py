@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.member_search import MemberHit
@@ -122,7 +122,7 @@ class SegmentModal(SalonModal[SegmentShown]):
 
     def show_problem_text(self, text: str) -> None:
         message = self.query_one("#form-message", Static)
-        message.update(escape(text))
+        message.update(shown(text))
         message.add_class("-error")
 
     def action_cancel(self) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,6 +12,7 @@ from textual.widgets import Button, DataTable, Static
 
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.member_timeline import TimelineEvent
@@ -29,7 +29,7 @@ class TimelineModal(SalonModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog member-wide-dialog"):
             yield Static(
-                _("Timeline of {name}").format(name=escape(self.member.name)),
+                _("Timeline of {name}").format(name=shown(self.member.name)),
                 classes="dialog-title",
             )
             yield Static(_("Loading…"), id="timeline-count")
@@ -59,8 +59,8 @@ class TimelineModal(SalonModal[None]):
         for event in events:
             table.add_row(
                 shop_time(event.at, zone).strftime("%Y-%m-%d %H:%M"),
-                escape(event.staff),
-                escape(event.text),
+                shown(event.staff),
+                shown(event.text),
             )
         self.query_one("#timeline-count", Static).update(
             _("{count} entries, newest first.").format(count=len(events))
