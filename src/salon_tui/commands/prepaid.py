@@ -17,6 +17,7 @@ from salon_tui.commands._common import (
     print_json,
     print_table,
 )
+from salon_tui.domain.prepaid import METHOD_LABELS
 from salon_tui.i18n import _
 
 app = new_app(_("Stored value (储值): top up, undo, close, balance, history, promotions."))
@@ -225,7 +226,7 @@ def history_command(
                 e.kind_label + (" " + _("(undone)") if e.reversed else ""),
                 money(uow, e.principal_cents),
                 money(uow, e.bonus_cents),
-                e.method,
+                _(METHOD_LABELS[e.method]) if e.method in METHOD_LABELS else e.method,
                 e.note,
             )
             for e in entries

@@ -43,6 +43,8 @@ SALE_METHOD = "sale"
 
 # A package may also be paid from the member's stored value.
 PACKAGE_METHODS: dict[str, str] = {**TOP_UP_METHODS, "stored_value": N_("Stored value")}
+# Every method a ledger row may name, for showing it.
+METHOD_LABELS: dict[str, str] = {**PACKAGE_METHODS, SALE_METHOD: N_("With a sale")}
 
 
 def needs_reference(method: str) -> bool:

@@ -296,7 +296,7 @@ class CardsScreen(SalonScreen):
             self.query_one(f"#panel-{panel.key}", Static).update(
                 f"[b]{_(panel.title)}[/b]\n{panel.render(value, self.money)}"
             )
-        from salon_tui.domain.prepaid import PACKAGE_METHODS
+        from salon_tui.domain.prepaid import METHOD_LABELS
 
         ledger = self.query_one("#cards-ledger", DataTable)
         ledger.clear()
@@ -308,7 +308,7 @@ class CardsScreen(SalonScreen):
                 what,
                 self.money(entry.principal_cents),
                 self.money(entry.bonus_cents),
-                _(PACKAGE_METHODS[entry.method]) if entry.method in PACKAGE_METHODS else "",
+                _(METHOD_LABELS[entry.method]) if entry.method in METHOD_LABELS else "",
                 escape(entry.note),
                 key=str(entry.id),
             )

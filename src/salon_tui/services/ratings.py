@@ -21,7 +21,7 @@ from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
 from salon_tui.domain.periods import Period
-from salon_tui.domain.sales import COUNTED_STATUSES
+from salon_tui.domain.sales import CARD_KINDS, COUNTED_STATUSES
 from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import _
 from salon_tui.services import audit, member_timeline
@@ -79,9 +79,9 @@ def _stylists(session: Session, sale_id: int) -> dict[int, str]:
         select(SaleLineStaff.staff_id, Staff.name)
         .join(SaleLine, col(SaleLine.id) == col(SaleLineStaff.line_id))
         .join(Staff, col(Staff.id) == col(SaleLineStaff.staff_id))
-        .where(col(SaleLine.sale_id) == sale_id)
+        .where(col(SaleLine.sale_id) == sale_id, col(SaleLine.kind).not_in(CARD_KINDS))
         .order_by(col(SaleLineStaff.id))
-    )
+    )  # who sold a top-up, a package or a gift card is not rated for it
     return {int(staff_id): name for staff_id, name in rows}
 
 
