@@ -382,6 +382,14 @@ def test_commission_on_card_lines_needs_a_rule_for_their_kind_and_goes_to_the_se
             )
         )
     assert left == 0
+    # Every ledger is back where it was before the sale.
+    balance = stored_value.get_balance(uow, owner, member)
+    assert (balance.principal_cents, balance.bonus_cents) == (0, 0)
+    assert points.get_balance(uow, owner, member).points == 0
+    with uow.read() as session:
+        assert session.exec(select(MemberPackage.status)).one() == "refunded"
+        assert session.exec(select(GiftCard.balance_cents)).one() == 0
+        assert drawer._expected(session, drawer.require_open(session).id or 0) == 0
     ledgers_ok(uow)
 
 
@@ -407,3 +415,36 @@ def test_card_lines_are_added_only_through_their_commands(
     with pytest.raises(ValidationError, match="own command"):
         sales.add_line(uow, owner, cart.sale_id, kind="top_up", description="x",
                        unit_cents=100)  # fmt: skip
+
+
+def test_reports_count_card_lines_as_cards_sold_not_as_income(
+    uow: UnitOfWork, owner: Actor, make_actor, shop: dict[str, int], clock
+) -> None:
+    from datetime import date
+
+    from salon_tui.domain.periods import Period
+    from salon_tui.domain.permissions import Role
+    from salon_tui.services import ratings, reports
+
+    stylist = make_actor(Role.STYLIST, "Tony")
+    commission.add_rule(uow, owner, name="充值2%", method="percent", rate_bp=200,
+                        line_kind="top_up")  # fmt: skip
+    sale_id = cart_with_cut(uow, owner, shop["member"])
+    sale_cards.add_top_up(uow, owner, sale_id, 100_000, seller_id=stylist.staff_id)
+    sale_cards.add_package(uow, owner, sale_id, shop["template"], seller_id=stylist.staff_id)
+    pay_sale(uow, owner, sale_id, [PaymentIn("cash", CUT + 100_000 + 58_000)],
+             print_receipt=False)  # fmt: skip
+    today = date(2026, 11, 22)
+    request = reports.ReportRequest(period=Period(today, today))
+    pnl = reports.run_report(uow, owner, "pnl", request).sections[0]
+    income = {row["item"]: row["amount"] for row in pnl.rows}
+    assert income["Income"] == CUT
+    people, cards = reports.run_report(uow, owner, "staff", request).sections
+    tony_cards = next(row for row in cards.rows if row["name"] == "Tony")
+    assert (tony_cards["top_ups"], tony_cards["top_up_amount"]) == (1, 100_000)
+    assert (tony_cards["packages"], tony_cards["package_amount"]) == (1, 58_000)
+    tony = next(row for row in people.rows if row["name"] == "Tony")
+    assert tony["commission"] == 2_000  # 2 % of the top-up Tony sold
+    assert (tony["services"], tony["service_revenue"], tony["requested"] or 0) == (0, 0, 0)
+    # Selling cards is not a service to rate.
+    assert [t.staff_id for t in ratings.rating_targets(uow, owner, sale_id)] == [owner.staff_id]
