@@ -112,7 +112,14 @@ def add_command(
     ] = None,
     level: Annotated[str, typer.Option("--level", help=_("Only staff at this level."))] = "",
     kind: Annotated[
-        str, typer.Option("--kind", help=_("Only service, product or other lines."))
+        str,
+        typer.Option(
+            "--kind",
+            help=_(
+                "Only service, product, other, top_up, package or gift_card lines (a "
+                "top-up, package or gift card earns only by a rule for its kind)."
+            ),
+        ),
     ] = "",
     category: Annotated[str, typer.Option("--category", help=_("Only this category."))] = "",
     requested: Annotated[
