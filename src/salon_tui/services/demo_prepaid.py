@@ -303,7 +303,55 @@ def seed_prepaid(uow: UnitOfWork, context: Any) -> dict[str, int]:
         counts.update(_seed_packages(session, rng, members, template_ids, desk, zone, now))
         audit.record(session, owner, "demo.prepaid", "member", "demo", after=counts)
     counts["package uses at checkout"] = _package_visits(uow, context)
+    counts["cards sold at checkout"] = _card_sales(uow, context)
     return counts
+
+
+def _card_sales(uow: UnitOfWork, context: Any) -> int:
+    """Today's desk also sells the card economy at checkout: a member without stored value
+    has a cut and tops up ¥1000 (充1000送200) with Kevin as the seller, split between
+    WeChat Pay and Alipay; a walk-in buys a ¥500 gift card with a wash. Top-ups pay the
+    seller 2 % and packages ¥20 by their own commission rules."""
+    from salon_tui.domain.tenders import PaymentIn
+    from salon_tui.services import commission, sale_cards, sales
+    from salon_tui.services.sale_payment import pay_sale
+
+    owner = context.owner
+    seller = context.staff_ids.get("kevin") or owner.staff_id
+    commission.add_rule(uow, owner, name="充值提成 Top-ups sold 2%", method="percent",
+                        rate_bp=200, line_kind="top_up")  # fmt: skip
+    commission.add_rule(uow, owner, name="次卡提成 Packages sold ¥20", method="fixed",
+                        fixed_cents=2_000, line_kind="package")  # fmt: skip
+    with uow.read() as session:
+        member_id = session.exec(
+            select(Member.id)
+            .outerjoin(StoredValueAccount, col(StoredValueAccount.member_id) == col(Member.id))
+            .where(col(Member.status) == "active", col(StoredValueAccount.id).is_(None))
+            .order_by(col(Member.id))
+        ).first()
+        menu = {
+            row.code: row
+            for row in session.exec(select(Service).where(col(Service.code).in_(["C02", "W01"])))
+        }
+    if member_id is None or set(menu) != {"C02", "W01"}:
+        return 0
+    sold = 0
+    for who, service, add_card, payments in (
+        (member_id, menu["C02"], lambda sale_id: sale_cards.add_top_up(
+            uow, owner, sale_id, 100_000, seller_id=seller),
+         lambda total: [PaymentIn("wechat", 100_000, reference="4200009900000001"),
+                        PaymentIn("alipay", total - 100_000, reference="2026113022001")]),
+        (None, menu["W01"], lambda sale_id: sale_cards.add_gift_card(uow, owner, sale_id, 50_000),
+         lambda total: [PaymentIn("bank_card", total, reference="6222****0427")]),
+    ):  # fmt: skip
+        cart = sales.open_sale(uow, owner, member_id=who)
+        sales.add_line(uow, owner, cart.sale_id, kind="service", description=service.name,
+                       unit_cents=service.price_cents, item_id=service.id,
+                       item_code=service.code, staff=[sales.StaffShare(seller)])  # fmt: skip
+        cart = add_card(cart.sale_id)
+        pay_sale(uow, owner, cart.sale_id, payments(cart.total_cents), print_receipt=False)
+        sold += 1
+    return sold
 
 
 def _raise_levels(session: Any, entries: list[dict[str, Any]]) -> int:
