@@ -310,11 +310,9 @@ def seed_prepaid(uow: UnitOfWork, context: Any) -> dict[str, int]:
 def _card_sales(uow: UnitOfWork, context: Any) -> int:
     """Today's desk also sells the card economy at checkout: a member without stored value
     has a cut and tops up ¥1000 (充1000送200) with Kevin as the seller, split between
-    WeChat Pay and Alipay; a walk-in buys a ¥500 gift card with a wash. Top-ups pay the
+    WeChat Pay and Alipay; a walk-in buys a ¥500 gift card from him with a wash. Top-ups pay the
     seller 2 % and packages ¥20 by their own commission rules."""
-    from salon_tui.domain.tenders import PaymentIn
-    from salon_tui.services import commission, sale_cards, sales
-    from salon_tui.services.sale_payment import pay_sale
+    from salon_tui.services import commission
 
     owner = context.owner
     seller = context.staff_ids.get("kevin") or owner.staff_id
@@ -335,23 +333,43 @@ def _card_sales(uow: UnitOfWork, context: Any) -> int:
         }
     if member_id is None or set(menu) != {"C02", "W01"}:
         return 0
-    sold = 0
-    for who, service, add_card, payments in (
-        (member_id, menu["C02"], lambda sale_id: sale_cards.add_top_up(
-            uow, owner, sale_id, 100_000, seller_id=seller),
-         lambda total: [PaymentIn("wechat", 100_000, reference="4200009900000001"),
-                        PaymentIn("alipay", total - 100_000, reference="2026113022001")]),
-        (None, menu["W01"], lambda sale_id: sale_cards.add_gift_card(uow, owner, sale_id, 50_000),
-         lambda total: [PaymentIn("bank_card", total, reference="6222****0427")]),
-    ):  # fmt: skip
-        cart = sales.open_sale(uow, owner, member_id=who)
+    from salon_tui import i18n
+
+    shown = i18n.current_locale()
+    i18n.install("zh_CN")  # the lines are named in the shop's language, as at its desk
+    try:
+        return _sell_cards(uow, context, owner, seller, member_id, menu)
+    finally:
+        i18n.install(shown)
+
+
+def _sell_cards(
+    uow: UnitOfWork, context: Any, owner: Any, seller: int | None, member_id: int, menu: Any
+) -> int:
+    from salon_tui.domain.tenders import PaymentIn
+    from salon_tui.services import sale_cards, sales
+    from salon_tui.services.sale_payment import pay_sale
+
+    assert seller is not None
+
+    def open_with(member: int | None, service: Any) -> int:
+        cart = sales.open_sale(uow, owner, member_id=member)
         sales.add_line(uow, owner, cart.sale_id, kind="service", description=service.name,
                        unit_cents=service.price_cents, item_id=service.id,
                        item_code=service.code, staff=[sales.StaffShare(seller)])  # fmt: skip
-        cart = add_card(cart.sale_id)
-        pay_sale(uow, owner, cart.sale_id, payments(cart.total_cents), print_receipt=False)
-        sold += 1
-    return sold
+        return cart.sale_id
+
+    sale_id = open_with(member_id, menu["C02"])
+    cart = sale_cards.add_top_up(uow, owner, sale_id, 100_000, seller_id=seller)
+    pay_sale(uow, owner, sale_id,
+             [PaymentIn("wechat", 100_000, reference="4200009900000001"),
+              PaymentIn("alipay", cart.total_cents - 100_000, reference="2026113022001")],
+             print_receipt=False)  # fmt: skip
+    sale_id = open_with(None, menu["W01"])
+    cart = sale_cards.add_gift_card(uow, owner, sale_id, 50_000, seller_id=seller)
+    pay_sale(uow, owner, sale_id, [PaymentIn("bank_card", cart.total_cents, reference="0427")],
+             print_receipt=False)  # fmt: skip
+    return 2
 
 
 def _raise_levels(session: Any, entries: list[dict[str, Any]]) -> int:
