@@ -422,3 +422,34 @@ async def test_the_form_sets_referrer_and_stylist_then_archives_and_restores(
         assert "archived" not in profile(app)
     zhang = next(m for m in stored() if m.name == "张三")
     assert (zhang.status, zhang.referrer_id) == ("active", some_members["王芳"])
+
+
+async def test_a_card_is_closed_from_the_card_dialog(some_members: dict[str, int]) -> None:
+    from textual.widgets import Button
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "wangf")
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        app.screen.query_one("#close", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+        assert "V100000 (closed)" in profile(app)
+
+
+async def test_no_action_lands_on_the_previous_member_while_the_next_one_loads(
+    some_members: dict[str, int],
+) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "wangf")
+        screen = app.screen
+        assert isinstance(screen, MembersScreen)
+        assert screen.shown_member is not None and screen.shown_member.name == "王芳"
+        screen.load_profile(some_members["张三"])
+        assert screen.selected_member() is None  # Ctrl+K, Ctrl+G … wait for 张三
+        await settle(pilot)
+        assert screen.shown_member is not None and screen.shown_member.name == "张三"

@@ -94,6 +94,7 @@ class MembersScreen(SalonScreen):
         self.hits: list[MemberHit] = []
         self.include_archived = False
         self.shown_member: MemberView | None = None
+        self.wanted_member_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield ShopHeader(N_("Members"))
@@ -181,6 +182,8 @@ class MembersScreen(SalonScreen):
             )
         if self.hits:
             self.load_profile(self.hits[0].id)
+        else:
+            self.shown_member = None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value is not None:
@@ -188,6 +191,10 @@ class MembersScreen(SalonScreen):
 
     def load_profile(self, member_id: int) -> None:
         from salon_tui.services import member_safety, members
+
+        self.wanted_member_id = member_id
+        if self.shown_member is not None and self.shown_member.id != member_id:
+            self.shown_member = None  # no action on the previous member while this one loads
 
         uow, actor = self.salon.uow, self.salon.session_actor
 
@@ -201,6 +208,8 @@ class MembersScreen(SalonScreen):
 
     def show_profile(self, loaded: tuple[MemberView, SafetyRecords]) -> None:
         view, safety = loaded
+        if view.id != self.wanted_member_id:
+            return  # another member was chosen while this profile loaded
         self.shown_member = view
         self.query_one("#member-profile", Static).update(profile_text(view, safety))
 

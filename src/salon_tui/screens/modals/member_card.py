@@ -30,7 +30,7 @@ class CardModal(SalonModal[str]):
     def compose(self) -> ComposeResult:
         card = self.member.active_card
         lost = next((c for c in self.member.cards if c.status == "lost"), None)
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog member-card-dialog"):
             yield Static(
                 _("Card of {name}").format(name=shown(self.member.name)), classes="dialog-title"
             )
@@ -50,6 +50,8 @@ class CardModal(SalonModal[str]):
                     yield Button(_("Report lost"), variant="error", id="lost")
                 if card is not None or lost is not None:
                     yield Button(_("Replace"), variant="primary", id="replace")
+                if card is not None:
+                    yield Button(_("Close card"), variant="error", id="close")
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
@@ -86,6 +88,14 @@ class CardModal(SalonModal[str]):
                 return _("Card {old} replaced by {new}.").format(
                     old=new.replaced_number, new=new.number
                 )
+
+        elif event.button.id == "close":
+            ending = self.member.active_card
+            assert ending is not None
+
+            def call() -> str:
+                cards.close_card(uow, actor, ending.number)
+                return _("Card {number} closed.").format(number=ending.number)
 
         else:
             self.dismiss(None)
