@@ -76,3 +76,28 @@ def test_members_and_cards_without_audit_entries_still_show_joining_and_replacem
     assert "Card V100000 replaced by V100001" in events
     with uow.read() as session:
         assert len(session.exec(select(Card)).all()) == 2
+
+
+def test_a_stylist_sees_no_money_in_the_timeline(
+    uow: UnitOfWork, owner: Actor, make_actor: Callable[..., Actor], clock: object
+) -> None:
+    stylist = make_actor(Role.STYLIST, "Kevin 刘洋")
+    assert stylist.staff_id is not None
+    member = add_member(uow, owner, name="王芳 Fang", phone="13800138000")
+    drawer.open_drawer(uow, owner, 10_000)
+    cart = sales.open_sale(uow, owner, member_id=member.id)
+    priced = sales.add_line(
+        uow,
+        owner,
+        cart.sale_id,
+        kind="service",
+        description="剪发 Cut",
+        unit_cents=12_800,
+        staff=[StaffShare(stylist.staff_id)],
+    )
+    pay_sale(uow, owner, cart.sale_id, [PaymentIn("cash", priced.total_cents)])
+    kinds = {event.kind for event in member_timeline(uow, owner, member.id)}
+    assert {"sale", "points"} <= kinds
+    seen = member_timeline(uow, stylist, member.id)
+    assert {event.kind for event in seen} == {"profile"}
+    assert not any("128.00" in event.text for event in seen)

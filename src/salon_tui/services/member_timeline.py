@@ -34,6 +34,16 @@ class TimelineEvent:
 TimelineSource = Callable[[Session, int], Iterable[TimelineEvent]]
 TIMELINE_SOURCES: list[TimelineSource] = []
 
+# Kinds of entry only some roles may see (a stylist sees no money); an area adding a kind
+# that shows money or other people's work adds it here.
+KIND_PERMISSIONS: dict[str, str] = {
+    "sale": "sales.view",
+    "prepaid": "prepaid.view",
+    "points": "points.view",
+    "coupon": "coupon.view",
+    "rating": "ratings.view_all",
+}
+
 ACTION_TEXT = {
     "member.add": ("profile", N_("Became a member")),
     "member.edit": ("profile", N_("Profile changed: {fields}")),
@@ -190,12 +200,17 @@ TIMELINE_SOURCES.extend(
 
 
 def member_timeline(uow: UnitOfWork, actor: Actor, member_id: int) -> list[TimelineEvent]:
-    """Everything known about a member, newest first."""
+    """Everything known about a member that ``actor`` may see, newest first."""
     require(actor, "member.view")
     from salon_tui.services.area_hooks import load_area_hooks
 
     load_area_hooks()
     with uow.read() as session:
         load_member(session, member_id)
-        events = [event for source in TIMELINE_SOURCES for event in source(session, member_id)]
+        events = [
+            event
+            for source in TIMELINE_SOURCES
+            for event in source(session, member_id)
+            if event.kind not in KIND_PERMISSIONS or actor.can(KIND_PERMISSIONS[event.kind])
+        ]
     return sorted(events, key=lambda event: event.at, reverse=True)
