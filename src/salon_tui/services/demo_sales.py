@@ -146,7 +146,6 @@ def seed_sales(uow: UnitOfWork, context: Any) -> dict[str, int]:
             select(col(Member.id), col(Member.name), col(Member.created_at))
             .where(col(Member.status) == "active")
             .order_by(col(Member.created_at), col(Member.id))
-            .limit(20_000)
         ).all()
         member_names = {int(row[0]): str(row[1]) for row in joined_rows}
         # Members in the order they joined: a sale picks among those who had joined by then.
