@@ -106,6 +106,24 @@ def test_a_top_up_and_a_service_paid_once_with_a_split(
     ledgers_ok(uow)
 
 
+def test_the_sale_receipt_shows_the_balance_before_and_after_the_top_up(
+    uow: UnitOfWork, owner: Actor, shop: dict[str, int]
+) -> None:
+    member = shop["member"]
+    stored_value.top_up(uow, owner, member, 100_000, "wechat", "WX1", print_receipt=False)
+    sale_id = cart_with_cut(uow, owner, member)
+    sale_cards.add_top_up(uow, owner, sale_id, 100_000)
+    pay_sale(uow, owner, sale_id, [PaymentIn("stored_value", CUT), PaymentIn("cash", 100_000)],
+             print_receipt=False)  # fmt: skip
+    with uow.read() as session:
+        block = sale_receipts.sale_receipt(session, sale_id).member
+    assert block is not None
+    assert (block.stored_value_before_cents, block.stored_value_after_cents) == (
+        120_000,
+        120_000 - CUT + 120_000,
+    )
+
+
 def test_no_discount_reaches_a_card_line(
     uow: UnitOfWork, owner: Actor, shop: dict[str, int]
 ) -> None:
@@ -448,3 +466,17 @@ def test_reports_count_card_lines_as_cards_sold_not_as_income(
     assert (tony["services"], tony["service_revenue"], tony["requested"] or 0) == (0, 0, 0)
     # Selling cards is not a service to rate.
     assert [t.staff_id for t in ratings.rating_targets(uow, owner, sale_id)] == [owner.staff_id]
+
+
+def test_a_large_top_up_on_a_sale_raises_the_top_up_alert(
+    uow: UnitOfWork, owner: Actor, make_actor, shop: dict[str, int]
+) -> None:
+    from salon_tui.domain.permissions import Role
+    from salon_tui.services import alerts
+
+    desk = make_actor(Role.FRONT_DESK, "Nina")
+    alerts.update_rules(uow, owner, top_up_above_cents=50_000)
+    sale_id = cart_with_cut(uow, desk, shop["member"])
+    sale_cards.add_top_up(uow, desk, sale_id, 100_000)
+    pay_sale(uow, desk, sale_id, [PaymentIn("cash", 130_000)], print_receipt=False)
+    assert "prepaid.top_up" in [flag.action for flag in alerts.list_alerts(uow, owner)]

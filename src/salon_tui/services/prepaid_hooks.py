@@ -181,8 +181,8 @@ def prepaid_timeline(session: Session, member_id: int) -> Iterable[TimelineEvent
 
 
 def stored_value_on_receipt(session: Session, sale: Any, statement: Any) -> Any:
-    """The balance after the sale (and before, when the sale took from it), from the
-    ledger as it stood then, so a reprint says the same."""
+    """The balance after the sale (and before, when the sale moved it: paid from it or
+    topped it up), from the ledger as it stood then, so a reprint says the same."""
     from dataclasses import replace
 
     from sqlalchemy import func
@@ -191,12 +191,13 @@ def stored_value_on_receipt(session: Session, sale: Any, statement: Any) -> Any:
     if account is None:
         return statement
     total = StoredValueEntry.principal_cents + StoredValueEntry.bonus_cents
-    spent = session.exec(
+    moved = session.exec(
         select(func.max(StoredValueEntry.id), func.coalesce(func.sum(total), 0)).where(
-            col(StoredValueEntry.sale_id) == sale.id, col(StoredValueEntry.kind) == "spend"
+            col(StoredValueEntry.sale_id) == sale.id,
+            col(StoredValueEntry.kind).in_(["spend", "top_up"]),
         )
     ).one()
-    last_id, spent_cents = spent
+    last_id, moved_cents = moved
     upto = (
         col(StoredValueEntry.id) <= last_id
         if last_id is not None
@@ -209,7 +210,7 @@ def stored_value_on_receipt(session: Session, sale: Any, statement: Any) -> Any:
     ).one()
     return replace(
         statement,
-        stored_value_before_cents=int(after) - int(spent_cents) if last_id is not None else None,
+        stored_value_before_cents=int(after) - int(moved_cents) if last_id is not None else None,
         stored_value_after_cents=int(after),
     )
 
