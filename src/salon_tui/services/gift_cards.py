@@ -263,7 +263,6 @@ def sell_in(
     tender and the text first). Sold on a sale (``sale_id``), the sale's payments take
     the money: no drawer movement here, the first entry is linked to the sale, and
     ``seller_id`` (the person on the line) is who sold it."""
-    cleaned_reference, cleaned_note = reference, note
     from salon_tui.services import drawer
 
     today = shop_today(session)
@@ -278,8 +277,8 @@ def sell_in(
         balance_cents=0,
         expires_on=expires_on(today, settings.valid_days),
         tender=tender,
-        reference=cleaned_reference,
-        note=cleaned_note,
+        reference=reference,
+        note=note,
         sold_by=seller_id or actor.staff_id or 0,
         sold_at=utc_now(),
         business_day=today,
@@ -307,7 +306,7 @@ def sell_in(
             "code_tail": code[-4:],
             "value_cents": value_cents,
             "tender": tender,
-            "reference": cleaned_reference,
+            "reference": reference,
             "sale_id": sale_id,
             "expires_on": card.expires_on.isoformat() if card.expires_on else None,
         },

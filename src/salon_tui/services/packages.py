@@ -451,7 +451,6 @@ def sell_package_in(
     sale (``sale_id``, ``sale_line_id``), the sale's payments take the money and the
     package and its first ledger rows are linked to the sale and its line, and
     ``seller_id`` (the person on the line) is who sold it."""
-    cleaned_reference = reference
     member = load_member(session, member_id)
     if member.status != "active":
         raise Conflict(_("{name} is archived: restore the member first.").format(name=member.name))
@@ -474,7 +473,7 @@ def sell_package_in(
         total_uses=sum(item.uses for item, _service in items),
         refundable=found.refundable,
         method=method,
-        reference=cleaned_reference,
+        reference=reference,
         sold_on=day,
         expires_on=package_expiry(day, found.validity_days),
         sale_id=sale_id,
@@ -506,9 +505,8 @@ def sell_package_in(
             sale_id=sale_id,
             sale_line_id=sale_line_id,
         )
-    if sale_id is not None:
-        pass  # the sale's payments took the money
-    elif method == "stored_value":
+    # Sold on a sale, the sale's payments took the money; otherwise the method does.
+    if sale_id is None and method == "stored_value":
         from salon_tui.services.stored_value import spend_in
 
         spend_in(
@@ -519,7 +517,7 @@ def sell_package_in(
             kind="package",
             note=found.name,
         )
-    elif method == "cash":
+    elif sale_id is None and method == "cash":
         from salon_tui.services import drawer
 
         drawer.add_movement(
@@ -541,7 +539,7 @@ def sell_package_in(
             "name": found.name,
             "price_cents": found.price_cents,
             "method": method,
-            "reference": cleaned_reference,
+            "reference": reference,
             "sale_id": sale_id,
             "expires_on": package.expires_on.isoformat(),
         },

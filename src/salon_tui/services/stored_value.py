@@ -499,7 +499,6 @@ def undo_top_up_in(
     """Undo a top-up inside the caller's transaction: the rules of ``undo_top_up`` (a
     top-up of today, none of it spent). A refund of the sale that sold it
     (``refund_id``) pays the money back itself: no drawer movement here."""
-    cleaned = reason
     original = session.get(StoredValueEntry, entry_id)
     if original is None or original.kind != "top_up":
         raise NotFound(_("There is no top-up #{id}.").format(id=entry_id))
@@ -530,7 +529,7 @@ def undo_top_up_in(
         ).format(id=entry_id),
         method=original.method,
         reference=original.reference,
-        note=cleaned,
+        note=reason,
         reverses_id=entry_id,
         promotion_id=original.promotion_id,
         sale_id=original.sale_id,
@@ -546,7 +545,7 @@ def undo_top_up_in(
             actor,
             "prepaid",
             -original.principal_cents,
-            note=cleaned,
+            note=reason,
         )
     if original.promotion_id is not None:
         from salon_tui.data.models import TopUpPromotion
@@ -579,7 +578,7 @@ def undo_top_up_in(
         after={
             "entry_id": entry.id,
             "reverses": entry_id,
-            "reason": cleaned,
+            "reason": reason,
             "level_back_to": level_back_to,
             "principal_cents": account.principal_cents,
             "bonus_cents": account.bonus_cents,
