@@ -6,6 +6,8 @@ a refund of the line puts every ledger back or is refused without changing anyth
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from salon_tui.data.models import (
@@ -40,6 +42,7 @@ from salon_tui.services import (
 )
 from salon_tui.services.sale_payment import pay_sale
 from salon_tui.services.sales import StaffShare
+from tests.conftest import PG_URL
 from tests.services.catalog_helpers import make_service
 
 CUT = 30_000
@@ -480,3 +483,99 @@ def test_a_large_top_up_on_a_sale_raises_the_top_up_alert(
     sale_cards.add_top_up(uow, desk, sale_id, 100_000)
     pay_sale(uow, desk, sale_id, [PaymentIn("cash", 130_000)], print_receipt=False)
     assert "prepaid.top_up" in [flag.action for flag in alerts.list_alerts(uow, owner)]
+
+
+card_cart = st.fixed_dictionaries(
+    {
+        "goods": st.lists(
+            st.tuples(
+                st.sampled_from(["service", "product", "other"]),
+                st.integers(min_value=100, max_value=80_000),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        "cards": st.sets(st.sampled_from(["top_up", "package", "gift_card"])),
+        "top_up_cents": st.sampled_from([30_000, 100_000, 150_000]),
+        "sale_discount_bp": st.integers(min_value=0, max_value=3_000),
+        "stored_value_share": st.integers(min_value=0, max_value=100),  # % of what it may pay
+        "refund_rounds": st.lists(
+            st.lists(st.integers(min_value=0, max_value=1), min_size=6, max_size=6),
+            max_size=3,
+        ),
+    }
+)
+
+
+def test_random_card_carts_and_refunds_by_line_put_every_ledger_back(
+    uow: UnitOfWork, owner: Actor, shop: dict[str, int]
+) -> None:
+    member = shop["member"]
+    stored_value.top_up(uow, owner, member, 500_000, "wechat", "WX0", print_receipt=False)
+    keys = iter(range(1_000_000))
+
+    @settings(max_examples=10 if PG_URL else 25, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+    @given(card_cart)
+    def check(example: dict) -> None:  # type: ignore[type-arg]
+        before = stored_value.get_balance(uow, owner, member)
+        cart = sales.open_sale(uow, owner, member_id=member)
+        for kind, price in example["goods"]:
+            sales.add_line(uow, owner, cart.sale_id, kind=kind, description=f"{kind} item",
+                           unit_cents=price, staff=[StaffShare(owner.staff_id or 0)])  # fmt: skip
+        if "top_up" in example["cards"]:
+            sale_cards.add_top_up(uow, owner, cart.sale_id, example["top_up_cents"])
+        if "package" in example["cards"]:
+            sale_cards.add_package(uow, owner, cart.sale_id, shop["template"])
+        if "gift_card" in example["cards"]:
+            sale_cards.add_gift_card(uow, owner, cart.sale_id, 20_000)
+        if example["sale_discount_bp"]:
+            sales.discount_sale(uow, owner, cart.sale_id, percent_bp=example["sale_discount_bp"],
+                                reason="test")  # fmt: skip
+        cart = sales.get_cart(uow, owner, cart.sale_id)
+        faces = {"top_up": example["top_up_cents"], "package": 58_000, "gift_card": 20_000}
+        for line in cart.lines:
+            if line.kind in faces:
+                assert line.net_cents == faces[line.kind]  # face value, whatever the discount
+        money_only = sum(line.net_cents for line in cart.lines
+                         if line.kind in ("top_up", "gift_card"))  # fmt: skip
+        from_balance = min((cart.total_cents - money_only) * example["stored_value_share"] // 100,
+                           before.total_cents)  # fmt: skip
+        parts = [PaymentIn("stored_value", from_balance)] if from_balance else []
+        if cart.total_cents > from_balance:
+            parts.append(PaymentIn("bank_card", cart.total_cents - from_balance))
+        pay_sale(uow, owner, cart.sale_id, parts, print_receipt=False)
+        for round_lines in example["refund_rounds"]:
+            options, _left = refunds.refund_options(uow, owner, cart.sale_id)
+            wanted = {
+                item.line_id: 1
+                for item, pick in zip(options, round_lines, strict=False)
+                if pick and item.qty_left
+            }
+            if wanted:
+                refunds.refund_sale(uow, owner, cart.sale_id, key=f"cards-{next(keys)}",
+                                    reason="test", lines=wanted)  # fmt: skip
+        options, _left = refunds.refund_options(uow, owner, cart.sale_id)
+        if any(item.qty_left for item in options):
+            refunds.refund_sale(uow, owner, cart.sale_id, key=f"cards-{next(keys)}", reason="all")
+        after = stored_value.get_balance(uow, owner, member)
+        assert (after.principal_cents, after.bonus_cents) == (
+            before.principal_cents,
+            before.bonus_cents,
+        )
+        with uow.read() as session:
+            by_tender: dict[str, int] = {}
+            for row in session.exec(select(Payment).where(col(Payment.sale_id) == cart.sale_id)):
+                by_tender[row.tender] = by_tender.get(row.tender, 0) + row.amount_cents
+            assert set(by_tender.values()) <= {0}  # each way of paying got back what it took
+            left = sum(
+                row.amount_cents
+                for row in session.exec(
+                    select(CommissionEntry).where(col(CommissionEntry.sale_id) == cart.sale_id)
+                )
+                if row.kind != "tier_top_up"
+            )
+            assert left == 0
+
+    check()
+    ledgers_ok(uow)

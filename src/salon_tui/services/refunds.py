@@ -43,6 +43,7 @@ REFUND_ACTION = "sales.refund"
 @dataclass(frozen=True)
 class RefundableLine:
     line_id: int
+    kind: str
     description: str
     qty: int
     refunded_qty: int
@@ -100,6 +101,7 @@ def refundable_lines(session: Session, sale_id: int) -> list[RefundableLine]:
     return [
         RefundableLine(
             line_id=line.id or 0,
+            kind=line.kind,
             description=line.description,
             qty=line.qty,
             refunded_qty=done.get(line.id or 0, (0, 0))[0],
@@ -153,14 +155,20 @@ def _choose_payouts(
     left_by_tender: dict[str, int],
     payments: Sequence[PaymentIn] | None,
     money_only_cents: int = 0,
+    money_kept_cents: int = 0,
 ) -> list[RefundPart]:
     """How the refund goes out. ``money_only_cents`` (top-ups and gift cards refunded)
-    never goes back to stored value, a gift card or points."""
+    never goes back to stored value, a gift card or points; by default the rest leaves
+    ``money_kept_cents`` (the top-ups and gift cards still on the sale) in the money
+    tenders, so refunding them later still finds it there."""
     prepaid = {code for code, registered in load_tenders().items() if registered.tender.is_prepaid}
     if payments is None:
         left = dict(left_by_tender)
-        spread = _spread(money_only_cents, left, [code for code in left if code not in prepaid])
+        money_codes = [code for code in left if code not in prepaid]
+        spread = _spread(money_only_cents, left, money_codes)
         for code, share in spread.items():
+            left[code] = max(left.get(code, 0) - share, 0)
+        for code, share in _spread(money_kept_cents, left, money_codes).items():
             left[code] = max(left.get(code, 0) - share, 0)
         for code, share in _spread(total - money_only_cents, left, list(left)).items():
             spread[code] = spread.get(code, 0) + share
@@ -320,7 +328,15 @@ def _refund(
     money_only = sum(
         amount for line, _qty, _before, amount in plan if line.kind in MONEY_ONLY_KINDS
     )
-    payouts = _choose_payouts(total, left_by_tender, payments, money_only)
+    money_kept = (
+        sum(
+            item.net_cents - item.refunded_cents
+            for item in refundable_lines(session, sale_id)
+            if item.kind in MONEY_ONLY_KINDS
+        )
+        - money_only
+    )
+    payouts = _choose_payouts(total, left_by_tender, payments, money_only, money_kept)
 
     now = utc_now()
     day = business_date(now, load_shop_settings(session).timezone)
