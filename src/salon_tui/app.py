@@ -77,6 +77,8 @@ class SalonApp(App[int]):
         self.pending_sale_id: int | None = None
         # A member another area opened F7 Cards on (a member's profile).
         self.pending_cards_member_id: int | None = None
+        # Set at start when the shop has several stores and this computer chose none.
+        self.store_problem = ""
         self._last_input = time.monotonic()
         self.hub = DeviceHub(self)
         for area in AREAS:
@@ -102,6 +104,7 @@ class SalonApp(App[int]):
         try:
             uow = database.open_shop_database(database.require_existing_database(self.database_url))
             settings = shop.require_shop(uow)
+            self.store_problem = _store_problem(uow)
         except SalonError as error:
             self.call_from_thread(self._database_failed, error.message)
             return
@@ -139,6 +142,9 @@ class SalonApp(App[int]):
         self.locked = False
         self._last_input = time.monotonic()
         self.switch_mode("home")
+        if self.store_problem:
+            # Several stores and none chosen here: selling would be refused; say why now.
+            self.notify(self.store_problem, title=_("Which store?"), severity="error", timeout=60)
 
     async def end_session(self) -> None:
         """Back to the login screen, with every area's screens thrown away."""
@@ -341,6 +347,17 @@ class SalonApp(App[int]):
             self.uow.dispose()
         if self._presence is not None:
             self._presence.release()
+
+
+def _store_problem(uow: Any) -> str:
+    """What to set before this computer can sell (several stores, none chosen), or ''."""
+    from salon_tui.services import stores
+
+    try:
+        stores.check_terminal_store(uow)
+    except stores.StoreNotChosen as problem:
+        return problem.message
+    return ""
 
 
 def run_tui() -> int:

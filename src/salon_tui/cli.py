@@ -92,6 +92,7 @@ def build_app() -> Typer:
         services_menu,
         staff,
         stock,
+        store,
     )
 
     app = root.new_root_app()
@@ -99,6 +100,7 @@ def build_app() -> Typer:
         init.init_command
     )
     app.add_typer(staff.app, name="staff")
+    app.add_typer(store.app, name="store")
     app.add_typer(member.app, name="member")
     app.add_typer(card.app, name="card")
     app.add_typer(audit.app, name="audit")

@@ -79,9 +79,17 @@ class ScannerConfig:
 
 
 @dataclass(frozen=True)
+class StoreConfig:
+    # The code of the store this computer sells for (``salon store use CODE``); empty
+    # while the shop has one store.
+    code: str = ""
+
+
+@dataclass(frozen=True)
 class MachineConfig:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
 
 
 def _known(cls: type[Any], table: Any, section: str) -> dict[str, Any]:
@@ -240,7 +248,12 @@ def load_config(path: Path | None = None) -> MachineConfig:
         ) from error
     printer = PrinterConfig(**_known(PrinterConfig, data.get("printer", {}), "printer"))
     scanner = ScannerConfig(**_known(ScannerConfig, data.get("scanner", {}), "scanner"))
-    return MachineConfig(validate_printer(printer), validate_scanner(scanner))
+    store = StoreConfig(**_known(StoreConfig, data.get("store", {}), "store"))
+    return MachineConfig(
+        validate_printer(printer),
+        validate_scanner(scanner),
+        replace(store, code=store.code.strip().upper()),
+    )
 
 
 def _toml_value(value: Any) -> str:
@@ -255,8 +268,13 @@ def _toml_value(value: Any) -> str:
 
 
 def render_config(config: MachineConfig) -> str:
-    lines = ["# salon_tui machine settings: this computer's printer and scanner.", ""]
-    for section, values in (("printer", config.printer), ("scanner", config.scanner)):
+    lines = ["# salon_tui machine settings: this computer's printer, scanner and store.", ""]
+    sections: tuple[tuple[str, Any], ...] = (
+        ("printer", config.printer),
+        ("scanner", config.scanner),
+        ("store", config.store),
+    )
+    for section, values in sections:
         lines.append(f"[{section}]")
         lines.extend(f"{key} = {_toml_value(value)}" for key, value in asdict(values).items())
         lines.append("")
@@ -265,7 +283,9 @@ def render_config(config: MachineConfig) -> str:
 
 def save_config(config: MachineConfig, path: Path | None = None) -> Path:
     """Write config.toml atomically (validated first: a refused change writes nothing)."""
-    config = MachineConfig(validate_printer(config.printer), validate_scanner(config.scanner))
+    config = replace(
+        config, printer=validate_printer(config.printer), scanner=validate_scanner(config.scanner)
+    )
     if config.printer.hanzi == "image":
         from salon_tui.fonts import NoChineseFont, find_font
 

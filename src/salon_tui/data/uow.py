@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -25,6 +26,8 @@ from salon_tui.data.engine import (
 )
 from salon_tui.errors import SalonError
 
+UOW_INFO = "salon.uow_info"
+
 
 class UnitOfWork:
     """Holds the engine for one database and the current transaction of each thread."""
@@ -34,6 +37,9 @@ class UnitOfWork:
         self.engine = engine or create_database_engine(url)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._local = threading.local()
+        # What services keep for the life of this database handle (the terminal's store);
+        # every session of this unit of work sees it as ``session.info[UOW_INFO]``.
+        self.info: dict[str, Any] = {}
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,7 +72,11 @@ class UnitOfWork:
                 raise RuntimeError("cannot write inside a reading transaction")
             yield outer
             return
-        session = Session(self._write_engine if write else self.engine, expire_on_commit=False)
+        session = Session(
+            self._write_engine if write else self.engine,
+            expire_on_commit=False,
+            info={UOW_INFO: self.info},
+        )
         self._local.session = session
         self._local.write = write
         try:

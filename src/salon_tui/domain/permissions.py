@@ -38,6 +38,7 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "settings.shop": MANAGERS,
     "staff.view": EVERYONE,
     "staff.manage": MANAGERS,
+    "stores.manage": OWNER,
     # bookings, shifts and the walk-in queue
     "bookings.book": DESK,
     "bookings.reminders": DESK,

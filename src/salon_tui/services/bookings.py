@@ -103,6 +103,7 @@ from salon_tui.services.schedule import (
     working_day,
 )
 from salon_tui.services.settings import load_shop_settings
+from salon_tui.services.stores import terminal_store
 
 NOTE_MAX = 200
 MINUTES_MAX = 12 * 60
@@ -548,6 +549,7 @@ def _insert(
         client_phone=phone,
         language=language,
         status=status.value,
+        store_id=terminal_store(session).id,
         source=source,
         starts_at=proposal.start,
         ends_at=proposal.end,

@@ -37,6 +37,7 @@ from salon_tui.domain.bookings import (
 )
 from salon_tui.domain.clock import business_date, utc_now
 from salon_tui.services import schedule
+from salon_tui.services.stores import terminal_store
 
 PAST_DAYS = 28
 FUTURE_DAYS = 7
@@ -304,6 +305,9 @@ def _bookings(
             )
     _walk_ins(rows, context, rng, services, staff, now, turns)
     with uow.transaction() as session:
+        store_id = terminal_store(session).id
+        for row in rows["booking"]:
+            row["store_id"] = store_id
         for model, key in (
             (Booking, "booking"),
             (BookingLine, "line"),

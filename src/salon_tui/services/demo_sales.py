@@ -41,6 +41,7 @@ from salon_tui.domain.money import Rounding, RoundingMode, allocate
 from salon_tui.domain.pricing import AdjustmentSource, LineDiscount, LineToPrice, price_cart
 from salon_tui.domain.tenders import format_sale_number
 from salon_tui.services import audit, commission
+from salon_tui.services.stores import terminal_store
 
 # (code, name, category, price in fen, who can do it)
 SERVICES = (
@@ -630,6 +631,13 @@ def _write(uow: UnitOfWork, rows: _Rows) -> None:
         for day, last in sorted(rows.refund_seq.items())
     ]
     with uow.transaction() as session:
+        # The demo shop has one store: everything happened there.
+        store = terminal_store(session)
+        for values in (rows.drawers, rows.sales, rows.refunds, rows.payments):
+            for row in values:
+                row["store_id"] = store.id
+        for row in rows.sequences:
+            row["series"] = store.series(row["series"])
         for model, values in plan:
             table: Any = getattr(model, "__table__")  # noqa: B009
             for start in range(0, len(values), CHUNK):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.bulk import insert_row
@@ -28,6 +29,7 @@ from salon_tui.services import audit
 from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
 from salon_tui.services.settings import load_shop_settings
+from salon_tui.services.stores import terminal_store
 
 MOVEMENT_LABELS = {
     "float": N_("Opening float"),
@@ -119,9 +121,13 @@ def _view(session: Session, drawer: DrawerSession) -> DrawerView:
     )
 
 
+# Each store has its own drawer: the open one is the terminal's store's.
 _OPEN = (
     select(DrawerSession)
-    .where(col(DrawerSession.status) == "open")
+    .where(
+        col(DrawerSession.status) == "open",
+        col(DrawerSession.store_id) == bindparam("store_id"),
+    )
     .order_by(col(DrawerSession.id).desc())
     .limit(1)
 )
@@ -129,7 +135,10 @@ _OPEN_LOCKED = _OPEN.with_for_update()
 
 
 def open_session(session: Session, *, lock: bool = False) -> DrawerSession | None:
-    return session.exec(_OPEN_LOCKED if lock else _OPEN).first()
+    """The open drawer of this computer's store, if any."""
+    statement = _OPEN_LOCKED if lock else _OPEN
+    store_id = terminal_store(session).id
+    return session.exec(statement, params={"store_id": store_id}).first()
 
 
 def require_open(session: Session) -> DrawerSession:
@@ -213,6 +222,7 @@ def open_drawer(uow: UnitOfWork, actor: Actor, float_cents: int) -> DrawerView:
         now = utc_now()
         drawer = DrawerSession(
             status="open",
+            store_id=terminal_store(session).id,
             business_day=business_date(now, settings.timezone),
             float_cents=float_cents,
             opened_by=actor.staff_id,
@@ -396,14 +406,14 @@ def close_drawer(
         return DrawerClosed(_view(session, drawer), expected, counted)
 
 
-def sessions_on(uow: UnitOfWork, day: date) -> list[DrawerView]:
-    """Every drawer session opened on the shop's ``day`` (for the Z report)."""
+def sessions_on(uow: UnitOfWork, day: date, store_id: int | None = None) -> list[DrawerView]:
+    """Every drawer session opened on the shop's ``day`` (for the Z report), in one store
+    or (``store_id`` None) in every store."""
+    statement = select(DrawerSession).where(col(DrawerSession.business_day) == day)
+    if store_id is not None:
+        statement = statement.where(col(DrawerSession.store_id) == store_id)
     with uow.read() as session:
-        rows = session.exec(
-            select(DrawerSession)
-            .where(col(DrawerSession.business_day) == day)
-            .order_by(col(DrawerSession.id))
-        ).all()
+        rows = session.exec(statement.order_by(col(DrawerSession.id))).all()
         return [_view(session, row) for row in rows]
 
 

@@ -18,6 +18,7 @@ from salon_tui.i18n import N_, _
 from salon_tui.services import audit, settings
 from salon_tui.services.drawer import AMOUNT_MAX_CENTS, EXPENSE_CATEGORIES
 from salon_tui.services.permissions import require
+from salon_tui.services.stores import terminal_store
 
 # Paid from the drawer or not, the same categories, plus those that never come out of it.
 CATEGORIES: dict[str, str] = {
@@ -92,6 +93,7 @@ def add_expense(
                 field="date",
             )
         row = Expense(
+            store_id=terminal_store(session).id,
             business_day=when,
             category=category,
             amount_cents=amount_cents,
@@ -128,6 +130,7 @@ def reverse_expense(uow: UnitOfWork, actor: Actor, expense_id: int, reason: str)
             raise Conflict(_("Expense #{id} is already reversed.").format(id=expense_id))
         today = business_date(utc_now(), settings.load_shop_settings(session).timezone)
         row = Expense(
+            store_id=original.store_id,
             business_day=today,
             category=original.category,
             amount_cents=-original.amount_cents,

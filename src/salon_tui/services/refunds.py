@@ -25,7 +25,7 @@ from salon_tui.domain.clock import business_date, utc_now
 from salon_tui.domain.money import allocate
 from salon_tui.domain.pricing import refund_amount
 from salon_tui.domain.sales import MONEY_ONLY_KINDS, SaleStatus
-from salon_tui.domain.tenders import PaymentIn, format_sale_number
+from salon_tui.domain.tenders import PaymentIn
 from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import _
 from salon_tui.services import audit, commission, drawer
@@ -35,6 +35,7 @@ from salon_tui.services.sale_hooks import SALE_REFUNDED, SaleRefunded, load_chec
 from salon_tui.services.sale_items import ON_RETURNED, ItemMovement, load_item_hooks
 from salon_tui.services.sales import load_sale, sale_lines
 from salon_tui.services.settings import load_shop_settings
+from salon_tui.services.stores import terminal_store
 from salon_tui.services.tenders import TenderUse, load_tenders
 
 REFUND_ACTION = "sales.refund"
@@ -340,11 +341,13 @@ def _refund(
 
     now = utc_now()
     day = business_date(now, load_shop_settings(session).timezone)
-    sequence = next_number(session, "refund", day)
-    number = "R" + format_sale_number(day.strftime("%Y%m%d"), sequence)
+    store = terminal_store(session)
+    sequence = next_number(session, store.series("refund"), day)
+    number = store.number(day, sequence, prefix="R")
     refund = Refund(
         idempotency_key=key,
         number=number,
+        store_id=store.id,
         business_day=day,
         day_seq=sequence,
         sale_id=sale_id,
@@ -399,6 +402,7 @@ def _refund(
             Payment(
                 sale_id=sale_id,
                 refund_id=refund.id,
+                store_id=store.id,
                 business_day=day,
                 tender=part.tender,
                 amount_cents=-part.amount_cents,

@@ -26,7 +26,7 @@ from salon_tui.domain.clock import business_date, utc_now
 from salon_tui.domain.money import Rounding, RoundingMode, format_money
 from salon_tui.domain.pricing import MANUAL_SOURCES
 from salon_tui.domain.sales import LineKind, SaleStatus, is_card_sale
-from salon_tui.domain.tenders import PaymentIn, PaymentProblem, format_sale_number, settle
+from salon_tui.domain.tenders import PaymentIn, PaymentProblem, settle
 from salon_tui.errors import Conflict, ValidationError
 from salon_tui.i18n import _, current_locale
 from salon_tui.printing.receipt import Receipt
@@ -38,6 +38,7 @@ from salon_tui.services.sale_items import ON_SOLD, ItemMovement, load_item_hooks
 from salon_tui.services.sale_receipts import build_sale_receipt
 from salon_tui.services.sales import line_staff, load_sale, price_sale, sale_lines, sale_tips
 from salon_tui.services.settings import load_shop_settings
+from salon_tui.services.stores import terminal_store
 from salon_tui.services.tenders import TENDERS, TenderUse, tender_table
 
 PAY_ACTION = "sales.pay"
@@ -194,8 +195,9 @@ def _pay(
 
     now = utc_now()
     day = business_date(now, settings.timezone)
-    sequence = next_number(session, "sale", day)
-    number = format_sale_number(day.strftime("%Y%m%d"), sequence)
+    store = terminal_store(session)
+    sequence = next_number(session, store.series("sale"), day)
+    number = store.number(day, sequence)
     if sells_cards:
         sale.number = number  # the card economy's entries name the sale they were sold on
 
@@ -246,6 +248,7 @@ def _pay(
         payment_values.append(
             {
                 "sale_id": sale_id,
+                "store_id": store.id,
                 "business_day": day,
                 "tender": part.tender,
                 "amount_cents": part.amount_cents,
@@ -277,6 +280,7 @@ def _pay(
         touch_last_seen(session, sale.member_id, now)
 
     sale.status = SaleStatus.PAID.value
+    sale.store_id = store.id
     sale.number = number
     sale.business_day = day
     sale.day_seq = sequence

@@ -49,6 +49,7 @@ from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import SALE_PARKED, load_checkout_plugins
 from salon_tui.services.sales_members import birthday_discounts, level_discounts
 from salon_tui.services.settings import SHOP_PREFIX, ShopSettings, read_setting
+from salon_tui.services.stores import terminal_store
 
 DISCOUNT_LIMIT_KEY = "checkout.discount_limit_bp"
 DISCOUNT_LIMIT_DEFAULT_BP = 2_000
@@ -450,6 +451,7 @@ def open_sale(
         sale = Sale(
             idempotency_key=new_idempotency_key(),
             status=SaleStatus.OPEN.value,
+            store_id=terminal_store(session).id,
             member_id=member_id,
             member_label=_clean_text(member_label, "member", 80),
             opened_by=actor.staff_id,

@@ -20,6 +20,7 @@ from salon_tui.services.settings import (
     validate_shop_settings,
 )
 from salon_tui.services.staff import StaffView, create_staff, staff_view
+from salon_tui.services.stores import name_first_store
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def init_shop(
                 )
             )
         store_shop_settings(session, settings)
+        name_first_store(session, settings.name)
         audit.record(session, SYSTEM, "shop.init", "shop", "shop", after=settings.__dict__)
         owner = create_staff(session, SYSTEM, owner_name, Role.OWNER, owner_pin)
         seed_default_levels(session, settings.locale)

@@ -87,6 +87,7 @@ from salon_tui.data.models.sales import (
 )
 from salon_tui.data.models.shop import IdempotencyRecord, Setting
 from salon_tui.data.models.staff import Staff
+from salon_tui.data.models.stores import Store
 
 __all__ = [
     "AlertFlag",
@@ -155,6 +156,7 @@ __all__ = [
     "StockCount",
     "StockCountLine",
     "StockMovement",
+    "Store",
     "StoredValueAccount",
     "StoredValueEntry",
     "Supplier",

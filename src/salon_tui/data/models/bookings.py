@@ -78,6 +78,7 @@ class Booking(SQLModel, table=True):
     client_phone: str = Field(default="", max_length=20)  # E.164, or empty
     language: str = Field(default="zh_CN", max_length=10)
     status: str = Field(max_length=12)
+    store_id: int = Field(sa_column=Column(Integer, ForeignKey("store.id"), nullable=False))
     source: str = Field(default="booking", max_length=10)  # booking, walk_in
     starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

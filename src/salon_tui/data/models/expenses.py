@@ -22,6 +22,7 @@ class Expense(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(sa_column=Column(Integer, ForeignKey("store.id"), nullable=False))
     business_day: date
     category: str = Field(max_length=40)
     amount_cents: int  # positive; a reversal is negative

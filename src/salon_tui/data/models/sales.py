@@ -37,7 +37,7 @@ class Sale(SQLModel, table=True):
 
     __tablename__ = "sale"
     __table_args__ = (
-        UniqueConstraint("business_day", "day_seq", name="ux_sale_day_seq"),
+        UniqueConstraint("store_id", "business_day", "day_seq", name="ux_sale_day_seq"),
         Index("ux_sale_number", "number", unique=True),
         Index("ux_sale_idempotency_key", "idempotency_key", unique=True),
         Index("ix_sale_status", "status", "opened_at"),
@@ -48,6 +48,7 @@ class Sale(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=64)
     status: str = Field(max_length=12)
+    store_id: int = Field(sa_column=Column(Integer, ForeignKey("store.id"), nullable=False))
     number: str | None = Field(default=None, max_length=20)
     business_day: date | None = Field(default=None)
     day_seq: int | None = Field(default=None)
@@ -161,7 +162,7 @@ class Refund(SQLModel, table=True):
 
     __tablename__ = "refund"
     __table_args__ = (
-        UniqueConstraint("business_day", "day_seq", name="ux_refund_day_seq"),
+        UniqueConstraint("store_id", "business_day", "day_seq", name="ux_refund_day_seq"),
         Index("ux_refund_number", "number", unique=True),
         Index("ux_refund_idempotency_key", "idempotency_key", unique=True),
         Index("ix_refund_sale", "sale_id"),
@@ -171,6 +172,7 @@ class Refund(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=64)
     number: str = Field(max_length=20)
+    store_id: int = Field(sa_column=Column(Integer, ForeignKey("store.id"), nullable=False))
     business_day: date
     day_seq: int
     sale_id: int = Field(sa_column=Column(Integer, ForeignKey("sale.id"), nullable=False))
@@ -210,6 +212,7 @@ class Payment(SQLModel, table=True):
     refund_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("refund.id"), nullable=True)
     )
+    store_id: int = Field(sa_column=Column(Integer, ForeignKey("store.id"), nullable=False))
     business_day: date
     tender: str = Field(max_length=20)
     amount_cents: int
@@ -291,6 +294,7 @@ class DrawerSession(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(max_length=10)
+    store_id: int = Field(sa_column=Column(Integer, ForeignKey("store.id"), nullable=False))
     business_day: date
     float_cents: int
     opened_by: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
