@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlmodel import col, select
 
 from salon_tui import config as machine
@@ -62,3 +63,57 @@ def test_selling_without_a_chosen_store_says_what_to_set(run, initialised) -> No
     run("store", "use", "XH")
     accepted = run("expense", "add", "--category", "rent", "--amount", "100", env=OWNER_ENV)
     assert accepted.exit_code == 0, accepted.output
+
+
+@pytest.fixture
+def two_store_day(run, initialised, reopen, clock) -> None:
+    """静安店 JA sells a 100.00 cut, 徐汇店 XH a 300.00 cut, on 22 Nov."""
+    from salon_tui.data.models import Staff
+    from salon_tui.domain.actor import Actor
+    from salon_tui.domain.permissions import Role
+    from salon_tui.services import staff
+    from tests.services.store_helpers import make_two_stores, sell_at
+
+    uow = reopen()
+    with uow.read() as session:
+        owner_row = session.exec(select(Staff)).one()
+    owner = Actor(owner_row.id, owner_row.name, Role.OWNER)
+    added = staff.add_staff(uow, owner, "Tony", Role.STYLIST, "2468")
+    tony = Actor(added.id, added.name, added.role)
+    make_two_stores(uow, owner)
+    sell_at(uow, owner, "JA", tony, 10_000)
+    sell_at(uow, owner, "XH", tony, 30_000)
+
+
+def _report(run, *args: str):
+    return run("report", "sales", "--date", "2026-11-22", *args, env=OWNER_ENV)
+
+
+def test_report_store_in_json_table_csv_and_xlsx(run, two_store_day, tmp_path) -> None:
+    import openpyxl
+
+    ja = json.loads(_report(run, "--store", "JA", "--json").stdout)
+    chain = json.loads(_report(run, "--json").stdout)
+    assert ja["store"] == {"code": "JA", "name": "静安店"} and chain["store"] is None
+    assert ja["sections"][0]["rows"][0]["revenue"] == 10_000
+    assert chain["sections"][0]["rows"][0]["revenue"] == 40_000
+    table = _report(run, "--store", "xh")
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[0].startswith("Sales  XH 徐汇店  2026-11-22")
+    assert "300.00" in table.stdout
+    csv_text = _report(run, "--store", "XH", "--format", "csv").stdout
+    assert "30000" in csv_text.replace(".", "").replace(",", "")
+    target = tmp_path / "xh.xlsx"
+    written = _report(run, "--store", "XH", "--format", "xlsx", "--out", str(target))
+    assert written.exit_code == 0, written.output
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    assert 300 in [cell.value for cell in sheet[2]]
+
+
+def test_report_store_refusals(run, two_store_day) -> None:
+    unknown = _report(run, "--store", "PD", "--json")
+    assert unknown.exit_code == 1
+    assert "JA, XH" in unknown.output
+    members = run("report", "members", "--month", "2026-11", "--store", "JA", env=OWNER_ENV)
+    assert members.exit_code == 1
+    assert "--store" in members.output

@@ -56,6 +56,12 @@ def report_command(
             "--at", help=_("Balances at the end of this day (liabilities; default today).")
         ),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store", help=_("One store of the chain by its code (default: every store).")
+        ),
+    ] = None,
 ) -> None:
     from salon_tui.domain.clock import business_date, utc_now
     from salon_tui.domain.periods import Bucket, resolve_period
@@ -81,13 +87,18 @@ def report_command(
     if output_format is Format.XLSX and out is None:
         raise UsageProblem(_("xlsx needs --out FILE.xlsx."))
     at_day = parse_day(at, "--at")
+    covered = reports.report_store(uow, store)
     actor = acting_staff(ctx, uow)
     result = reports.run_report(
         uow,
         actor,
         name,
         reports.ReportRequest(
-            period=period, bucket=bucket, today=today, options={"at": at_day} if at_day else {}
+            period=period,
+            bucket=bucket,
+            today=today,
+            options={"at": at_day} if at_day else {},
+            store=covered,
         ),
     )
     _emit(result, output_format, out, shop.locale)
@@ -120,8 +131,7 @@ def _emit(result: Any, output_format: Format, out: Path | None, locale: str) -> 
 def _print_tables(result: Any, locale: str) -> None:
     from salon_tui.services.reports import display_value
 
-    heading = result.title + (f"  {result.period.label()}" if result.period else "")
-    typer.echo(heading)
+    typer.echo(result.heading)
     for section in result.sections:
         rows = [
             [display_value(c, row.get(c.key), result.currency, locale) for c in section.columns]

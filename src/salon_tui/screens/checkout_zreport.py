@@ -48,7 +48,10 @@ class ZReportScreen(SalonScreen):
         call_service(
             self,
             lambda: reports.run_report(
-                uow, actor, "daily", reports.ReportRequest(Period(day, day))
+                uow,
+                actor,
+                "daily",
+                reports.ReportRequest(Period(day, day), store=reports.desk_store(uow)),
             ),
             self.show,
         )

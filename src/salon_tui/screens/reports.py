@@ -24,7 +24,7 @@ from salon_tui.domain.periods import Bucket, Period, parse_month
 from salon_tui.errors import ValidationError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen, call_service
-from salon_tui.services.reports import ReportResult, ReportSpec
+from salon_tui.services.reports import ReportResult, ReportSpec, ReportStore
 from salon_tui.widgets.footer import TranslatedFooter
 from salon_tui.widgets.report_view import ReportView
 from salon_tui.widgets.shop_header import ShopHeader
@@ -84,6 +84,8 @@ class ReportsScreen(SalonScreen):
         super().__init__()
         self.specs: list[ReportSpec] = []
         self.result: ReportResult | None = None
+        # The chain's stores by code; empty for a shop with one store (no picker then).
+        self.stores: dict[str, ReportStore] = {}
 
     def compose(self) -> ComposeResult:
         yield ShopHeader(N_("Reports"))
@@ -91,7 +93,7 @@ class ReportsScreen(SalonScreen):
             with Vertical(id="reports-side"):
                 yield Label(_("Report"), classes="panel-title")
                 yield OptionList(id="reports-list")
-                yield Label(_("Period"))
+                yield Label(_("Period"), id="reports-period-label")
                 yield Select(
                     [(_(label), key) for key, label, _build in PRESETS],
                     value="this_month",
@@ -124,6 +126,30 @@ class ReportsScreen(SalonScreen):
             options.highlighted = 0
         options.focus()
         self._apply_preset("this_month")
+        uow = self.salon.uow
+        call_service(self, lambda: reports.chain_stores(uow), self._offer_stores)
+
+    async def _offer_stores(self, found: list[ReportStore]) -> None:
+        """A chain of several stores gets a store picker above the period."""
+        if len(found) < 2:
+            return
+        self.stores = {store.code: store for store in found}
+        choices = [(_("All stores"), "")] + [
+            (f"{store.code} {store.name}".strip(), store.code) for store in found
+        ]
+        side = self.query_one("#reports-side", Vertical)
+        before = side.query_one("#reports-period-label", Label)
+        await side.mount(Label(_("Store")), before=before)
+        await side.mount(
+            Select(choices, value="", allow_blank=False, id="reports-store"), before=before
+        )
+
+    def chosen_store(self, spec: ReportSpec) -> ReportStore | None:
+        """The store picked for a report that can cover one store; None for the chain."""
+        if not self.stores or not spec.by_store:
+            return None
+        code = self.query_one("#reports-store", Select).value
+        return self.stores.get(code) if isinstance(code, str) else None
 
     # --- the period ------------------------------------------------------------------
 
@@ -147,7 +173,7 @@ class ReportsScreen(SalonScreen):
             self._apply_preset(event.value)
             if self.result is not None:
                 self.action_run()
-        elif event.select.id == "reports-bucket" and self.result is not None:
+        elif event.select.id in {"reports-bucket", "reports-store"} and self.result is not None:
             self.action_run()
 
     def period(self) -> Period:
@@ -193,7 +219,9 @@ class ReportsScreen(SalonScreen):
         from salon_tui.services import reports
 
         bucket = Bucket(str(self.query_one("#reports-bucket", Select).value))
-        request = reports.ReportRequest(period=period, bucket=bucket, today=self._today())
+        request = reports.ReportRequest(
+            period=period, bucket=bucket, today=self._today(), store=self.chosen_store(spec)
+        )
         uow, actor = self.salon.uow, self.salon.session_actor
         call_service(
             self,
@@ -224,7 +252,8 @@ class ReportsScreen(SalonScreen):
 
         folder = paths.data_dir() / "exports"
         span = f"{result.period.start}_{result.period.end}" if result.period else "all"
-        target = folder / f"{result.name}_{span}.xlsx"
+        store = f"_{result.store.code}" if result.store is not None else ""
+        target = folder / f"{result.name}{store}_{span}.xlsx"
 
         def write() -> Path:
             paths.make_private_dir(folder)

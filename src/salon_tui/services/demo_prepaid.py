@@ -37,6 +37,8 @@ from salon_tui.data.models import (
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.prepaid import SpendOrder, package_expiry, split_spend
 from salon_tui.services import audit, packages, top_up_promotions
+from salon_tui.services.stored_value import SOLD_AT_A_STORE
+from salon_tui.services.stores import terminal_store
 
 # name, minimum (yuan), bonus (yuan), points, coupon, level
 PROMOTIONS = (
@@ -282,6 +284,9 @@ def seed_prepaid(uow: UnitOfWork, context: Any) -> dict[str, int]:
         for start in range(0, len(account_rows), BATCH):
             session.execute(insert(StoredValueAccount), account_rows[start : start + BATCH])
         counts["levels raised by top-ups"] = _raise_levels(session, entries)
+        store_id = terminal_store(session).id  # the demo shop has one store
+        for entry in entries:
+            entry["store_id"] = store_id if entry["kind"] in SOLD_AT_A_STORE else None
         for start in range(0, len(entries), BATCH):
             session.execute(insert(StoredValueEntry), entries[start : start + BATCH])
         if converted:
@@ -649,6 +654,8 @@ def _seed_packages(
                     "uses_left": left,
                 }
             )
+    for row in rows["package"]:
+        row["store_id"] = terminal_store(session).id
     for key, model in (
         ("package", MemberPackage),
         ("item", MemberPackageItem),

@@ -38,6 +38,7 @@ from salon_tui.services.idempotency import run_once
 from salon_tui.services.members import shop_today
 from salon_tui.services.permissions import require
 from salon_tui.services.settings import read_setting, write_setting
+from salon_tui.services.stores import terminal_store
 
 SETTINGS_KEY = "loyalty.gift_cards"
 SELL_ACTION = "giftcard.sell"
@@ -282,6 +283,7 @@ def sell_in(
         sold_by=seller_id or actor.staff_id or 0,
         sold_at=utc_now(),
         business_day=today,
+        store_id=terminal_store(session).id,
     )
     session.add(card)
     session.flush()

@@ -227,6 +227,9 @@ LIABILITIES_REPORT = register(
         description=N_("What the shop owes at a date: stored value, packages (and loyalty)"),
         permission="reports.liabilities",
         build=_build,
+        chain_wide_because=N_(
+            "stored value, packages and gift cards are owed to members of the whole chain"
+        ),
         takes_period=False,
     )
 )

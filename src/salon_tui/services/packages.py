@@ -46,6 +46,7 @@ from salon_tui.services.stored_value import (
     clean_text,
     run_action,
 )
+from salon_tui.services.stores import terminal_store
 
 PACKAGE_STATUS_LABELS = {
     "active": N_("in use"),
@@ -478,6 +479,7 @@ def sell_package_in(
         expires_on=package_expiry(day, found.validity_days),
         sale_id=sale_id,
         staff_id=seller_id or actor.staff_id,
+        store_id=terminal_store(session).id,
         sold_at=utc_now(),
     )
     session.add(package)

@@ -251,9 +251,12 @@ def list_ratings(
         return [_view(session, row, names) for row in rows]
 
 
-def averages(session: Session, period: Period) -> dict[int, tuple[int, int]]:
-    """Per stylist: (how many standing ratings, sum of their stars) in the period."""
-    rows = session.exec(
+def averages(
+    session: Session, period: Period, store: int | None = None
+) -> dict[int, tuple[int, int]]:
+    """Per stylist: (how many standing ratings, sum of their stars) in the period, for the
+    sales of ``store`` (every store when None)."""
+    query = (
         select(SaleRating.staff_id, func.count(), func.sum(SaleRating.stars))
         .where(
             col(SaleRating.business_day) >= period.start,
@@ -262,6 +265,11 @@ def averages(session: Session, period: Period) -> dict[int, tuple[int, int]]:
         )
         .group_by(col(SaleRating.staff_id))
     )
+    if store is not None:
+        query = query.join(Sale, col(Sale.id) == col(SaleRating.sale_id)).where(
+            col(Sale.store_id) == store
+        )
+    rows = session.exec(query)
     return {int(staff_id): (int(count), int(total or 0)) for staff_id, count, total in rows}
 
 

@@ -133,5 +133,6 @@ register(
         description=N_("Logins, wrong PINs and changes by day, person and action (audit log)."),
         permission="audit.view",
         build=build,
+        chain_wide_because=N_("the audit log is kept for the whole chain"),
     )
 )

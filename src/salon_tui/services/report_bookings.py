@@ -52,15 +52,20 @@ class StylistTime:
         return _rate(self.booked[staff_id], shift) if shift else None
 
 
-def booked_and_shift_minutes(session: Session, period: Period, timezone: str) -> StylistTime:
-    """What utilisation is made of, for the bookings and the staff report alike."""
+def booked_and_shift_minutes(
+    session: Session, period: Period, timezone: str, store: int | None = None
+) -> StylistTime:
+    """What utilisation is made of, for the bookings and the staff report alike.
+
+    With ``store``, booked minutes are that store's bookings; shifts are a person's, not a
+    store's, so shift minutes stay whole and only people booked in the store are kept."""
     kept = [
         status.value
         for status in BookingStatus
         if status not in {BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
     ]
     booked: Counter[int] = Counter()
-    for staff_id, minutes in session.exec(
+    query = (
         select(BookingLine.staff_id, BookingLine.duration_min)
         .join(Booking, col(Booking.id) == col(BookingLine.booking_id))
         .where(
@@ -68,7 +73,10 @@ def booked_and_shift_minutes(session: Session, period: Period, timezone: str) ->
             col(Booking.business_day) <= period.end,
             col(Booking.status).in_(kept),
         )
-    ).all():
+    )
+    if store is not None:
+        query = query.where(col(Booking.store_id) == store)
+    for staff_id, minutes in session.exec(query).all():
         booked[staff_id] += minutes
     shift: Counter[int] = Counter()
     day = period.start
@@ -81,24 +89,31 @@ def booked_and_shift_minutes(session: Session, period: Period, timezone: str) ->
     note = ""
     if day <= period.end:
         note = _("Shift minutes count the first {days} days only.").format(days=SHIFT_DAYS_LIMIT)
+    if store is not None:
+        shift = Counter({staff_id: shift[staff_id] for staff_id in booked})
+        store_note = _(
+            "Shifts belong to people, not stores: shift minutes are each person's whole "
+            "shifts, for the people booked in this store."
+        )
+        note = f"{note} {store_note}".strip()
     return StylistTime(booked, shift, note)
 
 
 def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
     shop = settings.get_shop_settings(uow)
     period = request.period
+    store = request.store_id
+    query = select(
+        col(Booking.starts_at),
+        col(Booking.status),
+        col(Booking.source),
+        col(Booking.late_cancel),
+    ).where(col(Booking.business_day) >= period.start, col(Booking.business_day) <= period.end)
+    if store is not None:
+        query = query.where(col(Booking.store_id) == store)
     with uow.read() as session:
-        rows = session.exec(
-            select(
-                col(Booking.starts_at),
-                col(Booking.status),
-                col(Booking.source),
-                col(Booking.late_cancel),
-            ).where(
-                col(Booking.business_day) >= period.start, col(Booking.business_day) <= period.end
-            )
-        ).all()
-        time = booked_and_shift_minutes(session, period, shop.timezone)
+        rows = session.exec(query).all()
+        time = booked_and_shift_minutes(session, period, shop.timezone, store)
         booked_minutes, shift_minutes = time.booked, time.shift
         names = {
             staff_id: name
@@ -212,5 +227,6 @@ register(
         description=N_("Bookings by hour and weekday, no-shows, late cancels, utilisation."),
         permission="reports.bookings",
         build=build,
+        by_store=True,
     )
 )

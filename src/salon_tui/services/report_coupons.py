@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from salon_tui.data.models import Coupon, CouponEvent, CouponTemplate, Sale
+from salon_tui.data.models import Coupon, CouponEvent, CouponTemplate, Refund, Sale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import day_bounds_utc
@@ -51,18 +51,22 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
     by_template: dict[int, dict[str, int]] = defaultdict(_empty)
     by_origin: dict[str, dict[str, int]] = defaultdict(_empty)
     event_figure = {"issue": "issued", "use": "used", "restore": "restored", "void": "voided"}
+    store = request.store_id
     with uow.read() as session:
         for template_id, origin, kind, count, amount in session.execute(
-            select(
-                col(Coupon.template_id),
-                col(Coupon.origin),
-                col(CouponEvent.kind),
-                func.count(),
-                func.coalesce(func.sum(col(CouponEvent.amount_cents)), 0),
+            _in_store(
+                select(
+                    col(Coupon.template_id),
+                    col(Coupon.origin),
+                    col(CouponEvent.kind),
+                    func.count(),
+                    func.coalesce(func.sum(col(CouponEvent.amount_cents)), 0),
+                )
+                .join(Coupon, col(Coupon.id) == col(CouponEvent.coupon_id))
+                .where(col(CouponEvent.at) >= start, col(CouponEvent.at) < end)
+                .group_by(col(Coupon.template_id), col(Coupon.origin), col(CouponEvent.kind)),
+                store,
             )
-            .join(Coupon, col(Coupon.id) == col(CouponEvent.coupon_id))
-            .where(col(CouponEvent.at) >= start, col(CouponEvent.at) < end)
-            .group_by(col(Coupon.template_id), col(Coupon.origin), col(CouponEvent.kind))
         ).all():
             figure = event_figure.get(kind)
             if figure is None:
@@ -85,23 +89,26 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
             .scalar_subquery()
         )
         for template_id, origin, amount in session.execute(
-            select(
-                col(Coupon.template_id),
-                col(Coupon.origin),
-                func.coalesce(func.sum(restored_amount), 0),
+            _in_store(
+                select(
+                    col(Coupon.template_id),
+                    col(Coupon.origin),
+                    func.coalesce(func.sum(restored_amount), 0),
+                )
+                .select_from(CouponEvent)
+                .join(Coupon, col(Coupon.id) == col(CouponEvent.coupon_id))
+                .where(
+                    col(CouponEvent.kind) == "restore",
+                    col(CouponEvent.at) >= start,
+                    col(CouponEvent.at) < end,
+                )
+                .group_by(col(Coupon.template_id), col(Coupon.origin)),
+                store,
             )
-            .select_from(CouponEvent)
-            .join(Coupon, col(Coupon.id) == col(CouponEvent.coupon_id))
-            .where(
-                col(CouponEvent.kind) == "restore",
-                col(CouponEvent.at) >= start,
-                col(CouponEvent.at) < end,
-            )
-            .group_by(col(Coupon.template_id), col(Coupon.origin))
         ).all():
             by_template[int(template_id)]["discount"] -= int(amount)
             by_origin[str(origin)]["discount"] -= int(amount)
-        for template_id, origin, count in session.execute(
+        expiring = (
             select(col(Coupon.template_id), col(Coupon.origin), func.count())
             .where(
                 col(Coupon.valid_to) >= period.start,
@@ -109,7 +116,9 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
                 col(Coupon.state) == "available",
             )
             .group_by(col(Coupon.template_id), col(Coupon.origin))
-        ).all():
+        )
+        # A coupon belongs to a member of the chain: it expires in no store.
+        for template_id, origin, count in session.execute(expiring).all() if store is None else ():
             by_template[int(template_id)]["expired"] += int(count)
             by_origin[str(origin)]["expired"] += int(count)
         names = {
@@ -127,12 +136,12 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         )
         sales_count, sales_cents = session.execute(
             select(func.count(), func.coalesce(func.sum(col(Sale.total_cents)), 0)).where(
-                *paid_in(period), col(Sale.id).in_(with_coupon)
+                *paid_in(period, store), col(Sale.id).in_(with_coupon)
             )
         ).one()
         all_count, all_cents = session.execute(
             select(func.count(), func.coalesce(func.sum(col(Sale.total_cents)), 0)).where(
-                *paid_in(period)
+                *paid_in(period, store)
             )
         ).one()
 
@@ -164,6 +173,21 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         ReportColumn("discount", _("Discount given"), Kind.MONEY),
     )
     share = (int(sales_count) * 10_000 // int(all_count)) if all_count else None
+    notes = [
+        _(
+            "Used and the discount given are net of coupons given back by refunds; a coupon expires unused in the "
+            "period when its last valid day falls in it. Campaigns are how coupons were "
+            "issued: by hand, to a segment, on birthdays, with top-ups, for referrals."
+        )
+    ]
+    if store is not None:
+        notes.append(
+            _(
+                "For one store: uses on its sales and coupons given back by its refunds. "
+                "Coupons belong to members of the whole chain, so issued, cancelled and "
+                "expired are counted for the chain only."
+            )
+        )
     return ReportResult(
         name="coupons",
         title=_("Coupons"),
@@ -208,13 +232,18 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
                 ],
             ),
         ),
-        notes=(
-            _(
-                "Used and the discount given are net of coupons given back by refunds; a coupon expires unused in the "
-                "period when its last valid day falls in it. Campaigns are how coupons were "
-                "issued: by hand, to a segment, on birthdays, with top-ups, for referrals."
-            ),
-        ),
+        notes=tuple(notes),
+    )
+
+
+def _in_store(query: Any, store: int | None) -> Any:
+    """Coupon events of one store: uses on its sales, restores by its refunds."""
+    if store is None:
+        return query
+    return (
+        query.outerjoin(Sale, col(Sale.id) == col(CouponEvent.sale_id))
+        .outerjoin(Refund, col(Refund.id) == col(CouponEvent.refund_id))
+        .where(func.coalesce(col(Refund.store_id), col(Sale.store_id)) == store)
     )
 
 
@@ -228,5 +257,6 @@ register(
         ),
         permission="reports.loyalty",
         build=build,
+        by_store=True,
     )
 )

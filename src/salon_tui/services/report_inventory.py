@@ -294,5 +294,6 @@ register(
         ),
         permission="inventory.report",
         build=build,
+        chain_wide_because=N_("stock is counted for the whole chain"),
     )
 )

@@ -152,5 +152,6 @@ register(
         ),
         permission="reports.loyalty",
         build=build,
+        chain_wide_because=N_("points belong to members of the whole chain"),
     )
 )

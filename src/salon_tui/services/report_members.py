@@ -363,5 +363,6 @@ register(
         ),
         permission="reports.members",
         build=build,
+        chain_wide_because=N_("members are shared by every store"),
     )
 )

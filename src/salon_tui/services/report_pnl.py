@@ -44,14 +44,14 @@ from salon_tui.services.reports import (
 )
 
 
-def _income(session: Session, period: Period) -> dict[str, int]:
+def _income(session: Session, period: Period, store: int | None) -> dict[str, int]:
     """Income by kind of line: goods only (a top-up, a package or a gift card sold on a
     sale is money held for the client, as when sold from F7 Cards)."""
     income: dict[str, int] = defaultdict(int)
     for kind, amount in session.execute(
         select(col(SaleLine.kind), func.sum(col(SaleLine.net_cents)))
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
-        .where(*paid_in(period), col(SaleLine.kind).not_in(CARD_KINDS))
+        .where(*paid_in(period, store), col(SaleLine.kind).not_in(CARD_KINDS))
         .group_by(col(SaleLine.kind))
     ).all():
         income[kind] += int(amount or 0)
@@ -59,16 +59,16 @@ def _income(session: Session, period: Period) -> dict[str, int]:
         select(col(SaleLine.kind), func.sum(col(RefundLine.amount_cents)))
         .join(SaleLine, col(SaleLine.id) == col(RefundLine.sale_line_id))
         .join(Refund, col(Refund.id) == col(RefundLine.refund_id))
-        .where(*refunds_in(period), col(SaleLine.kind).not_in(CARD_KINDS))
+        .where(*refunds_in(period, store), col(SaleLine.kind).not_in(CARD_KINDS))
         .group_by(col(SaleLine.kind))
     ).all():
         income[kind] -= int(amount or 0)
     return income
 
 
-def _expenses(session: Session, period: Period) -> dict[str, int]:
+def _expenses(session: Session, period: Period, store: int | None) -> dict[str, int]:
     spent: dict[str, int] = defaultdict(int)
-    for category, amount in session.execute(
+    drawer_query = (
         select(col(DrawerMovement.category), func.sum(col(DrawerMovement.amount_cents)))
         .join(DrawerSession, col(DrawerSession.id) == col(DrawerMovement.session_id))
         .where(
@@ -77,35 +77,51 @@ def _expenses(session: Session, period: Period) -> dict[str, int]:
             col(DrawerSession.business_day) <= period.end,
         )
         .group_by(col(DrawerMovement.category))
-    ).all():
+    )
+    if store is not None:
+        drawer_query = drawer_query.where(col(DrawerSession.store_id) == store)
+    for category, amount in session.execute(drawer_query).all():
         spent[category] += -int(amount or 0)  # drawer expenses are money out: negative
-    for category, amount in session.execute(
+    expense_query = (
         select(col(Expense.category), func.sum(col(Expense.amount_cents)))
         .where(col(Expense.business_day) >= period.start, col(Expense.business_day) <= period.end)
         .group_by(col(Expense.category))
-    ).all():
+    )
+    if store is not None:
+        expense_query = expense_query.where(col(Expense.store_id) == store)
+    for category, amount in session.execute(expense_query).all():
         spent[category] += int(amount or 0)
     return spent
 
 
-def _commission(session: Session, period: Period) -> int:
-    return int(
-        session.execute(
-            select(func.coalesce(func.sum(col(CommissionEntry.amount_cents)), 0)).where(
-                col(CommissionEntry.business_day) >= period.start,
-                col(CommissionEntry.business_day) <= period.end,
-            )
-        ).scalar_one()
+def _commission(session: Session, period: Period, store: int | None) -> int:
+    query = select(func.coalesce(func.sum(col(CommissionEntry.amount_cents)), 0)).where(
+        col(CommissionEntry.business_day) >= period.start,
+        col(CommissionEntry.business_day) <= period.end,
+    )
+    return int(session.execute(commission_in_store(query, store)).scalar_one())
+
+
+def commission_in_store(query: Any, store: int | None) -> Any:
+    """``query`` over commission entries kept to those of ``store``: a line's commission
+    belongs to the store of its sale, a reversal to the store of its refund."""
+    if store is None:
+        return query
+    return (
+        query.join(Sale, col(Sale.id) == col(CommissionEntry.sale_id))
+        .outerjoin(Refund, col(Refund.id) == col(CommissionEntry.refund_id))
+        .where(func.coalesce(col(Refund.store_id), col(Sale.store_id)) == store)
     )
 
 
 def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
     shop = settings.get_shop_settings(uow)
     period, previous = request.period, request.period.previous()
+    store = request.store_id
     with uow.read() as session:
-        income = (_income(session, period), _income(session, previous))
-        spent = (_expenses(session, period), _expenses(session, previous))
-        commission = (_commission(session, period), _commission(session, previous))
+        income = (_income(session, period, store), _income(session, previous, store))
+        spent = (_expenses(session, period, store), _expenses(session, previous, store))
+        commission = (_commission(session, period, store), _commission(session, previous, store))
 
     rows: list[dict[str, Any]] = []
 
@@ -165,5 +181,6 @@ register(
         description=N_("Income by kind net of refunds, less expenses by category and commission."),
         permission="reports.pnl",
         build=build,
+        by_store=True,
     )
 )

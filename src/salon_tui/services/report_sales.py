@@ -61,20 +61,41 @@ class Totals:
         return self.revenue_cents // self.sales if self.sales else 0
 
 
-def paid_in(period: Period) -> tuple[Any, ...]:
-    """Sales that count in ``period``: paid (or later refunded) on one of its shop days."""
-    return (
+def paid_in(period: Period, store_id: int | None = None) -> tuple[Any, ...]:
+    """Sales that count in ``period``: paid (or later refunded) on one of its shop days,
+    in the store ``store_id`` (every store when None)."""
+    clauses: tuple[Any, ...] = (
         col(Sale.business_day) >= period.start,
         col(Sale.business_day) <= period.end,
         col(Sale.status).in_(COUNTED),
     )
+    if store_id is not None:
+        clauses += (col(Sale.store_id) == store_id,)
+    return clauses
 
 
-def refunds_in(period: Period) -> tuple[Any, ...]:
-    return (col(Refund.business_day) >= period.start, col(Refund.business_day) <= period.end)
+def refunds_in(period: Period, store_id: int | None = None) -> tuple[Any, ...]:
+    """Refunds made on the period's shop days, in the store that paid them back."""
+    clauses: tuple[Any, ...] = (
+        col(Refund.business_day) >= period.start,
+        col(Refund.business_day) <= period.end,
+    )
+    if store_id is not None:
+        clauses += (col(Refund.store_id) == store_id,)
+    return clauses
 
 
-def totals(session: Session, period: Period) -> Totals:
+def payments_in(period: Period, store_id: int | None = None) -> tuple[Any, ...]:
+    clauses: tuple[Any, ...] = (
+        col(Payment.business_day) >= period.start,
+        col(Payment.business_day) <= period.end,
+    )
+    if store_id is not None:
+        clauses += (col(Payment.store_id) == store_id,)
+    return clauses
+
+
+def totals(session: Session, period: Period, store_id: int | None = None) -> Totals:
     """The period's figures, every one a sum over the sales and refunds of its days."""
     row = session.execute(
         select(
@@ -83,11 +104,11 @@ def totals(session: Session, period: Period) -> Totals:
             func.coalesce(func.sum(col(Sale.discount_cents)), 0),
             func.coalesce(func.sum(col(Sale.rounding_cents)), 0),
             func.coalesce(func.sum(col(Sale.tips_cents)), 0),
-        ).where(*paid_in(period))
+        ).where(*paid_in(period, store_id))
     ).one()
     refunds = session.execute(
         select(func.coalesce(func.sum(col(Refund.amount_cents) - col(Refund.tips_cents)), 0)).where(
-            *refunds_in(period)
+            *refunds_in(period, store_id)
         )
     ).scalar_one()
     return Totals(
@@ -150,16 +171,17 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
     shop = settings.get_shop_settings(uow)
     period = request.period
     previous = period.previous()
+    store = request.store_id
     with uow.read() as session:
-        now, before = totals(session, period), totals(session, previous)
+        now, before = totals(session, period, store), totals(session, previous, store)
         sections = (
             _summary(period, previous, now, before),
-            _over_time(session, period, request.bucket),
-            _by_tender(session, period),
-            _by_category(session, period),
-            _top(session, period, LineKind.SERVICE, "top_services", _("Top services")),
-            _top(session, period, LineKind.PRODUCT, "top_products", _("Top products")),
-            _discounts(session, period),
+            _over_time(session, period, request.bucket, store),
+            _by_tender(session, period, store),
+            _by_category(session, period, store),
+            _top(session, period, LineKind.SERVICE, "top_services", _("Top services"), store),
+            _top(session, period, LineKind.PRODUCT, "top_products", _("Top products"), store),
+            _discounts(session, period, store),
         )
     return ReportResult(
         name="sales",
@@ -215,7 +237,9 @@ def _summary(period: Period, previous: Period, now: Totals, before: Totals) -> S
     )
 
 
-def _over_time(session: Session, period: Period, bucket: Bucket) -> Section:
+def _over_time(
+    session: Session, period: Period, bucket: Bucket, store: int | None = None
+) -> Section:
     revenue: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
     for day, count, amount in session.execute(
         select(
@@ -223,7 +247,7 @@ def _over_time(session: Session, period: Period, bucket: Bucket) -> Section:
             func.count(),
             func.sum(col(Sale.total_cents) - col(Sale.tips_cents)),
         )
-        .where(*paid_in(period))
+        .where(*paid_in(period, store))
         .group_by(col(Sale.business_day))
     ).all():
         figures = revenue[bucket_start(day, bucket)]
@@ -233,7 +257,7 @@ def _over_time(session: Session, period: Period, bucket: Bucket) -> Section:
         select(
             col(Refund.business_day), func.sum(col(Refund.amount_cents) - col(Refund.tips_cents))
         )
-        .where(*refunds_in(period))
+        .where(*refunds_in(period, store))
         .group_by(col(Refund.business_day))
     ).all():
         revenue[bucket_start(day, bucket)][2] += int(amount or 0)
@@ -262,7 +286,7 @@ def _over_time(session: Session, period: Period, bucket: Bucket) -> Section:
     )
 
 
-def _by_tender(session: Session, period: Period) -> Section:
+def _by_tender(session: Session, period: Period, store: int | None = None) -> Section:
     from salon_tui.services.tenders import tender_table
 
     labels = {code: _(tender.label) for code, tender in tender_table().items()}
@@ -274,7 +298,7 @@ def _by_tender(session: Session, period: Period) -> Section:
             func.count(),
             func.sum(col(Payment.amount_cents)),
         )
-        .where(col(Payment.business_day) >= period.start, col(Payment.business_day) <= period.end)
+        .where(*payments_in(period, store))
         .group_by(col(Payment.tender), col(Payment.refund_id).is_not(None))
     ).all():
         figures = taken[tender]
@@ -309,12 +333,16 @@ def _by_tender(session: Session, period: Period) -> Section:
 
 
 def _line_rows(
-    session: Session, period: Period, *group: Any, kind: LineKind | None = None
+    session: Session,
+    period: Period,
+    *group: Any,
+    kind: LineKind | None = None,
+    store: int | None = None,
 ) -> Sequence[Any]:
     query = (
         select(*group, func.sum(col(SaleLine.qty)), func.sum(col(SaleLine.net_cents)))
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
-        .where(*paid_in(period))
+        .where(*paid_in(period, store))
         .group_by(*group)
     )
     if kind is not None:
@@ -322,19 +350,19 @@ def _line_rows(
     return session.execute(query).all()
 
 
-def _by_category(session: Session, period: Period) -> Section:
+def _by_category(session: Session, period: Period, store: int | None = None) -> Section:
     refunded: dict[tuple[str, str], int] = defaultdict(int)
     for kind, category, amount in session.execute(
         select(col(SaleLine.kind), col(SaleLine.category), func.sum(col(RefundLine.amount_cents)))
         .join(SaleLine, col(SaleLine.id) == col(RefundLine.sale_line_id))
         .join(Refund, col(Refund.id) == col(RefundLine.refund_id))
-        .where(*refunds_in(period))
+        .where(*refunds_in(period, store))
         .group_by(col(SaleLine.kind), col(SaleLine.category))
     ).all():
         refunded[(kind, category)] += int(amount or 0)
     rows: list[dict[str, Any]] = []
     for kind, category, qty, amount in _line_rows(
-        session, period, col(SaleLine.kind), col(SaleLine.category)
+        session, period, col(SaleLine.kind), col(SaleLine.category), store=store
     ):
         rows.append(
             {
@@ -374,11 +402,18 @@ def _by_category(session: Session, period: Period) -> Section:
     )
 
 
-def _top(session: Session, period: Period, kind: LineKind, key: str, title: str) -> Section:
+def _top(
+    session: Session,
+    period: Period,
+    kind: LineKind,
+    key: str,
+    title: str,
+    store: int | None = None,
+) -> Section:
     rows = [
         {"item": description, "qty": int(qty or 0), "revenue": int(amount or 0)}
         for description, qty, amount in _line_rows(
-            session, period, col(SaleLine.description), kind=kind
+            session, period, col(SaleLine.description), kind=kind, store=store
         )
     ]
     rows.sort(key=lambda row: (-int(row["revenue"]), str(row["item"])))
@@ -394,13 +429,15 @@ def _top(session: Session, period: Period, kind: LineKind, key: str, title: str)
     )
 
 
-def _discounts(session: Session, period: Period) -> Section:
+def _discounts(session: Session, period: Period, store: int | None = None) -> Section:
     rows: list[dict[str, Any]] = []
     for source, count, amount in session.execute(
         select(col(SaleAdjustment.source), func.count(), func.sum(col(SaleAdjustment.amount_cents)))
         .join(SaleLine, col(SaleLine.id) == col(SaleAdjustment.line_id))
         .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
-        .where(*paid_in(period), col(SaleAdjustment.source) != AdjustmentSource.ROUNDING.value)
+        .where(
+            *paid_in(period, store), col(SaleAdjustment.source) != AdjustmentSource.ROUNDING.value
+        )
         .group_by(col(SaleAdjustment.source))
     ).all():
         try:
@@ -431,5 +468,6 @@ register(
         ),
         permission="reports.sales",
         build=build,
+        by_store=True,
     )
 )

@@ -27,6 +27,7 @@ from salon_tui.domain.sales import LineKind, is_card_sale
 from salon_tui.i18n import N_, _
 from salon_tui.services import settings
 from salon_tui.services.report_bookings import booked_and_shift_minutes
+from salon_tui.services.report_pnl import commission_in_store
 from salon_tui.services.report_sales import paid_in
 from salon_tui.services.reports import (
     Chart,
@@ -43,7 +44,8 @@ from salon_tui.services.reports import (
 def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
     shop = settings.get_shop_settings(uow)
     period = request.period
-    in_period = paid_in(period)
+    store = request.store_id
+    in_period = paid_in(period, store)
     figure_names = ("services", "service_cents", "products", "product_cents",
                     "requested_cents", "credited_cents", "tips", "commission")  # fmt: skip
     people: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(figure_names, 0))
@@ -82,22 +84,23 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
             .group_by(col(SaleTip.staff_id))
         ).all():
             people[int(staff_id)]["tips"] += int(amount or 0)
-        for staff_id, amount in session.execute(
+        commission_query = (
             select(col(CommissionEntry.staff_id), func.sum(col(CommissionEntry.amount_cents)))
             .where(
                 col(CommissionEntry.business_day) >= period.start,
                 col(CommissionEntry.business_day) <= period.end,
             )
             .group_by(col(CommissionEntry.staff_id))
-        ).all():
+        )
+        for staff_id, amount in session.execute(commission_in_store(commission_query, store)).all():
             people[int(staff_id)]["commission"] += int(amount or 0)
         from salon_tui.services.ratings import averages
 
-        rated = averages(session, period)
+        rated = averages(session, period, store)
         for staff_id in rated:  # rated in the period: a row too
             people.setdefault(staff_id, dict.fromkeys(figure_names, 0))
-        cards = _cards_sold(session, period)
-        time = booked_and_shift_minutes(session, period, shop.timezone)
+        cards = _cards_sold(session, period, store)
+        time = booked_and_shift_minutes(session, period, shop.timezone, store)
         staff = {
             int(person_id): (name, role, active)
             for person_id, name, role, active in session.execute(
@@ -212,7 +215,7 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
     )
 
 
-def _cards_sold(session: Session, period: Period) -> dict[int, dict[str, int]]:
+def _cards_sold(session: Session, period: Period, store: int | None) -> dict[int, dict[str, int]]:
     """Top-ups and packages each person sold in the period.
 
     An undone top-up is taken back from whoever took it, not from the manager who undid it.
@@ -220,7 +223,7 @@ def _cards_sold(session: Session, period: Period) -> dict[int, dict[str, int]]:
     sold: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     original = aliased(StoredValueEntry)
     seller = func.coalesce(col(original.staff_id), col(StoredValueEntry.staff_id))
-    for staff_id, kind, entries, principal in session.execute(
+    top_ups = (
         select(seller, col(StoredValueEntry.kind), func.count(), func.sum(
             col(StoredValueEntry.principal_cents)))
         .outerjoin(original, col(original.id) == col(StoredValueEntry.reverses_id))
@@ -230,20 +233,25 @@ def _cards_sold(session: Session, period: Period) -> dict[int, dict[str, int]]:
             col(StoredValueEntry.business_day) <= period.end,
         )
         .group_by(seller, col(StoredValueEntry.kind))
-    ).all():  # fmt: skip
+    )  # fmt: skip
+    packages = (
+        select(col(MemberPackage.staff_id), func.count(), func.sum(col(MemberPackage.price_cents)))
+        .where(col(MemberPackage.sold_on) >= period.start, col(MemberPackage.sold_on) <= period.end)
+        .group_by(col(MemberPackage.staff_id))
+    )
+    if store is not None:
+        top_ups = top_ups.where(col(StoredValueEntry.store_id) == store)
+        packages = packages.where(col(MemberPackage.store_id) == store)
+    for staff_id, kind, entries, principal in session.execute(top_ups).all():
         if staff_id is None:
             continue
         figures = sold[int(staff_id)]
         figures["top_ups"] += int(entries) if kind == "top_up" else -int(entries)
         figures["top_up_cents"] += int(principal or 0)
-    for staff_id, packages, amount in session.execute(
-        select(col(MemberPackage.staff_id), func.count(), func.sum(col(MemberPackage.price_cents)))
-        .where(col(MemberPackage.sold_on) >= period.start, col(MemberPackage.sold_on) <= period.end)
-        .group_by(col(MemberPackage.staff_id))
-    ).all():
+    for staff_id, count, amount in session.execute(packages).all():
         if staff_id is None:
             continue
-        sold[int(staff_id)]["packages"] += int(packages)
+        sold[int(staff_id)]["packages"] += int(count)
         sold[int(staff_id)]["package_cents"] += int(amount or 0)
     return {staff_id: dict(figures) for staff_id, figures in sold.items()}
 
@@ -258,5 +266,6 @@ register(
         ),
         permission="reports.staff",
         build=build,
+        by_store=True,
     )
 )

@@ -9,7 +9,7 @@ Reports screen shows the same sections. Each area registers its reports here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -58,6 +58,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ReportStore:
+    """The one store a report covers (``--store``); a report without one covers the chain."""
+
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class ReportResult:
     name: str
     title: str
@@ -65,12 +74,25 @@ class ReportResult:
     currency: str
     sections: Sequence[Section]
     notes: Sequence[str] = ()
+    store: ReportStore | None = None
+
+    @property
+    def heading(self) -> str:
+        """The title, the store it covers (if one) and the period, in one line."""
+        parts = [self.title]
+        if self.store is not None:
+            parts.append(f"{self.store.code} {self.store.name}".strip())
+        if self.period is not None:
+            parts.append(self.period.label())
+        return "  ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
-        """The stable JSON shape: money stays in minor units beside the currency code."""
+        """The stable JSON shape: money stays in minor units beside the currency code;
+        ``store`` is the store covered ({"code", "name"}), or null for the whole chain."""
         return {
             "report": self.name,
             "title": self.title,
+            "store": {"code": self.store.code, "name": self.store.name} if self.store else None,
             "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()}
             if self.period
             else None,
@@ -120,6 +142,12 @@ class ReportRequest:
     bucket: Bucket = Bucket.DAY
     today: date | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    # One store of the chain, or None for the whole chain.
+    store: ReportStore | None = None
+
+    @property
+    def store_id(self) -> int | None:
+        return self.store.id if self.store is not None else None
 
 
 @dataclass(frozen=True)
@@ -130,6 +158,10 @@ class ReportSpec:
     permission: str
     build: Callable[[UnitOfWork, Actor, ReportRequest], ReportResult]
     takes_period: bool = True
+    # Whether the report can cover one store; when not, why it covers the whole chain
+    # (a msgid, shown when someone asks for one store).
+    by_store: bool = False
+    chain_wide_because: str = ""
 
 
 REPORTS: dict[str, ReportSpec] = {}
@@ -179,4 +211,36 @@ def run_report(uow: UnitOfWork, actor: Actor, name: str, request: ReportRequest)
             field="name",
         )
     require(actor, spec.permission)
-    return spec.build(uow, actor, request)
+    if request.store is not None and not spec.by_store:
+        raise ValidationError(
+            _("The {report} report covers the whole chain ({why}); run it without --store.").format(
+                report=spec.name,
+                why=_(spec.chain_wide_because) if spec.chain_wide_because else _("not by store"),
+            ),
+            field="store",
+        )
+    result = spec.build(uow, actor, request)
+    return replace(result, store=request.store) if request.store is not None else result
+
+
+def chain_stores(uow: UnitOfWork) -> list[ReportStore]:
+    """Every store of the chain, for a store picker (one entry for a single store)."""
+    from salon_tui.services.stores import list_stores
+
+    return [ReportStore(view.id, view.code, view.name) for view in list_stores(uow)]
+
+
+def desk_store(uow: UnitOfWork) -> ReportStore | None:
+    """The store a desk's day close covers: its own in a chain, None with one store."""
+    from salon_tui.services.stores import check_terminal_store
+
+    store = check_terminal_store(uow)
+    return ReportStore(store.id, store.code, store.name) if store.coded_numbers else None
+
+
+def report_store(uow: UnitOfWork, code: str | None) -> ReportStore | None:
+    """The store ``code`` names for ``--store`` (None: the chain); ``NotFound`` lists the codes."""
+    from salon_tui.services.stores import find_report_store
+
+    found = find_report_store(uow, code)
+    return ReportStore(found.id, found.code, found.name) if found is not None else None

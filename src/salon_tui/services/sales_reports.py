@@ -36,6 +36,7 @@ from salon_tui.services import reports
 from salon_tui.services.commission import may_see_statement
 from salon_tui.services.drawer import MOVEMENT_LABELS
 from salon_tui.services.permissions import require
+from salon_tui.services.report_pnl import commission_in_store
 from salon_tui.services.reports import Kind, ReportColumn, ReportRequest, ReportResult, Section
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.tenders import tender_table
@@ -108,13 +109,24 @@ class DaySummary:
         return sum(t.net_cents for t in self.tenders)
 
 
-def day_summary(uow: UnitOfWork, actor: Actor, start: date, end: date | None = None) -> DaySummary:
-    """Everything the day close shows, for the shop's business days ``start``–``end``."""
+def day_summary(
+    uow: UnitOfWork,
+    actor: Actor,
+    start: date,
+    end: date | None = None,
+    store_id: int | None = None,
+) -> DaySummary:
+    """Everything the day close shows, for the shop's business days ``start``–``end``, in
+    the store ``store_id`` (every store when None)."""
     require(actor, "reports.daily")
     end = end or start
+
+    def in_store(model: Any) -> tuple[Any, ...]:
+        return (col(model.store_id) == store_id,) if store_id is not None else ()
+
     with uow.read() as session:
         currency = load_shop_settings(session).currency
-        in_days = (col(Sale.business_day) >= start, col(Sale.business_day) <= end)
+        in_days = (col(Sale.business_day) >= start, col(Sale.business_day) <= end, *in_store(Sale))
         count, subtotal, discount, rounding, tips, total = session.execute(
             sa_select(
                 func.count(),
@@ -130,7 +142,11 @@ def day_summary(uow: UnitOfWork, actor: Actor, start: date, end: date | None = N
                 func.count(),
                 func.coalesce(func.sum(Refund.amount_cents), 0),
                 func.coalesce(func.sum(Refund.tips_cents), 0),
-            ).where(col(Refund.business_day) >= start, col(Refund.business_day) <= end)
+            ).where(
+                col(Refund.business_day) >= start,
+                col(Refund.business_day) <= end,
+                *in_store(Refund),
+            )
         ).one()
         late_refunds = session.exec(
             select(func.count())
@@ -140,6 +156,7 @@ def day_summary(uow: UnitOfWork, actor: Actor, start: date, end: date | None = N
                 col(Refund.business_day) >= start,
                 col(Refund.business_day) <= end,
                 col(Sale.business_day) < start,
+                *in_store(Refund),
             )
         ).one()
         voided = session.exec(
@@ -150,6 +167,7 @@ def day_summary(uow: UnitOfWork, actor: Actor, start: date, end: date | None = N
                 col(Sale.closed_at).is_not(None),
                 col(Sale.opened_at) >= _utc_start(session, start),
                 col(Sale.opened_at) < _utc_start(session, end, next_day=True),
+                *in_store(Sale),
             )
         ).one()
         tender_labels = {code: _(t.label) for code, t in tender_table().items()}
@@ -160,7 +178,11 @@ def day_summary(uow: UnitOfWork, actor: Actor, start: date, end: date | None = N
                 col(Payment.refund_id).is_not(None),
                 func.sum(Payment.amount_cents),
             )
-            .where(col(Payment.business_day) >= start, col(Payment.business_day) <= end)
+            .where(
+                col(Payment.business_day) >= start,
+                col(Payment.business_day) <= end,
+                *in_store(Payment),
+            )
             .group_by(col(Payment.tender), col(Payment.refund_id).is_not(None))
         ):
             pair = takings.setdefault(tender, [0, 0])
@@ -186,7 +208,11 @@ def day_summary(uow: UnitOfWork, actor: Actor, start: date, end: date | None = N
         drawers = []
         for drawer in session.exec(
             select(DrawerSession)
-            .where(col(DrawerSession.business_day) >= start, col(DrawerSession.business_day) <= end)
+            .where(
+                col(DrawerSession.business_day) >= start,
+                col(DrawerSession.business_day) <= end,
+                *in_store(DrawerSession),
+            )
             .order_by(col(DrawerSession.id))
         ):
             sums: dict[str, int] = {}
@@ -217,17 +243,20 @@ def day_summary(uow: UnitOfWork, actor: Actor, start: date, end: date | None = N
                     counted_cents=drawer.counted_cents,
                 )
             )
-        commission_rows = session.exec(
-            select(
-                CommissionEntry.staff_id,
-                func.sum(CommissionEntry.basis_cents),
-                func.sum(CommissionEntry.amount_cents),
+        commission_rows = session.execute(
+            commission_in_store(
+                sa_select(
+                    col(CommissionEntry.staff_id),
+                    func.sum(CommissionEntry.basis_cents),
+                    func.sum(CommissionEntry.amount_cents),
+                )
+                .where(
+                    col(CommissionEntry.business_day) >= start,
+                    col(CommissionEntry.business_day) <= end,
+                )
+                .group_by(col(CommissionEntry.staff_id)),
+                store_id,
             )
-            .where(
-                col(CommissionEntry.business_day) >= start,
-                col(CommissionEntry.business_day) <= end,
-            )
-            .group_by(col(CommissionEntry.staff_id))
         ).all()
         tip_rows = session.exec(
             select(SaleTip.staff_id, func.sum(SaleTip.amount_cents))
@@ -290,7 +319,7 @@ MONEY = Kind.MONEY
 
 
 def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
-    figures = day_summary(uow, actor, request.period.start, request.period.end)
+    figures = day_summary(uow, actor, request.period.start, request.period.end, request.store_id)
     summary_rows = [
         (N_("Sales"), figures.total_cents, figures.sales_count),
         (N_("Before discounts"), figures.subtotal_cents, None),
@@ -494,6 +523,7 @@ reports.register(
         description=N_("Sales, refunds, takings by method, discounts, tips and cash drawers."),
         permission="reports.daily",
         build=build_daily,
+        by_store=True,
     )
 )
 reports.register(
@@ -503,5 +533,8 @@ reports.register(
         description=N_("Commission and sales credited per person; stylists see their own."),
         permission="commission.view_own",
         build=build_commission,
+        chain_wide_because=N_(
+            "commission tiers count each person's month in every store they work in"
+        ),
     )
 )

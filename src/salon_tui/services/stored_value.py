@@ -43,6 +43,7 @@ from salon_tui.services.members import load_member, shop_today
 from salon_tui.services.permissions import require
 from salon_tui.services.prepaid_settings import PrepaidSettings, load_prepaid_settings
 from salon_tui.services.settings import load_shop_settings
+from salon_tui.services.stores import terminal_store
 from salon_tui.services.top_up_promotions import (
     TOPUP_REWARDS,
     TOPUP_UNDOS,
@@ -65,6 +66,8 @@ ENTRY_KIND_LABELS = {
 }
 
 NOTE_MAX = 200
+# Entries a desk makes for money paid in or handed back there: they carry the store.
+SOLD_AT_A_STORE = frozenset({"top_up", "reversal"})
 REFERENCE_MAX = 80
 
 
@@ -284,6 +287,7 @@ def post_entry(
         bonus_cents=split.bonus_cents,
         business_day=day,
         staff_id=staff_id or actor.staff_id,
+        store_id=terminal_store(session).id if kind in SOLD_AT_A_STORE else None,
         created_at=utc_now(),
         **fields,
     )

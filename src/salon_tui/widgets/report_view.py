@@ -102,7 +102,10 @@ class ReportView(Vertical):
 
     def compose(self) -> ComposeResult:
         result = self.result
-        heading = result.title + (f"   {result.period.label()}" if result.period else "")
+        heading = result.title
+        if result.store is not None:
+            heading += f"   {result.store.code} {result.store.name}".rstrip()
+        heading += f"   {result.period.label()}" if result.period else ""
         yield Static(f"[b]{heading}[/b]", classes="report-title", markup=True)
         for section in result.sections:
             yield Static(section.title, classes="report-section-title", markup=False)

@@ -159,6 +159,10 @@ class GiftCard(SQLModel, table=True):
     sold_by: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
     sold_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     business_day: date
+    # The store that sold it (null: from before stores).
+    store_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("store.id"), nullable=True)
+    )
 
 
 class GiftCardEntry(SQLModel, table=True):

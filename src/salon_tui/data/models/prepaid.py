@@ -86,6 +86,10 @@ class StoredValueEntry(SQLModel, table=True):
     staff_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
     )
+    # The store of a top-up or its undo (null for other kinds: a spend has its sale's).
+    store_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("store.id"), nullable=True)
+    )
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
@@ -175,6 +179,10 @@ class MemberPackage(SQLModel, table=True):
     )
     staff_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
+    # The store that sold it (null: imported, or from before stores).
+    store_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("store.id"), nullable=True)
     )
     sold_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

@@ -37,7 +37,7 @@ class Sale(SQLModel, table=True):
 
     __tablename__ = "sale"
     __table_args__ = (
-        UniqueConstraint("store_id", "business_day", "day_seq", name="ux_sale_day_seq"),
+        UniqueConstraint("business_day", "store_id", "day_seq", name="ux_sale_day_seq"),
         Index("ux_sale_number", "number", unique=True),
         Index("ux_sale_idempotency_key", "idempotency_key", unique=True),
         Index("ix_sale_status", "status", "opened_at"),
@@ -162,7 +162,7 @@ class Refund(SQLModel, table=True):
 
     __tablename__ = "refund"
     __table_args__ = (
-        UniqueConstraint("store_id", "business_day", "day_seq", name="ux_refund_day_seq"),
+        UniqueConstraint("business_day", "store_id", "day_seq", name="ux_refund_day_seq"),
         Index("ux_refund_number", "number", unique=True),
         Index("ux_refund_idempotency_key", "idempotency_key", unique=True),
         Index("ix_refund_sale", "sale_id"),

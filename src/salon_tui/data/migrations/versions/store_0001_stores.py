@@ -28,6 +28,12 @@ depends_on: str | Sequence[str] | None = None
 DEFAULT_CODE = "MAIN"
 STAMPED = ("sale", "refund", "payment", "drawer_session", "expense", "booking")
 NUMBERED = ("sale", "refund")
+# Sold at a store, but also made without one (imports, expiry): the store may be null.
+SOLD = {
+    "stored_value_entry": "kind IN ('top_up', 'reversal')",
+    "member_package": "1 = 1",
+    "gift_card": "1 = 1",
+}
 
 
 def _setting(connection: sa.Connection, key: str) -> str:
@@ -87,8 +93,16 @@ def upgrade() -> None:
             if table in NUMBERED:
                 batch_op.drop_constraint(f"ux_{table}_day_seq", type_="unique")
                 batch_op.create_unique_constraint(
-                    f"ux_{table}_day_seq", ["store_id", "business_day", "day_seq"]
+                    f"ux_{table}_day_seq", ["business_day", "store_id", "day_seq"]
                 )
+    for table, which in SOLD.items():
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("store_id", sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(f"fk_{table}_store", "store", ["store_id"], ["id"])
+        connection.execute(
+            sa.text(f"UPDATE {table} SET store_id = :id WHERE {which}"),  # noqa: S608
+            {"id": store_id},
+        )
     for series in NUMBERED:
         connection.execute(
             sa.text("UPDATE number_sequence SET series = :new WHERE series = :old"),
@@ -108,6 +122,10 @@ def downgrade() -> None:
             sa.text("UPDATE number_sequence SET series = :old WHERE series = :first"),
             {"old": series, "first": f"{series}/{first}"},
         )
+    for table in SOLD:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(f"fk_{table}_store", type_="foreignkey")
+            batch_op.drop_column("store_id")
     for table in reversed(STAMPED):
         with op.batch_alter_table(table, schema=None) as batch_op:
             if table in NUMBERED:
