@@ -165,3 +165,54 @@ async def test_the_owners_home_shows_sales_at_a_glance_and_a_stylists_does_not()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "stylist")
         assert len(app.screen.query(SalesPanel)) == 0
+
+
+def _second_store() -> None:
+    """The shop becomes a chain: its store is JA, and XH 徐汇店 opens."""
+    from salon_tui.services import database, stores
+    from salon_tui.services.auth import find_staff_by_name
+
+    uow = database.open_shop_database()
+    with uow.read() as session:
+        found = find_staff_by_name(session, "王芳")
+        assert found is not None
+    from salon_tui.domain.actor import Actor
+    from salon_tui.domain.permissions import Role
+
+    owner = Actor(found.id, found.name, Role.OWNER)
+    stores.edit_store(uow, owner, "MAIN", new_code="JA")
+    stores.add_store(uow, owner, "XH", "徐汇店")
+    uow.dispose()
+
+
+async def test_a_single_store_shop_has_no_store_picker() -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "owner")
+        screen = await open_reports(pilot)
+        assert not screen.query("#reports-store")
+
+
+async def test_a_chain_picks_one_store_for_the_reports_that_can_cover_one() -> None:
+    _second_store()
+    app = SalonApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await log_in(pilot, "owner")
+        # No store chosen on this computer: login says which to set.
+        assert any("salon store use CODE" in str(n.message) for n in app._notifications)
+        screen = await open_reports(pilot)
+        picker = screen.query_one("#reports-store", Select)
+        assert picker.value == ""
+        picker.value = "XH"
+        await settle(pilot)
+        names = [spec.name for spec in screen.specs]
+        listing = screen.query_one("#reports-list", OptionList)
+        listing.highlighted = names.index("sales")
+        await screen.run_action("run")
+        await settle(pilot)
+        result = screen.query_one("#report-view", ReportView).result
+        assert result.store is not None and result.store.code == "XH"
+        listing.highlighted = names.index("members")
+        await screen.run_action("run")
+        await settle(pilot)
+        assert screen.query_one("#report-view", ReportView).result.store is None

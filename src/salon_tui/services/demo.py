@@ -21,6 +21,7 @@ from salon_tui.domain.permissions import Role
 from salon_tui.services import audit
 from salon_tui.services.demo_members import seed_members
 from salon_tui.services.settings import ShopSettings, store_shop_settings, validate_shop_settings
+from salon_tui.services.stores import name_first_store
 from salon_tui.services.staff import create_staff
 
 
@@ -85,6 +86,7 @@ def seed_shop_and_staff(uow: UnitOfWork, context: DemoContext) -> dict[str, int]
     settings = validate_shop_settings(DEMO_SHOP)
     with uow.transaction() as session:
         store_shop_settings(session, settings)
+        name_first_store(session, settings.name, settings.address, settings.phone)
         audit.record(session, SYSTEM, "shop.init", "shop", "shop", after={"demo": True})
         for person in DEMO_STAFF:
             staff = create_staff(session, SYSTEM, person.name, person.role, person.pin)

@@ -68,7 +68,7 @@ def init_shop(
                 )
             )
         store_shop_settings(session, settings)
-        name_first_store(session, settings.name)
+        name_first_store(session, settings.name, settings.address, settings.phone)
         audit.record(session, SYSTEM, "shop.init", "shop", "shop", after=settings.__dict__)
         owner = create_staff(session, SYSTEM, owner_name, Role.OWNER, owner_pin)
         seed_default_levels(session, settings.locale)

@@ -137,11 +137,14 @@ def get_store(uow: UnitOfWork, code: str) -> StoreView:
         return _view(_find(session, code))
 
 
-def name_first_store(session: Session, shop_name: str) -> None:
-    """A new shop's one store takes the shop's name (the migration made it unnamed)."""
+def name_first_store(session: Session, name: str, address: str = "", phone: str = "") -> None:
+    """A new shop's one store takes the shop's name, address and phone (the migration
+    made it before the shop had any)."""
     rows = _all_rows(session)
     if len(rows) == 1 and not rows[0].name:
-        rows[0].name = shop_name[:NAME_MAX]
+        rows[0].name = name[:NAME_MAX]
+        rows[0].address = address[:ADDRESS_MAX]
+        rows[0].phone = phone[:PHONE_MAX]
         session.add(rows[0])
         session.flush()
 
