@@ -93,5 +93,34 @@ def figures() -> list[Figure]:
                     max_value=limit,
                 )
             )
+    # One store of the chain (the demo has one, so the filter keeps every row: the worst case).
+    store = reports.chain_stores(uow)[0]
+    request = reports.ReportRequest(period=year, bucket=Bucket.MONTH, today=latest, store=store)
+
+    def run_store() -> float:
+        started = time.perf_counter()
+        reports.run_report(uow, actor, "sales", request)
+        return time.perf_counter() - started
+
+    run_store()
+    floor = median_of(
+        RUNS,
+        lambda: _raw(
+            database_file,
+            FLOORS["sales"].replace("GROUP BY", "AND sale.store_id = ? GROUP BY"),
+            year.start.isoformat(),
+            year.end.isoformat(),
+            store.id,
+        ),
+    )
+    results.append(
+        Figure(
+            f"salon report sales --store {store.code}, one year ({year.label()})",
+            median_of(RUNS, run_store),
+            floor,
+            "s",
+            max_value=3.0,
+        )
+    )
     uow.dispose()
     return results

@@ -1,8 +1,8 @@
-"""Machine settings from ``config.toml``: which printer and scanner this computer uses.
+"""Machine settings from ``config.toml``: this computer's printer, scanner and store.
 
 Shop settings (name, footer, currency …) live in the database and travel with backups;
 these belong to one till, so they stay on its disk (``paths.config_file()``).
-``salon printer setup`` and Settings → Printer / Scanner write them.
+``salon printer setup``, Settings → Printer / Scanner and ``salon store use`` write them.
 """
 
 from __future__ import annotations
