@@ -21,8 +21,8 @@ from salon_tui.domain.permissions import Role
 from salon_tui.services import audit
 from salon_tui.services.demo_members import seed_members
 from salon_tui.services.settings import ShopSettings, store_shop_settings, validate_shop_settings
-from salon_tui.services.stores import name_first_store
 from salon_tui.services.staff import create_staff
+from salon_tui.services.stores import name_first_store
 
 
 @dataclass(frozen=True)
