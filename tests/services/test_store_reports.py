@@ -166,3 +166,19 @@ def test_bookings_of_one_store(uow: UnitOfWork, owner: Actor, clock: object) -> 
         return outcome, minutes
 
     assert (booked("JA"), booked("XH"), booked(None)) == ((1, 45), (2, 90), (3, 135))
+
+
+def test_the_desks_day_close_is_its_own_store_in_a_chain(
+    uow: UnitOfWork, owner: Actor, chain: Actor
+) -> None:
+    stores.use_store(uow, "XH")
+    desk = reports.desk_store(uow)
+    assert desk is not None and desk.code == "XH"
+    request = reports.ReportRequest(period=Period(DAY, DAY), today=DAY, store=desk)
+    summary = {row["item"]: row["amount"] for row in
+               rows(reports.run_report(uow, owner, "daily", request), "summary")}  # fmt: skip
+    assert summary["Sales"] == 30_000
+
+
+def test_a_single_store_desk_closes_the_whole_shop(uow: UnitOfWork, owner: Actor) -> None:
+    assert reports.desk_store(uow) is None
