@@ -182,3 +182,14 @@ def test_the_desks_day_close_is_its_own_store_in_a_chain(
 
 def test_a_single_store_desk_closes_the_whole_shop(uow: UnitOfWork, owner: Actor) -> None:
     assert reports.desk_store(uow) is None
+
+
+def test_the_home_panel_shows_the_desks_own_store(
+    uow: UnitOfWork, owner: Actor, chain: Actor
+) -> None:
+    from salon_tui.services.sales_reports import desk_day_summary
+
+    stores.use_store(uow, "JA")
+    assert desk_day_summary(uow, owner, DAY).total_cents == 35_000
+    stores.use_store(uow, "XH")
+    assert desk_day_summary(uow, owner, DAY).total_cents == 30_000

@@ -303,6 +303,18 @@ def day_summary(
     )
 
 
+def desk_day_summary(uow: UnitOfWork, actor: Actor, day: date) -> DaySummary:
+    """The day so far at this desk: its own store in a chain (the whole chain while this
+    computer has not chosen its store), the whole shop with one store."""
+    from salon_tui.services.stores import StoreNotChosen
+
+    try:
+        store = reports.desk_store(uow)
+    except StoreNotChosen:
+        store = None
+    return day_summary(uow, actor, day, store_id=store.id if store is not None else None)
+
+
 def _utc_start(session: Any, day: date, *, next_day: bool = False) -> Any:
     from datetime import timedelta
 

@@ -291,7 +291,7 @@ class DrawerPanel(Panel):
         app: Any = self.app
         uow, actor, shop = app.uow, app.actor, app.shop
         today = business_date(utc_now(), shop.timezone)
-        _call(self, lambda: sales_reports.day_summary(uow, actor, today), self._loaded)
+        _call(self, lambda: sales_reports.desk_day_summary(uow, actor, today), self._loaded)
 
     def _loaded(self, summary: Any) -> None:
         from salon_tui.domain.money import format_money
