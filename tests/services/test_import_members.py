@@ -79,7 +79,7 @@ def test_create_levels_adds_the_missing_level(uow: UnitOfWork, owner: Actor, clo
     assert "unknown_level" not in {p.kind for p in report.problems}
 
 
-def test_imported_members_are_audited_one_by_one_on_an_unbroken_chain(
+def test_imported_members_have_their_story_and_search_on_an_unbroken_chain(
     uow: UnitOfWork, owner: Actor, clock
 ) -> None:
     from salon_tui.services import audit

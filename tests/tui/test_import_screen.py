@@ -92,6 +92,59 @@ async def test_the_owner_checks_the_legacy_file_then_imports_the_good_rows() -> 
     assert member_count() == 31
 
 
+async def test_import_writes_the_rows_the_check_read_without_reading_the_file_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from salon_tui.services import imports
+
+    reads: list[Path] = []
+    real_read_table = imports.read_table
+
+    def counted(path: Path, **options: object) -> object:
+        reads.append(path)
+        return real_read_table(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imports, "read_table", counted)
+    file = tmp_path / "members.csv"
+    file.write_text("姓名,手机号\n王芳,13800001111\n李娜,13800002222\n", encoding="utf-8")
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "owner")
+        screen = await open_import(pilot, app)
+        screen.query_one("#import-path", Input).value = str(file)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "2 rows, 2 importable, 0 with problems" in summary(screen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Imported in one transaction: added 2" in summary(screen)
+    assert reads == [file]
+    assert member_count() == 2
+
+
+async def test_a_file_changed_after_its_check_is_not_imported(tmp_path: Path) -> None:
+    import os
+
+    file = tmp_path / "members.csv"
+    file.write_text("姓名,手机号\n王芳,13800001111\n", encoding="utf-8")
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "owner")
+        screen = await open_import(pilot, app)
+        screen.query_one("#import-path", Input).value = str(file)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        file.write_text("姓名,手机号\n张伟,13800009999\n李娜,13800002222\n", encoding="utf-8")
+        later = file.stat().st_mtime_ns + 10**9
+        os.utime(file, ns=(later, later))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "changed after it was checked" in summary(screen)
+        assert "Nothing was written" in summary(screen)
+        assert screen.query_one("#import", Button).disabled  # check it again first
+    assert member_count() == 0
+
+
 async def test_changing_the_file_after_a_check_needs_a_new_check() -> None:
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:

@@ -2,8 +2,9 @@
 
 The same service as ``salon import``: pick the kind and the file, check it (a dry run
 that lists every problem with its row, column and value), then import. Import stays
-off until the file, the kind and the options on screen are the ones just checked, so
-what gets written is what the person saw.
+off until the file, the kind and the options on screen are the ones just checked, and
+writes the rows that check read (the file is read once; if it changed since, the
+import is refused), so what gets written is what the person saw.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from salon_tui.widgets.shop_header import ShopHeader
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from salon_tui.services.imports import ImportOptions, ImportReport
+    from salon_tui.services.imports import CheckedImport, ImportOptions, ImportReport
 
 READABLE = {".xlsx", ".xlsm", ".csv", ".txt"}
 ENCODINGS = (
@@ -68,7 +69,8 @@ class ImportScreen(SalonScreen):
     def __init__(self) -> None:
         super().__init__()
         self.checked: Request | None = None
-        self.report: ImportReport | None = None  # the check that Import would follow
+        # The check that Import would write: its report and the rows it read.
+        self.checked_import: CheckedImport | None = None
         self.shown: ImportReport | None = None  # what is on screen (Ctrl+E saves it)
         self.busy = False
 
@@ -201,9 +203,10 @@ class ImportScreen(SalonScreen):
         "Import the good rows anyway" does not change a check, so ticking it after
         seeing the problems is enough.
         """
-        form, checked, report = self._form(), self.checked, self.report
-        if self.busy or form is None or checked is None or report is None:
+        form, checked, done = self._form(), self.checked, self.checked_import
+        if self.busy or form is None or checked is None or done is None:
             return None
+        report = done.report
         if replace(form.options, skip_invalid=False) != replace(
             checked.options, skip_invalid=False
         ) or (form.kind, form.path) != (checked.kind, checked.path):
@@ -256,11 +259,23 @@ class ImportScreen(SalonScreen):
                 summary.update, _("Checked {rows} rows…").format(rows=f"{rows:,}")
             )
 
+        done = self.checked_import
+        if dry_run or done is None:
+            call_service(
+                self,
+                lambda: imports.check_import(
+                    uow, actor, request.kind, request.path, options, progress=progress
+                ),
+                lambda checked: self._show(request, checked.report, checked),
+                failed=self._failed,
+                exclusive=True,
+            )
+            return
+        # Import writes the rows the check read: the file is not read again.
+        skip = request.options.skip_invalid
         call_service(
             self,
-            lambda: imports.run_import(
-                uow, actor, request.kind, request.path, options, progress=progress
-            ),
+            lambda: imports.write_import(uow, actor, done, skip_invalid=skip),
             lambda report: self._show(request, report),
             failed=self._failed,
             exclusive=True,
@@ -268,6 +283,9 @@ class ImportScreen(SalonScreen):
 
     def _failed(self, error: Any) -> None:
         self.busy = False
+        # Whatever was checked before is not what Import would write now: check again.
+        self.checked = None
+        self.checked_import = None
         self.query_one("#check", Button).disabled = False
         self.query_one("#import-summary", Static).update(
             f"[b]{escape(_(error.title))}[/b]\n{escape(error.message)}\n"
@@ -275,10 +293,12 @@ class ImportScreen(SalonScreen):
         )
         self._refresh_import_button()
 
-    def _show(self, request: Request, report: ImportReport) -> None:
+    def _show(
+        self, request: Request, report: ImportReport, checked: CheckedImport | None = None
+    ) -> None:
         self.busy = False
-        self.checked = request if report.dry_run else None
-        self.report = report if report.dry_run else None
+        self.checked = request if checked is not None else None
+        self.checked_import = checked
         self.shown = report
         self.query_one("#check", Button).disabled = False
         lines = [escape(line) for line in report.summary_lines()]

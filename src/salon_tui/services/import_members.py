@@ -342,7 +342,7 @@ def _joined_at(joined: date | None, zone: ZoneInfo, now: datetime) -> datetime:
 
 
 def _member_values(
-    record: MemberRow, level_id: int | None, created: datetime, now: datetime
+    record: MemberRow, level_id: int | None, created: datetime, now: datetime, batch_id: int
 ) -> dict[str, Any]:
     """The member row for a new member, the same values ``create_member`` would write."""
     born = record.born
@@ -371,17 +371,8 @@ def _member_values(
         "last_seen_at": None,
         "created_at": created,
         "updated_at": now,
+        "import_batch_id": batch_id,
     }
-
-
-def _given(record: MemberRow, row: dict[str, Any]) -> list[str]:
-    """The fields a new member was given (what ``member.add`` audits)."""
-    given = ["name", *record.fields]
-    if record.phone:
-        given.append("phone")
-    if row["level_id"] is not None:
-        given.append("level")
-    return sorted(given)
 
 
 def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
@@ -414,6 +405,17 @@ def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any
     return returned
 
 
+CARD_COLUMNS = (
+    "number",
+    "member_id",
+    "status",
+    "issued_at",
+    "closed_at",
+    "note",
+    "import_batch_id",
+)
+
+
 def _add_new(
     session: Session,
     actor: Actor,
@@ -423,11 +425,15 @@ def _add_new(
     """Insert the new members with their cards, allergies and search grams in bulk.
 
     Row by row through the ORM an import of 100,000 members took over half an hour; here
-    the same rows and the same audit entries (one per member and per card, so the
-    member's timeline says when they joined) go in as multi-row inserts, a slice of the
-    file at a time so memory stays bounded. Row number → new id.
+    the same rows go in as multi-row inserts, a slice of the file at a time so memory
+    stays bounded. The import is audited once (``import.run``); each member and card
+    added points to the import's batch, from which the member's timeline says when they
+    became a member, their card was issued and by whom. Row number → new id.
     """
+    from salon_tui.services.imports import current_batch
     from salon_tui.services.settings import SHOP_PREFIX, read_setting
+
+    batch_id = current_batch(session).id
 
     zone = ZoneInfo(str(read_setting(session, SHOP_PREFIX + "timezone", "Asia/Shanghai")))
     now = utc_now()
@@ -438,41 +444,32 @@ def _add_new(
     session.flush()
     new_ids: dict[int, int] = {}
     for start in range(0, len(records), SLICE):
-        batch = records[start : start + SLICE]
+        part = records[start : start + SLICE]
         rows = [
             _member_values(
                 record,
                 level_ids.get(record.level or "") or default_level,
                 joined_at(record.joined),
                 now,
+                batch_id,
             )
-            for record in batch
+            for record in part
         ]
         member_ids = _insert_returning_ids(session, Member.__table__, rows)  # type: ignore[attr-defined]
         member_search.insert_grams(
             session,
             member_search.gram_tuples(
-                (mid, rec.name) for mid, rec in zip(member_ids, batch, strict=True)
+                (mid, rec.name) for mid, rec in zip(member_ids, part, strict=True)
             ),
         )
-        carded = [
-            (mid, rec, row)
-            for mid, rec, row in zip(member_ids, batch, rows, strict=True)
-            if rec.card_number
-        ]
-        card_ids = _insert_returning_ids(
+        insert_rows(
             session,
             Card.__table__,  # type: ignore[attr-defined]
+            CARD_COLUMNS,
             [
-                {
-                    "number": rec.card_number,
-                    "member_id": mid,
-                    "status": "active",
-                    "issued_at": row["created_at"],
-                    "closed_at": None,
-                    "note": "",
-                }
-                for mid, rec, row in carded
+                (rec.card_number, mid, "active", row["created_at"], None, "", batch_id)
+                for mid, rec, row in zip(member_ids, part, rows, strict=True)
+                if rec.card_number
             ],
         )
         allergies = [
@@ -485,23 +482,12 @@ def _add_new(
                 "recorded_at": now,
                 "removed_at": None,
             }
-            for mid, rec in zip(member_ids, batch, strict=True)
+            for mid, rec in zip(member_ids, part, strict=True)
             if rec.allergies
         ]
         if allergies:
             session.connection().execute(insert(Allergy.__table__), allergies)  # type: ignore[attr-defined]
-        entries = [
-            audit.Entry("member.add", "member", mid, after={"changed": _given(rec, row)})
-            for mid, rec, row in zip(member_ids, batch, rows, strict=True)
-        ]
-        entries.extend(
-            audit.Entry(
-                "card.issue", "member", mid, after={"card": rec.card_number, "card_id": cid}
-            )
-            for (mid, rec, _row), cid in zip(carded, card_ids, strict=True)
-        )
-        audit.record_many(session, actor, entries)
-        new_ids.update((rec.row, mid) for mid, rec in zip(member_ids, batch, strict=True))
+        new_ids.update((rec.row, mid) for mid, rec in zip(member_ids, part, strict=True))
     return new_ids
 
 

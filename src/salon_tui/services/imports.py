@@ -11,7 +11,7 @@ audited as an import. Re-importing the same file creates no duplicates.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -192,21 +192,62 @@ def _load_kinds() -> None:
 
 Progress = Callable[[int], None]
 
+# Where ``write_import`` puts the batch an import writes under, for the kinds that link
+# their rows to it (``current_batch``).
+_BATCH_KEY = "salon.import_batch"
 
-def run_import(
+
+@dataclass(frozen=True)
+class CheckedImport:
+    """A file read and checked, with its good rows: what ``write_import`` writes.
+
+    The Import screen keeps it between the check and the confirmation, so the file is
+    read once and what is written is exactly what the report described.
+    """
+
+    kind: str
+    path: Path
+    options: ImportOptions
+    report: ImportReport  # the check's report (written is empty)
+    records: list[Any]
+    sha256: str  # of the file as read
+    stamp: tuple[int, int]  # its size and modification time then
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_import(
     uow: UnitOfWork,
     actor: Actor,
     kind_name: str,
     path: Path,
     options: ImportOptions,
     progress: Progress | None = None,
-) -> ImportReport:
-    """Check every row of ``path``; write the good ones in one transaction (see module)."""
+) -> CheckedImport:
+    """Read ``path`` as a stream and check every row; nothing is written.
+
+    The rows are read in a reading transaction: the database's write lock is free
+    while a large file is parsed and checked.
+    """
     kind = kind_named(kind_name)
     require(actor, kind.permission)
     try:
+        stamp = _file_stamp(path)
         table = read_table(path, sheet=options.sheet, encoding=options.encoding)
-    except SpreadsheetError as error:
+    except (SpreadsheetError, OSError) as error:
         raise ImportRefused(str(error)) from error
     match = match_headers(table.headers, kind.columns, options.column_map)
     if not match.positions:
@@ -221,53 +262,152 @@ def run_import(
         )
     from salon_tui.services.settings import load_shop_settings
 
-    with uow.transaction() as session, roomy_page_cache(session):
+    positions = list(match.positions.items())
+    with uow.read() as session:
         context = RowContext(options, session, load_shop_settings(session))
         records: list[Any] = []
         problems: list[Problem] = []
         rows = 0
+        read_row = kind.read_row
         try:
             for row in table.rows:
                 rows += 1
-                values = {
-                    key: row.cells[index] if index < len(row.cells) else None
-                    for key, index in match.positions.items()
-                }
+                cells = row.cells
+                width = len(cells)
+                values = {key: cells[index] if index < width else None for key, index in positions}
                 try:
-                    records.append(kind.read_row(context, row.number, values))
+                    records.append(read_row(context, row.number, values))
                 except RowProblems as found:
                     problems.extend(found.problems)
                 if progress is not None and rows % 1000 == 0:
                     progress(rows)
         except SpreadsheetError as error:
             raise ImportRefused(str(error)) from error
-        report_args = {
-            "kind": kind.name,
-            "file": path.name,
-            "rows": rows,
-            "importable": len(records),
-            "problems": problems,
-            "unknown_columns": match.unknown,
-            "dry_run": options.dry_run,
-            "not_imported": [
-                table.headers[match.positions[key]]
-                for key in kind.not_imported()
-                if key in match.positions
-            ],
-        }
-        if options.dry_run or not records or (problems and not options.skip_invalid):
-            session.rollback()
-            return ImportReport(written={}, **report_args)  # type: ignore[arg-type]
-        written = kind.write(session, actor, records, options)
-        audit.record(
-            session,
-            actor,
-            "import.run",
-            "import",
-            kind.name,
-            after={"file": path.name, "rows": rows, "written": written, "skipped": len(problems)},
+    report = ImportReport(
+        kind=kind.name,
+        file=path.name,
+        rows=rows,
+        importable=len(records),
+        problems=problems,
+        unknown_columns=match.unknown,
+        written={},
+        dry_run=options.dry_run,
+        not_imported=[
+            table.headers[match.positions[key]]
+            for key in kind.not_imported()
+            if key in match.positions
+        ],
+    )
+    return CheckedImport(kind.name, path, options, report, records, _sha256(path), stamp)
+
+
+def write_import(
+    uow: UnitOfWork, actor: Actor, checked: CheckedImport, *, skip_invalid: bool | None = None
+) -> ImportReport:
+    """Write the good rows of a checked file in one transaction, audited once.
+
+    ``skip_invalid`` (default: as checked) allows writing the good rows of a file with
+    problems. Refused when the file changed since it was checked. Inside the
+    transaction every kind looks again for what is already here, so a record someone
+    added meanwhile is matched, not duplicated; a clash the database still finds
+    refuses the whole import.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from salon_tui.data.models import ImportBatch
+    from salon_tui.domain.clock import utc_now
+
+    kind = kind_named(checked.kind)
+    require(actor, kind.permission)
+    options = checked.options
+    if skip_invalid is not None:
+        options = replace(options, skip_invalid=skip_invalid)
+    report = checked.report
+    if not checked.records:
+        raise ImportRefused(_("No row of {name} can be imported.").format(name=report.file))
+    if report.problems and not options.skip_invalid:
+        raise ImportRefused(
+            _("{count} rows have problems: fix them, or import the good rows anyway.").format(
+                count=report.rows_with_problems
+            )
         )
-    return ImportReport(written=written, **report_args)  # type: ignore[arg-type]
+    try:
+        unchanged = _file_stamp(checked.path) == checked.stamp or (
+            _sha256(checked.path) == checked.sha256
+        )
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        raise ImportRefused(
+            _("{name} changed after it was checked: check it again.").format(name=report.file)
+        )
+    skipped = report.rows_with_problems
+    try:
+        with uow.transaction() as session, roomy_page_cache(session):
+            batch = ImportBatch(
+                kind=kind.name,
+                file_name=report.file[:255],
+                sha256=checked.sha256,
+                rows=report.rows,
+                skipped=skipped,
+                staff_id=actor.staff_id,
+                staff_name=actor.name,
+                at=utc_now(),
+            )
+            session.add(batch)
+            session.flush()
+            session.info[_BATCH_KEY] = batch
+            try:
+                written = kind.write(session, actor, checked.records, options)
+            finally:
+                session.info.pop(_BATCH_KEY, None)
+            audit.record(
+                session,
+                actor,
+                "import.run",
+                "import",
+                kind.name,
+                after={
+                    "file": report.file,
+                    "sha256": checked.sha256,
+                    "rows": report.rows,
+                    "written": written,
+                    "skipped": skipped,
+                    "batch": batch.id,
+                },
+            )
+    except IntegrityError as error:
+        raise ImportRefused(
+            _(
+                "Something in {name} was changed in the shop while it was being imported; "
+                "nothing was written: check the file again."
+            ).format(name=report.file)
+        ) from error
+    return replace(report, written=written, dry_run=False)
+
+
+def current_batch(session: Session) -> Any:
+    """The ``ImportBatch`` being written in this transaction (inside ``write_import``)."""
+    batch = session.info.get(_BATCH_KEY)
+    if batch is None:
+        raise RuntimeError("no import is being written in this transaction")
+    return batch
+
+
+def run_import(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind_name: str,
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check every row of ``path``; write the good ones in one transaction (see module)."""
+    checked = check_import(uow, actor, kind_name, path, options, progress)
+    report = checked.report
+    if options.dry_run or not checked.records or (report.problems and not options.skip_invalid):
+        return report
+    return write_import(uow, actor, checked)
 
 
 def write_report(report: ImportReport, target: Path) -> None:

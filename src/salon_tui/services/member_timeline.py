@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from salon_tui.data.models import AuditEntry
+from salon_tui.data.models import AuditEntry, Card, ImportBatch, Member
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.i18n import N_, _
@@ -88,7 +88,8 @@ def _audit_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
     # their joining and cards come from the rows themselves.
     if "member.add" not in seen:
         member = load_member(session, member_id)
-        yield TimelineEvent(member.created_at, "profile", _("Became a member"))
+        if member.import_batch_id is None:  # an import's members: see _import_events
+            yield TimelineEvent(member.created_at, "profile", _("Became a member"))
     if "card" not in seen:
         yield from _card_rows(session, member_id)
 
@@ -102,13 +103,35 @@ def _card_rows(session: Session, member_id: int) -> Iterable[TimelineEvent]:
         old = replaced.get(card.id) if card.id is not None else None
         if old is not None:
             text = _("Card {old} replaced by {new}").format(old=old.number, new=card.number)
+        elif card.import_batch_id is not None:
+            text = ""  # issued by an import: see _import_events
         else:
             text = _("Card {card} issued").format(card=card.number)
-        yield TimelineEvent(card.issued_at, "card", text)
+        if text:
+            yield TimelineEvent(card.issued_at, "card", text)
         if card.status == "lost" and card.closed_at is not None:
             yield TimelineEvent(
                 card.closed_at, "card", _("Card {card} reported lost").format(card=card.number)
             )
+
+
+def _import_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
+    """A member an import added, and the card it issued: what the audit log says of a
+    member added in the shop, from the import's batch (the import is audited once)."""
+    joined = session.exec(
+        select(ImportBatch.at, ImportBatch.staff_name)
+        .join(Member, col(Member.import_batch_id) == col(ImportBatch.id))
+        .where(col(Member.id) == member_id)
+    ).first()
+    if joined is not None:
+        yield TimelineEvent(joined[0], "profile", _("Became a member"), joined[1])
+    cards = session.exec(
+        select(Card.number, ImportBatch.at, ImportBatch.staff_name)
+        .join(ImportBatch, col(Card.import_batch_id) == col(ImportBatch.id))
+        .where(col(Card.member_id) == member_id)
+    )
+    for number, at, staff in cards:
+        yield TimelineEvent(at, "card", _("Card {card} issued").format(card=number), staff)
 
 
 def _level_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
@@ -195,7 +218,15 @@ def _coupon_events(session: Session, member_id: int) -> Iterable[TimelineEvent]:
 
 
 TIMELINE_SOURCES.extend(
-    [_audit_events, _level_events, _sale_events, _booking_events, _points_events, _coupon_events]
+    [
+        _audit_events,
+        _import_events,
+        _level_events,
+        _sale_events,
+        _booking_events,
+        _points_events,
+        _coupon_events,
+    ]
 )
 
 

@@ -27,6 +27,7 @@ from salon_tui.data.models.catalog import (
     ServiceStylist,
 )
 from salon_tui.data.models.expenses import Expense
+from salon_tui.data.models.imports import ImportBatch
 from salon_tui.data.models.inventory import (
     Product,
     PurchaseOrder,
@@ -113,6 +114,7 @@ __all__ = [
     "GiftCard",
     "GiftCardEntry",
     "IdempotencyRecord",
+    "ImportBatch",
     "Member",
     "MemberGram",
     "MemberLevel",

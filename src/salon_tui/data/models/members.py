@@ -95,6 +95,10 @@ class Member(SQLModel, table=True):
     )
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The import that added this member (None for members added in the shop).
+    import_batch_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("import_batch.id"), nullable=True)
+    )
 
 
 class MemberLevelChange(SQLModel, table=True):
@@ -145,6 +149,10 @@ class Card(SQLModel, table=True):
     issued_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     note: str = Field(default="", max_length=200)
+    # The import that issued this card (None for cards issued in the shop).
+    import_batch_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("import_batch.id"), nullable=True)
+    )
 
 
 class Allergy(SQLModel, table=True):
