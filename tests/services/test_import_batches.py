@@ -130,3 +130,60 @@ def test_a_file_with_problems_is_written_only_when_told_to_skip_them(
         imports.write_import(uow, owner, checked)
     report = imports.write_import(uow, owner, checked, skip_invalid=True)
     assert report.written["added"] == 1 and not report.dry_run
+
+
+def test_opening_balances_go_in_together_as_ledger_entries_and_in_the_one_audit_entry(
+    uow: UnitOfWork, owner: Actor, clock, tmp_path: Path
+) -> None:
+    from salon_tui.data.models import StoredValueAccount, StoredValueEntry
+    from salon_tui.services import database
+    from salon_tui.services.stored_value import open_account
+
+    desk = add_member(uow, owner, name="李娜", phone="13800002222")
+    with_account = add_member(uow, owner, name="张伟", phone="13800003333")
+    with uow.transaction() as session:
+        open_account(session, with_account.id)
+    file = tmp_path / "old.csv"
+    file.write_text(
+        "姓名,手机号,储值余额,赠送余额\n"
+        '王芳,13800001111,"1,280.00",50\n'
+        "李娜,13800002222,100,\n"
+        "张伟,13800003333,0,20\n"
+        "赵敏,13800004444,,\n",
+        encoding="utf-8",
+    )
+    report = imports.run_import(uow, owner, "members", file, imports.ImportOptions())
+    assert report.written == {"added": 2, "updated": 0, "unchanged": 2, "cards": 0}
+    with uow.read() as session:
+        entries = session.exec(
+            select(StoredValueEntry).where(col(StoredValueEntry.kind) == "opening")
+        ).all()
+        by_member = {e.member_id: (e.principal_cents, e.bonus_cents) for e in entries}
+        wang = session.exec(select(Member.id).where(col(Member.name) == "王芳")).one()
+        assert by_member == {wang: (128000, 5000), desk.id: (10000, 0), with_account.id: (0, 2000)}
+        accounts = {
+            a.member_id: (a.principal_cents, a.bonus_cents)
+            for a in session.exec(select(StoredValueAccount))
+        }
+        assert accounts == by_member
+        assert {e.note for e in entries} == {"imported balance"}
+        assert {e.staff_id for e in entries} == {owner.staff_id}
+        logged = session.exec(
+            select(AuditEntry).where(col(AuditEntry.action) == "import.run")
+        ).one()
+        assert not session.exec(
+            select(AuditEntry).where(col(AuditEntry.action) == "prepaid.opening")
+        ).all()
+    after = json.loads(logged.after)
+    assert (after["opening_balances"], after["opening_principal_cents"]) == (3, 138000)
+    assert after["opening_bonus_cents"] == 7000
+    assert all(result.ok for result in database.check(uow))
+    # The same file again adds no second opening balance.
+    imports.run_import(uow, owner, "members", file, imports.ImportOptions())
+    with uow.read() as session:
+        count = session.exec(
+            select(func.count())
+            .select_from(StoredValueEntry)
+            .where(col(StoredValueEntry.kind) == "opening")
+        ).one()
+    assert count == 3

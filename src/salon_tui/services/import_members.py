@@ -521,9 +521,12 @@ def write(
         updated += 1
     new = [record for record in records if record.row not in existing]
     member_of_row.update(_add_new(session, actor, new, level_ids))
-    for record in records:
+    if PREPAID_WRITERS:
+        from salon_tui.services.imports import note_for_audit
+
+        pairs = [(member_of_row[record.row], record) for record in records]
         for write_prepaid in PREPAID_WRITERS:
-            write_prepaid(session, actor, member_of_row[record.row], record)
+            note_for_audit(session, write_prepaid(session, actor, pairs))
     by_phone = {record.phone: member_of_row[record.row] for record in records if record.phone}
     for record in records:
         if not record.referrer_phone or not record.phone:
@@ -559,8 +562,9 @@ def not_imported() -> tuple[str, ...]:
     return tuple(column for column in PREPAID_COLUMNS if column not in PREPAID_WRITTEN_COLUMNS)
 
 
-# Prepaid appends a function (session, actor, member_id, row) that writes the balances,
-# and adds the columns it writes to PREPAID_WRITTEN_COLUMNS.
+# Prepaid appends a function (session, actor, [(member_id, row), …]) that writes the
+# balances in bulk and returns what it wrote (for the import's audit entry), and adds
+# the columns it writes to PREPAID_WRITTEN_COLUMNS.
 PREPAID_WRITERS: list[Any] = []
 PREPAID_WRITTEN_COLUMNS: set[str] = set()
 

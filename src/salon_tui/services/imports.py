@@ -195,6 +195,7 @@ Progress = Callable[[int], None]
 # Where ``write_import`` puts the batch an import writes under, for the kinds that link
 # their rows to it (``current_batch``).
 _BATCH_KEY = "salon.import_batch"
+_FACTS_KEY = "salon.import_facts"
 
 
 @dataclass(frozen=True)
@@ -359,8 +360,10 @@ def write_import(
             session.info[_BATCH_KEY] = batch
             try:
                 written = kind.write(session, actor, checked.records, options)
+                facts = session.info.get(_FACTS_KEY, {})
             finally:
                 session.info.pop(_BATCH_KEY, None)
+                session.info.pop(_FACTS_KEY, None)
             audit.record(
                 session,
                 actor,
@@ -374,6 +377,7 @@ def write_import(
                     "written": written,
                     "skipped": skipped,
                     "batch": batch.id,
+                    **facts,
                 },
             )
     except IntegrityError as error:
@@ -384,6 +388,13 @@ def write_import(
             ).format(name=report.file)
         ) from error
     return replace(report, written=written, dry_run=False)
+
+
+def note_for_audit(session: Session, facts: dict[str, Any]) -> None:
+    """Add ``facts`` (what a kind wrote besides its rows: opening balances …) to the
+    import's one audit entry (inside ``write_import``)."""
+    current_batch(session)
+    session.info.setdefault(_FACTS_KEY, {}).update(facts)
 
 
 def current_batch(session: Session) -> Any:

@@ -23,7 +23,6 @@ from salon_tui.domain.prepaid import Split
 from salon_tui.domain.tenders import Tender
 from salon_tui.i18n import N_, _
 from salon_tui.services import (
-    audit,
     cards,
     import_members,
     member_merge,
@@ -215,37 +214,105 @@ def stored_value_on_receipt(session: Session, sale: Any, statement: Any) -> Any:
     )
 
 
-def write_opening_balances(session: Session, actor: Actor, member_id: int, record: Any) -> None:
-    """An imported row's stored value (principal and bonus) as an opening balance; once
-    per member (importing the same file again adds nothing)."""
-    principal = int(getattr(record, "balance_cents", 0) or 0)
-    bonus = int(getattr(record, "bonus_cents", 0) or 0)
-    if principal <= 0 and bonus <= 0:
-        return
-    already = session.exec(
-        select(StoredValueEntry.id).where(
-            col(StoredValueEntry.member_id) == member_id, col(StoredValueEntry.kind) == "opening"
+def write_opening_balances(
+    session: Session, actor: Actor, members: list[tuple[int, Any]]
+) -> dict[str, int]:
+    """Imported rows' stored value (principal and bonus) as opening balances: one
+    ``opening`` ledger entry per member, once (importing the same file again adds
+    nothing). ``members``: (member id, row) pairs. What was written, for the import's
+    audit entry.
+
+    A member without an account (every new member) gets one opened at the opening
+    balance, and the entries go in as one executemany; a member who already has an
+    account goes through the ledger's conditional update like any other entry.
+    """
+    from sqlalchemy import insert
+
+    from salon_tui.data.models import StoredValueAccount
+    from salon_tui.domain.clock import utc_now
+
+    wanted: dict[int, Split] = {}
+    for member_id, record in members:
+        principal = int(getattr(record, "balance_cents", 0) or 0)
+        bonus = int(getattr(record, "bonus_cents", 0) or 0)
+        if (principal > 0 or bonus > 0) and member_id not in wanted:
+            wanted[member_id] = Split(max(principal, 0), max(bonus, 0))
+    if not wanted:
+        return {}
+    ids = list(wanted)
+    accounts: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for (member_id,) in session.execute(
+            select(StoredValueEntry.member_id).where(
+                col(StoredValueEntry.member_id).in_(chunk), col(StoredValueEntry.kind) == "opening"
+            )
+        ):
+            wanted.pop(member_id, None)
+        for member_id, account_id in session.execute(
+            select(StoredValueAccount.member_id, StoredValueAccount.id).where(
+                col(StoredValueAccount.member_id).in_(chunk)
+            )
+        ):
+            accounts[member_id] = int(account_id)  # type: ignore[arg-type]
+    if not wanted:
+        return {}
+    day, now, note = shop_today(session), utc_now(), _("imported balance")
+    for member_id in [member_id for member_id in wanted if member_id in accounts]:
+        post_entry(
+            session,
+            actor,
+            open_account(session, member_id),
+            "opening",
+            wanted[member_id],
+            day=day,
+            note=note,
         )
-    ).first()
-    if already is not None:
-        return
-    entry = post_entry(
-        session,
-        actor,
-        open_account(session, member_id),
-        "opening",
-        Split(max(principal, 0), max(bonus, 0)),
-        day=shop_today(session),
-        note=_("imported balance"),
-    )
-    audit.record(
-        session,
-        actor,
-        "prepaid.opening",
-        "member",
-        member_id,
-        after={"entry_id": entry.id, "principal_cents": principal, "bonus_cents": bonus},
-    )
+    fresh = [member_id for member_id in wanted if member_id not in accounts]
+    account_table = StoredValueAccount.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(fresh), 500):
+        chunk = fresh[start : start + 500]
+        session.execute(
+            insert(account_table),
+            [
+                {
+                    "member_id": member_id,
+                    "principal_cents": wanted[member_id].principal_cents,
+                    "bonus_cents": wanted[member_id].bonus_cents,
+                    "status": "open",
+                    "opened_at": now,
+                }
+                for member_id in chunk
+            ],
+        )
+        opened = session.execute(
+            select(StoredValueAccount.member_id, StoredValueAccount.id).where(
+                col(StoredValueAccount.member_id).in_(chunk)
+            )
+        )
+        account_of = {int(member_id): int(account_id) for member_id, account_id in opened}  # type: ignore[arg-type]
+        session.execute(
+            insert(StoredValueEntry.__table__),  # type: ignore[attr-defined]
+            [
+                {
+                    "account_id": account_of[member_id],
+                    "member_id": member_id,
+                    "kind": "opening",
+                    "principal_cents": wanted[member_id].principal_cents,
+                    "bonus_cents": wanted[member_id].bonus_cents,
+                    "note": note,
+                    "business_day": day,
+                    "staff_id": actor.staff_id,
+                    "created_at": now,
+                }
+                for member_id in chunk
+            ],
+        )
+    return {
+        "opening_balances": len(wanted),
+        "opening_principal_cents": sum(split.principal_cents for split in wanted.values()),
+        "opening_bonus_cents": sum(split.bonus_cents for split in wanted.values()),
+    }
 
 
 register_tender(STORED_VALUE, take_stored_value, give_back_stored_value)
