@@ -254,7 +254,7 @@ def write_opening_balances(
                 col(StoredValueAccount.member_id).in_(chunk)
             )
         ):
-            accounts[member_id] = int(account_id)  # type: ignore[arg-type]
+            accounts[member_id] = int(account_id)
     if not wanted:
         return {}
     day, now, note = shop_today(session), utc_now(), _("imported balance")
@@ -290,7 +290,7 @@ def write_opening_balances(
                 col(StoredValueAccount.member_id).in_(chunk)
             )
         )
-        account_of = {int(member_id): int(account_id) for member_id, account_id in opened}  # type: ignore[arg-type]
+        account_of = {int(member_id): int(account_id) for member_id, account_id in opened}
         session.execute(
             insert(StoredValueEntry.__table__),  # type: ignore[attr-defined]
             [
