@@ -187,3 +187,91 @@ def test_opening_balances_go_in_together_as_ledger_entries_and_in_the_one_audit_
             .where(col(StoredValueEntry.kind) == "opening")
         ).one()
     assert count == 3
+
+
+NAMES = [
+    "王芳",
+    "王小芳",
+    "李娜",
+    "张伟",
+    "欧阳娜娜",
+    "Amy Wong",
+    "amy",
+    "陈 静 Jing",
+    "刘德华",
+    "Zoë Ŝmith",
+    "吕布",
+    "重庆妹",
+]
+QUERIES = [
+    "王",
+    "芳",
+    "小芳",
+    "wang",
+    "wangfang",
+    "wf",
+    "xf",
+    "na",
+    "nana",
+    "oy",
+    "amy",
+    "Amy Wong",
+    "wong",
+    "jing",
+    "cj",
+    "德华",
+    "liudehua",
+    "zoë",
+    "ŝmith",
+    "lv",
+    "lb",
+    "zhongqing",
+    "妹",
+]
+
+
+def test_members_imported_in_bulk_are_found_exactly_like_members_added_one_by_one(
+    uow: UnitOfWork, owner: Actor, clock, tmp_path: Path
+) -> None:
+    from sqlalchemy import inspect
+
+    from salon_tui.data.models import MemberGram
+
+    rows = [f"{name},1380000{index:04d}" for index, name in enumerate(NAMES)]
+    file = tmp_path / "old.csv"
+    file.write_text("姓名,手机号\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    # The first import fills empty tables (their plain indexes are built at the end).
+    imports.run_import(uow, owner, "members", file, imports.ImportOptions())
+    with uow.read() as session:
+        imported = set(session.exec(select(Member.id)).all())
+        indexes = {
+            index["name"]
+            for table in ("member", "card", "member_gram")
+            for index in inspect(session.connection()).get_indexes(table)
+        }
+    assert {
+        "ix_member_gram_member",
+        "ix_member_phone",
+        "ix_member_phone_tail",
+        "ix_card_member",
+    } <= indexes
+    for index, name in enumerate(NAMES):
+        add_member(uow, owner, name=name, phone=f"1390000{index:04d}")
+    with uow.read() as session:
+        grams: dict[tuple[bool, str], set[str]] = {}
+        for member_id, name, gram in session.exec(
+            select(Member.id, Member.name, MemberGram.gram).join(
+                MemberGram, col(MemberGram.member_id) == col(Member.id)
+            )
+        ):
+            grams.setdefault((member_id in imported, name), set()).add(gram)
+    for name in NAMES:
+        assert grams[(True, name)] == grams[(False, name)], name
+    for query in QUERIES:
+        hits = search_members(uow, owner, query).hits
+        found = {
+            origin: sorted((hit.name, hit.match) for hit in hits if (hit.id in imported) == origin)
+            for origin in (True, False)
+        }
+        assert found[True] == found[False], query
+        assert found[True], query  # every query finds someone

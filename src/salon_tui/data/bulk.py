@@ -40,6 +40,38 @@ def roomy_page_cache(session: Session, kib: int = BULK_PAGE_CACHE_KIB) -> Iterat
         raw.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+@contextmanager
+def indexes_built_after(session: Session, table: Table) -> Iterator[None]:
+    """Fill an empty SQLite ``table`` with its plain indexes built once at the end.
+
+    Growing an index row by row costs a B-tree insert per row; building it from the
+    filled table is one sort. Only when the table is empty (nothing to search in the
+    meantime, in this transaction or any other: a reader sees the last commit) and only
+    its non-unique indexes, so every constraint is still checked as rows go in. The
+    indexes are dropped and created inside the caller's transaction: if the block
+    raises, the rollback puts them back as they were. On PostgreSQL nothing changes.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    empty = connection.exec_driver_sql(
+        f"SELECT NOT EXISTS (SELECT 1 FROM {quote(table.name)})"  # noqa: S608
+    ).scalar()
+    plain = sorted(
+        (index for index in table.indexes if not index.unique), key=lambda i: str(i.name)
+    )
+    if not empty or not plain:
+        yield
+        return
+    for index in plain:
+        index.drop(connection)
+    yield
+    for index in plain:
+        index.create(connection)
+
+
 def insert_rows(
     session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -22,8 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
-from salon_tui.data.bulk import insert_rows
-from salon_tui.data.models import Allergy, Card, Member, MemberLevel
+from salon_tui.data.bulk import indexes_built_after, insert_rows
+from salon_tui.data.models import Allergy, Card, Member, MemberGram, MemberLevel
 from salon_tui.domain import cards as card_rules
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
@@ -443,6 +444,28 @@ def _add_new(
     default_level = lowest.id if lowest is not None else None
     session.flush()
     new_ids: dict[int, int] = {}
+    with ExitStack() as deferred:
+        # A new shop's first import fills empty tables: their plain indexes are built
+        # once at the end instead of growing row by row (most of all the grams').
+        for table in (Member.__table__, Card.__table__, MemberGram.__table__):  # type: ignore[attr-defined]
+            deferred.enter_context(indexes_built_after(session, table))
+        _insert_slices(
+            session, actor, records, level_ids, default_level, batch_id, joined_at, now, new_ids
+        )
+    return new_ids
+
+
+def _insert_slices(
+    session: Session,
+    actor: Actor,
+    records: list[MemberRow],
+    level_ids: dict[str, int | None],
+    default_level: int | None,
+    batch_id: int,
+    joined_at: Any,
+    now: datetime,
+    new_ids: dict[int, int],
+) -> None:
     for start in range(0, len(records), SLICE):
         part = records[start : start + SLICE]
         rows = [
@@ -488,7 +511,6 @@ def _add_new(
         if allergies:
             session.connection().execute(insert(Allergy.__table__), allergies)  # type: ignore[attr-defined]
         new_ids.update((rec.row, mid) for mid, rec in zip(member_ids, part, strict=True))
-    return new_ids
 
 
 def write(
