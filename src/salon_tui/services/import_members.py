@@ -99,6 +99,27 @@ def _date_cell(value: object) -> date | str:
     return cell_text(value)
 
 
+def _birthday_reader(today: date) -> Any:
+    def read(cell: date | str) -> Birthday:
+        if isinstance(cell, date):
+            birthday = Birthday(cell.month, cell.day, cell.year)
+            parse_birthday(birthday.text(), today)  # the same checks as typed dates
+            return birthday
+        return parse_birthday(cell, today)
+
+    return read
+
+
+def _joined_reader(today: date) -> Any:
+    def read(cell: date | str) -> date:
+        joined = cell if isinstance(cell, date) else parse_date(cell)
+        if joined > today:
+            raise ValueError(_("That date is in the future."))
+        return joined
+
+    return read
+
+
 def _read_phone(found: list[Any], row: int, column: str, raw: str, region: str) -> str | None:
     if not raw:
         return None
@@ -124,6 +145,30 @@ def _read_money(found: list[Any], row: int, column: str, raw: str, currency: str
             problem(row, column, raw, "negative_balance", _("A balance cannot be negative."))
         )
     return cents
+
+
+def _remembered(context: RowContext, name: str, parse: Any) -> Any:
+    """``parse`` (text → value, or ValueError) remembered for this import.
+
+    A member list repeats the same birthdays, joining days, genders, tags and levels
+    many times over: each distinct text is parsed once, its answer (or its error
+    message) given again for the others.
+    """
+    answers: dict[Any, tuple[bool, Any]] = context.once(name, dict)
+
+    def lookup(text: Any) -> Any:
+        answer = answers.get(text)
+        if answer is None:
+            try:
+                answer = (True, parse(text))
+            except ValueError as error:
+                answer = (False, str(error))
+            answers[text] = answer
+        if answer[0]:
+            return answer[1]
+        raise ValueError(answer[1])
+
+    return lookup
 
 
 def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow:
@@ -174,11 +219,10 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
     birthday: Birthday | None = None
     if birthday_cell:
         try:
-            if isinstance(birthday_cell, date):
-                birthday = Birthday(birthday_cell.month, birthday_cell.day, birthday_cell.year)
-                parse_birthday(birthday.text(), today)  # the same checks as typed dates
-            else:
-                birthday = parse_birthday(birthday_cell, today)
+            birthday = context.once(
+                "read_birthday", lambda: _remembered(context, "birthdays", _birthday_reader(today))
+            )(birthday_cell)
+            assert birthday is not None
             member_fields["birthday"] = birthday.text()
         except ValueError as error:
             birthday = None
@@ -187,15 +231,17 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
     joined_cell = _date_cell(values.get("joined"))
     if joined_cell:
         try:
-            joined = joined_cell if isinstance(joined_cell, date) else parse_date(joined_cell)
-            if joined > today:
-                raise ValueError(_("That date is in the future."))
+            joined = context.once(
+                "read_joined", lambda: _remembered(context, "joined", _joined_reader(today))
+            )(joined_cell)
         except ValueError as error:
             found.append(problem(row, "joined", text["joined"], "bad_date", str(error)))
             joined = None
     if text.get("gender"):
         try:
-            member_fields["gender"] = parse_gender(text["gender"])
+            member_fields["gender"] = context.once(
+                "read_gender", lambda: _remembered(context, "genders", parse_gender)
+            )(text["gender"])
         except ValueError as error:
             found.append(problem(row, "gender", text["gender"], "bad_gender", str(error)))
     level = text.get("level") or None
@@ -241,7 +287,9 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
             )
         )
     try:
-        tags = clean_tags(text.get("tags", ""))
+        tags = context.once("read_tags", lambda: _remembered(context, "tags", clean_tags))(
+            text.get("tags", "")
+        )
     except ValueError as error:
         found.append(problem(row, "tags", text.get("tags", ""), "bad_tag", str(error)))
         tags = ()
