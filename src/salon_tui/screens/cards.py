@@ -57,6 +57,8 @@ class CardAction:
     title: str  # msgid
     permission: str
     open: Callable[[CardsScreen, MemberView], None]
+    # In the footer (the everyday ones); every action is listed under the search too.
+    footer: bool = True
 
 
 def _load_balance(uow: UnitOfWork, actor: Actor, member_id: int) -> Any:
@@ -122,12 +124,26 @@ def _prepaid_actions() -> list[CardAction]:
 
     return [
         CardAction("top_up", "ctrl+t", N_("Top up"), "prepaid.top_up", act.open_top_up),
-        CardAction("undo", "ctrl+z", N_("Undo top-up"), "prepaid.reverse", act.open_undo),
-        CardAction("close", "ctrl+k", N_("Close stored value"), "prepaid.close", act.open_close),
+        CardAction(
+            "undo", "ctrl+z", N_("Undo top-up"), "prepaid.reverse", act.open_undo, footer=False
+        ),
+        CardAction(
+            "close",
+            "ctrl+k",
+            N_("Close stored value"),
+            "prepaid.close",
+            act.open_close,
+            footer=False,
+        ),
         CardAction("sell", "ctrl+b", N_("Sell package"), "package.sell", act.open_sell),
         CardAction("use", "ctrl+u", N_("Use package"), "package.use", act.open_use),
         CardAction(
-            "transfer", "ctrl+r", N_("Transfer package"), "package.transfer", act.open_transfer
+            "transfer",
+            "ctrl+r",
+            N_("Transfer package"),
+            "package.transfer",
+            act.open_transfer,
+            footer=False,
         ),
     ]
 
@@ -174,6 +190,7 @@ class CardsScreen(SalonScreen):
                     id="cards-search",
                 )
                 yield DataTable(id="cards-results", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="cards-keys")
             with VerticalScroll(id="cards-right"):
                 yield Static(
                     _("Find a member to see their stored value and packages."), id="cards-member"
@@ -189,9 +206,21 @@ class CardsScreen(SalonScreen):
         for action in self.actions.values():
             if actor.can(action.permission):
                 self._bindings.bind(
-                    action.key, f"card_action('{action.name}')", action.title, priority=True
+                    action.key,
+                    f"card_action('{action.name}')",
+                    action.title,
+                    show=action.footer,
+                    priority=True,
                 )
         self.refresh_bindings()
+        self.query_one("#cards-keys", Static).update(
+            " · ".join(
+                # no break between a key and what it does
+                f"[b]{self.app.get_key_display(Binding(action.key, ''))}[/b]\u00a0{_(action.title)}"
+                for action in self.actions.values()
+                if actor.can(action.permission)
+            )
+        )
         results = self.query_one("#cards-results", DataTable)
         results.add_columns(_("Name"), _("Phone"), _("Card"))
         ledger = self.query_one("#cards-ledger", DataTable)

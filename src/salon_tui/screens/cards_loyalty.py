@@ -241,11 +241,20 @@ CARD_PANELS.extend(
 )
 CARD_ACTIONS.extend(
     [
-        CardAction("points", "ctrl+j", N_("Adjust points"), "points.adjust", _open_adjust),
+        CardAction(
+            "points", "ctrl+j", N_("Adjust points"), "points.adjust", _open_adjust, footer=False
+        ),
         CardAction("coupon", "ctrl+y", N_("Give a coupon"), "coupon.issue", _open_issue),
         CardAction(
-            "points_value", "ctrl+o", N_("Points to stored value"), "points.redeem", _open_convert
+            "points_value",
+            "ctrl+o",
+            N_("Points to stored value"),
+            "points.redeem",
+            _open_convert,
+            footer=False,
         ),
-        CardAction("reward", "ctrl+w", N_("Points reward"), "points.redeem", _open_reward),
+        CardAction(
+            "reward", "ctrl+w", N_("Points reward"), "points.redeem", _open_reward, footer=False
+        ),
     ]
 )

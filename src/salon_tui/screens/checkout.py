@@ -47,18 +47,20 @@ def money(screen: SalonScreen, cents: int) -> str:
 
 class CheckoutScreen(SalonScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The footer holds the keys of every sale; the rest (show=False) are in the
+        # key panel beside the cart, which lists them all.
         Binding("f10", "pay", N_("Pay"), priority=True),
         Binding("ctrl+e", "member", N_("Member"), priority=True),
-        Binding("ctrl+s", "stylist", N_("Stylist"), priority=True),
+        Binding("ctrl+s", "stylist", N_("Stylist"), show=False, priority=True),
         Binding("ctrl+d", "discount", N_("Discount"), priority=True),
-        Binding("ctrl+t", "tip", N_("Tip"), priority=True),
+        Binding("ctrl+t", "tip", N_("Tip"), show=False, priority=True),
         Binding("ctrl+g", "park", N_("Park"), priority=True),
         Binding("ctrl+r", "resume", N_("Resume"), priority=True),
-        Binding("ctrl+x", "void", N_("Void"), priority=True),
-        Binding("ctrl+o", "history", N_("History"), priority=True),
-        Binding("ctrl+b", "drawer", N_("Drawer"), priority=True),
+        Binding("ctrl+x", "void", N_("Void"), show=False, priority=True),
+        Binding("ctrl+o", "history", N_("History"), show=False, priority=True),
+        Binding("ctrl+b", "drawer", N_("Drawer"), show=False, priority=True),
         Binding("ctrl+k", "coupon", N_("Coupon"), show=False, priority=True),
-        Binding("ctrl+u", "package", N_("Package"), priority=True),
+        Binding("ctrl+u", "package", N_("Package"), show=False, priority=True),
         Binding("ctrl+y", "sell_card", N_("Card sale"), priority=True),
         Binding("plus,equals_sign", "qty(1)", N_("Qty +"), show=False),
         Binding("minus", "qty(-1)", N_("Qty −"), show=False),

@@ -31,6 +31,8 @@ WEEKDAYS = (
 
 
 class HomeScreen(SalonScreen):
+    FOOTER_SHOWS_AREAS = True  # the footer lists F1 … F9 here (see widgets.footer)
+
     def compose(self) -> ComposeResult:
         yield ShopHeader(N_("Home"))
         with VerticalScroll(id="home"):

@@ -75,17 +75,18 @@ def profile_text(view: MemberView, safety: SafetyRecords | None) -> str:
 
 
 class MembersScreen(SalonScreen):
+    # The footer holds the everyday keys; every key is listed under the results.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "add", N_("New member"), priority=True),
         Binding("ctrl+e", "edit", N_("Edit"), priority=True),
         Binding("ctrl+k", "card", N_("Card"), priority=True),
-        Binding("ctrl+t", "safety", N_("Safety record"), priority=True),
+        Binding("ctrl+t", "safety", N_("Safety record"), show=False, priority=True),
         Binding("ctrl+y", "history", N_("Timeline"), priority=True),
         Binding("ctrl+b", "book", N_("Book"), priority=True),
-        Binding("ctrl+o", "cards", N_("Cards · top up"), priority=True),
-        Binding("ctrl+f", "segments", N_("Segments"), priority=True),
-        Binding("ctrl+g", "merge", N_("Merge"), priority=True),
-        Binding("ctrl+r", "toggle_archived", N_("Archived on/off"), priority=True),
+        Binding("ctrl+o", "cards", N_("Cards · top up"), show=False, priority=True),
+        Binding("ctrl+f", "segments", N_("Segments"), show=False, priority=True),
+        Binding("ctrl+g", "merge", N_("Merge"), show=False, priority=True),
+        Binding("ctrl+r", "toggle_archived", N_("Archived on/off"), show=False, priority=True),
         Binding("escape", "back_to_search", N_("Search"), show=False),
     ]
 
@@ -106,9 +107,17 @@ class MembersScreen(SalonScreen):
                 )
                 yield Static("", id="member-notice")
                 yield DataTable(id="member-results", cursor_type="row", zebra_stripes=True)
+                yield Static(self._keys_line(), id="members-keys")
             with VerticalScroll(id="members-right"):
                 yield Static(_("Type to search; Ctrl+N adds a member."), id="member-profile")
         yield TranslatedFooter()
+
+    def _keys_line(self) -> str:
+        return " · ".join(
+            f"[b]{self.app.get_key_display(binding)}[/b]\u00a0{_(binding.description)}"
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.key.startswith("ctrl+")
+        )
 
     def on_mount(self) -> None:
         table = self.query_one("#member-results", DataTable)

@@ -2,6 +2,11 @@
 
 Bindings are class attributes, made before a language is chosen, so they hold the
 English msgid; this footer translates each description as it is drawn.
+
+The F-keys that open the areas work on every screen, but the footer lists them only on
+screens that ask for it (``FOOTER_SHOWS_AREAS``: home). Elsewhere the screen's own keys
+need the room: a 120-column terminal cannot hold both, and a key cut in half is worse
+than a key listed on home's "Where to go" panel.
 """
 
 from __future__ import annotations
@@ -15,7 +20,15 @@ from salon_tui.i18n import _
 
 class TranslatedFooter(Footer):
     def compose(self) -> ComposeResult:
+        show_areas = getattr(self.screen, "FOOTER_SHOWS_AREAS", False)
+        here = f"open_area('{self.app.current_mode}')"
         for widget in super().compose():
+            if (
+                isinstance(widget, FooterKey)
+                and widget.action.startswith("open_area")
+                and (not show_areas or widget.action == here)
+            ):
+                continue  # elsewhere, or the key of the area already shown
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description) if widget.description else ""
                 if isinstance(widget.tooltip, str) and widget.tooltip:
