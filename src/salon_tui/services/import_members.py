@@ -331,8 +331,12 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
 def _existing_ids(session: Session, records: list[MemberRow]) -> dict[int, int]:
     """Row number → id of the member already here (same card number, else same phone).
 
-    A few queries per 500 rows instead of two per row.
+    A few queries per 500 rows instead of two per row, and none when there are no
+    members yet (a new shop's first import: asked inside the writing transaction, so
+    nobody can add one meanwhile).
     """
+    if session.exec(select(Member.id).limit(1)).first() is None:
+        return {}
     by_card: dict[str, int] = {}
     numbers = [record.card_number for record in records if record.card_number]
     for chunk in _chunks(numbers):
