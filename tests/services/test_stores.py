@@ -221,3 +221,34 @@ def test_the_upgrade_gives_existing_rows_the_shops_store_and_continues_its_numbe
             date(2026, 11, 22), next_number(session, store.series("sale"), date(2026, 11, 22))
         ) == ("20261122-0008")
     uow.dispose()
+
+
+def test_receipts_of_a_chain_head_with_their_stores_details(
+    uow: UnitOfWork, owner: Actor, stylist: Actor
+) -> None:
+    from salon_tui.services import sale_receipts
+
+    single = sell_at(uow, owner, "MAIN", stylist, 10_000)
+    make_two_stores(uow, owner)
+    stores.edit_store(uow, owner, "XH", phone="021-5555 0101")
+    chained = sell_at(uow, owner, "XH", stylist, 10_000)
+    with uow.read() as session:
+        before = sale_receipts.sale_receipt(session, single.sale_id).shop
+        after = sale_receipts.sale_receipt(session, chained.sale_id).shop
+    # The first sale was made at the one store, now 静安店 JA: its reprint says so.
+    assert before.name == "静安店"
+    assert (after.name, after.address, after.phone) == (
+        "徐汇店",
+        "徐汇区天钥桥路 1 号",
+        "021-5555 0101",
+    )
+
+
+def test_a_single_store_receipt_keeps_the_shops_name(
+    uow: UnitOfWork, owner: Actor, stylist: Actor
+) -> None:
+    from salon_tui.services import sale_receipts
+
+    paid = sell_at(uow, owner, "MAIN", stylist, 10_000)
+    with uow.read() as session:
+        assert sale_receipts.sale_receipt(session, paid.sale_id).shop.name == "Test Salon"

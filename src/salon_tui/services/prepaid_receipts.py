@@ -48,6 +48,7 @@ from salon_tui.printing.receipt import (
 from salon_tui.services import printing
 from salon_tui.services.printing import PrintJobView
 from salon_tui.services.settings import load_shop_settings
+from salon_tui.services.stores import receipt_settings
 
 TOP_UP_PREFIX = "T"
 GIFT_CARD_PREFIX = "G"
@@ -133,7 +134,7 @@ def stored_value_receipt(session: Session, entry_id: int) -> Receipt:
         raise NotFound(_("There is no top-up #{id}.").format(id=entry_id))
     assert entry.id is not None
     undo = entry.kind == "reversal"
-    settings = load_shop_settings(session)
+    settings = receipt_settings(session, load_shop_settings(session), entry.store_id)
     member = session.get(Member, entry.member_id)
     assert member is not None
     principal_before, bonus_before = (
@@ -210,7 +211,7 @@ def gift_card_receipt(session: Session, card_id: int) -> Receipt:
     if card is None:
         raise NotFound(_("There is no gift card #{id}.").format(id=card_id))
     assert card.id is not None
-    settings = load_shop_settings(session)
+    settings = receipt_settings(session, load_shop_settings(session), card.store_id)
     labels = labels_for(settings.locale)
     valid = (
         labels["valid_until"].format(day=card.expires_on.isoformat())

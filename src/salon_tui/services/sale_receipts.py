@@ -48,6 +48,7 @@ from salon_tui.printing.receipt import (
 from salon_tui.services import printing
 from salon_tui.services.printing import PrintJobView
 from salon_tui.services.settings import ShopSettings, load_shop_settings
+from salon_tui.services.stores import receipt_settings
 
 _METHODS = {method.value for method in PaymentMethod}
 
@@ -164,8 +165,10 @@ def build_sale_receipt(
     cashier: str,
 ) -> Receipt:
     """A paid sale's receipt from its rows: the one builder for the receipt printed when
-    the sale is paid, its reprints and ``salon printer receipt`` (so they all agree)."""
+    the sale is paid, its reprints and ``salon printer receipt`` (so they all agree).
+    In a chain, the sale's store heads it."""
     assert sale.number is not None and sale.paid_at is not None
+    settings = receipt_settings(session, settings, sale.store_id)
     line_ids = [line.id for line in lines if line.id is not None]
     stylists = stylists_by_line(session, line_ids)
     sources = discount_sources(session, line_ids, settings.locale)
@@ -257,6 +260,7 @@ def refund_receipt(session: Session, refund_id: int) -> Receipt:
     refund = session.get(Refund, refund_id)
     if refund is None:
         raise NotFound(_("There is no refund #{id}.").format(id=refund_id))
+    settings = receipt_settings(session, settings, refund.store_id)
     rows = session.exec(
         select(RefundLine, SaleLine)
         .join(SaleLine, col(SaleLine.id) == col(RefundLine.sale_line_id))

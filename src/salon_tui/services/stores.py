@@ -32,6 +32,7 @@ from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import _
 from salon_tui.services import audit
 from salon_tui.services.permissions import require
+from salon_tui.services.settings import ShopSettings
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{1,5}$")
 NAME_MAX = 80
@@ -67,6 +68,8 @@ class TerminalStore:
     name: str
     # True when the shop has several stores: numbers then carry the store's code.
     coded_numbers: bool
+    address: str = ""
+    phone: str = ""
 
     def number(self, day: date, sequence: int, prefix: str = "") -> str:
         """The sale (or, with prefix R, refund) number of ``sequence`` on ``day``."""
@@ -290,7 +293,7 @@ def resolve_terminal_store(session: Session, configured: str) -> TerminalStore:
         for row in rows:
             if row.code == configured and row.active:
                 assert row.id is not None
-                return TerminalStore(row.id, row.code, row.name, coded)
+                return TerminalStore(row.id, row.code, row.name, coded, row.address, row.phone)
         raise StoreNotChosen(
             _(
                 "This computer is set to sell for store {code}, which is not an open store. "
@@ -301,13 +304,49 @@ def resolve_terminal_store(session: Session, configured: str) -> TerminalStore:
     if len(open_rows) == 1:
         row = open_rows[0]
         assert row.id is not None
-        return TerminalStore(row.id, row.code, row.name, coded)
+        return TerminalStore(row.id, row.code, row.name, coded, row.address, row.phone)
     raise StoreNotChosen(
         _(
             "This shop has several stores ({codes}); say which one this computer sells for "
             "with `salon store use CODE`."
         ).format(codes=_codes(open_rows))
     )
+
+
+def headed_by_store(settings: ShopSettings, store: TerminalStore) -> ShopSettings:
+    """The shop settings a receipt prints with: in a chain, the store's own name,
+    address and phone head it (the shop's where the store has none)."""
+    if not store.coded_numbers:
+        return settings
+    return replace(
+        settings,
+        name=store.name or settings.name,
+        address=store.address or settings.address,
+        phone=store.phone or settings.phone,
+    )
+
+
+def receipt_settings(
+    session: Session, settings: ShopSettings, store_id: int | None
+) -> ShopSettings:
+    """``headed_by_store`` for a document stored with its store: the terminal's own store
+    comes from what is kept (no query while paying); another store is read."""
+    if store_id is None:
+        return settings
+    try:
+        here = terminal_store(session)
+    except StoreNotChosen:
+        here = None
+    if here is not None and here.id == store_id:
+        return headed_by_store(settings, here)
+    rows = _all_rows(session)
+    for row in rows:
+        if row.id == store_id:
+            store = TerminalStore(
+                store_id, row.code, row.name, len(rows) > 1, row.address, row.phone
+            )
+            return headed_by_store(settings, store)
+    return settings
 
 
 def terminal_store(session: Session) -> TerminalStore:
