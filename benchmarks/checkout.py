@@ -88,11 +88,12 @@ def _floor_timings(path: Path) -> tuple[list[float], list[float]]:
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("PRAGMA foreign_keys=ON")
     staff_id = connection.execute("SELECT id FROM staff ORDER BY id LIMIT 1").fetchone()[0]
+    store_id = connection.execute("SELECT id FROM store ORDER BY id LIMIT 1").fetchone()[0]
     drawer_id = connection.execute(
-        "INSERT INTO drawer_session (status, business_day, float_cents, opened_by, opened_at, "
-        "expected_cents, counted_cents, counts_json, close_note) "
-        "VALUES ('closed', '2000-01-01', 0, ?, '2000-01-01 00:00:00', 0, 0, '{}', '')",
-        (staff_id,),
+        "INSERT INTO drawer_session (status, store_id, business_day, float_cents, opened_by, "
+        "opened_at, expected_cents, counted_cents, counts_json, close_note) "
+        "VALUES ('closed', ?, '2000-01-01', 0, ?, '2000-01-01 00:00:00', 0, 0, '{}', '')",
+        (store_id, staff_id),
     ).lastrowid
     add_times: list[float] = []
     pay_times: list[float] = []
@@ -100,11 +101,11 @@ def _floor_timings(path: Path) -> tuple[list[float], list[float]]:
     for index in range(RUNS):
         connection.execute("BEGIN IMMEDIATE")
         sale_id = connection.execute(
-            "INSERT INTO sale (idempotency_key, status, member_label, park_label, note, "
+            "INSERT INTO sale (idempotency_key, status, store_id, member_label, park_label, note, "
             "sale_discount_cents, sale_discount_bp, sale_discount_reason, subtotal_cents, "
             "discount_cents, rounding_cents, tips_cents, total_cents, opened_by, opened_at, "
-            "void_reason) VALUES (?, 'open', '', '', '', 0, 0, '', 0, 0, 0, 0, 0, ?, ?, '')",
-            (uuid.uuid4().hex, staff_id, now),
+            "void_reason) VALUES (?, 'open', ?, '', '', '', 0, 0, '', 0, 0, 0, 0, 0, ?, ?, '')",
+            (uuid.uuid4().hex, store_id, staff_id, now),
         ).lastrowid
         connection.execute("COMMIT")
         started = time.perf_counter()
@@ -151,10 +152,10 @@ def _floor_timings(path: Path) -> tuple[list[float], list[float]]:
         )
         for tender in ("wechat", "cash"):
             connection.execute(
-                "INSERT INTO payment (sale_id, business_day, tender, amount_cents, "
+                "INSERT INTO payment (sale_id, store_id, business_day, tender, amount_cents, "
                 "tendered_cents, change_cents, reference, paid_at) "
-                "VALUES (?, '2026-11-22', ?, 6400, 6400, 0, '', ?)",
-                (sale_id, tender, now),
+                "VALUES (?, ?, '2026-11-22', ?, 6400, 6400, 0, '', ?)",
+                (sale_id, store_id, tender, now),
             )
         connection.execute(
             "UPDATE sale_line_staff SET basis_cents = ? WHERE line_id = ?",
