@@ -579,7 +579,35 @@ def refund_unused_in(
                 "screen instead."
             ).format(name=package.name)
         )
-    day = shop_today(session)
+    _end_refunded(
+        session,
+        actor,
+        package,
+        items,
+        amount_cents,
+        reason,
+        shop_today(session),
+        sale_id=package.sale_id,
+        method="sale",
+        refund_id=refund_id,
+    )
+
+
+def _end_refunded(
+    session: Session,
+    actor: Actor,
+    package: MemberPackage,
+    items: Sequence[MemberPackageItem],
+    amount_cents: int,
+    reason: str,
+    day: date,
+    *,
+    sale_id: int | None = None,
+    **audited: object,
+) -> None:
+    """Take every unused use out of the ledger and end the package as refunded, audited
+    with what the caller adds (how the money went back)."""
+    left = sum(item.uses_left for item in items)
     for item in items:
         if item.uses_left:
             post_use(
@@ -591,7 +619,7 @@ def refund_unused_in(
                 -item.uses_left,
                 day=day,
                 reason=reason,
-                sale_id=package.sale_id,
+                sale_id=sale_id,
             )
     package.status = "refunded"
     package.refunded_cents = amount_cents
@@ -604,11 +632,10 @@ def refund_unused_in(
         "member",
         package.member_id,
         after={
-            "package_id": package_id,
-            "uses": package.total_uses,
+            "package_id": package.id,
+            "uses": left,
             "refunded_cents": amount_cents,
-            "method": "sale",
-            "refund_id": refund_id,
+            **audited,
             "reason": reason,
         },
     )
@@ -818,18 +845,6 @@ def refund_package(
         )
         left = sum(item.uses_left for item in items)
         amount = unused_value(package.price_cents, package.total_uses, left)
-        for item in items:
-            if item.uses_left:
-                post_use(
-                    session,
-                    actor,
-                    package,
-                    item,
-                    "refund",
-                    -item.uses_left,
-                    day=day,
-                    reason=cleaned,
-                )
         if method == "cash" and amount:
             from salon_tui.services import drawer
 
@@ -849,24 +864,16 @@ def refund_package(
                 day=day,
                 note=package.name,
             )
-        package.status = "refunded"
-        package.refunded_cents = amount
-        session.add(package)
-        session.flush()
-        audit.record(
+        _end_refunded(
             session,
             actor,
-            "package.refund",
-            "member",
-            package.member_id,
-            after={
-                "package_id": package_id,
-                "uses": left,
-                "refunded_cents": amount,
-                "method": method,
-                "reference": cleaned_reference,
-                "reason": cleaned,
-            },
+            package,
+            items,
+            amount,
+            cleaned,
+            day,
+            method=method,
+            reference=cleaned_reference,
         )
         return PackageRefund(package_id, package.member_id, left, amount, method)
 
