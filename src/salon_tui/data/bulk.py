@@ -12,7 +12,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Insert, Table, insert
+from sqlalchemy import Insert, Table, Update, bindparam, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
 BULK_PAGE_CACHE_KIB = 65_536  # 64 MB: the indexes an import grows stay in memory
@@ -148,3 +149,46 @@ def insert_dicts(session: Session, model: type[SQLModel], rows: list[dict[str, A
     """Insert a few rows of ``model`` given as dicts (one executemany)."""
     if rows:
         session.execute(_insert(model), rows)
+
+
+# Rows an action loaded as objects and changes in place (a sale and its lines when it is
+# paid) are written the same way: one prepared UPDATE by id, and the new values set on
+# the objects as if loaded, so they read right and the commit has nothing left to flush
+# (a flush costs more than the statement it sends).
+
+_UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
+
+
+def _update(table: Table, names: tuple[str, ...]) -> Update:
+    key = (table, names)
+    statement = _UPDATES.get(key)
+    if statement is None:
+        statement = _UPDATES[key] = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(f"new_{name}") for name in names})
+        )
+    return statement
+
+
+def update_rows(session: Session, changes: Sequence[tuple[SQLModel, dict[str, Any]]]) -> None:
+    """Write each loaded row's new ``values`` now (rows of one table with the same columns
+    changed: one executemany), and set them on the objects as loaded."""
+    if not changes:
+        return
+    first, values = changes[0]
+    table: Table = first.__table__  # type: ignore[attr-defined]
+    parameters = [
+        {"row_id": row.id, **{f"new_{name}": value for name, value in new.items()}}  # type: ignore[attr-defined]
+        for row, new in changes
+    ]
+    statement = _update(table, tuple(values))
+    session.connection().execute(statement, parameters if len(parameters) > 1 else parameters[0])
+    for row, new in changes:
+        for name, value in new.items():
+            set_committed_value(row, name, value)
+
+
+def update_row(session: Session, row: SQLModel, **values: Any) -> None:
+    """Write one loaded row's new ``values`` now, and set them on the object as loaded."""
+    update_rows(session, [(row, values)])

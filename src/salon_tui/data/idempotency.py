@@ -20,7 +20,7 @@ _STORED = select(IdempotencyRecord.action, IdempotencyRecord.result_json).where(
 
 
 def stored_result(session: Session, key: str, action: str) -> dict[str, Any] | None:
-    found = session.execute(_STORED, {"key": key}).first()
+    found = session.connection().execute(_STORED, {"key": key}).first()
     if found is None:
         return None
     stored_action, result_json = found

@@ -9,7 +9,7 @@ months later shows exactly what the first print showed.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -156,9 +156,21 @@ class Receipt:
         return self.kind is not ReceiptKind.DAY_CLOSE and self.paid_in_cash
 
     def to_json(self) -> str:
-        data = asdict(self)
+        data = _plain(self)
         data["issued_at"] = self.issued_at.isoformat()
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _plain(value: Any) -> Any:
+    """What ``dataclasses.asdict`` gives for JSON, without its deep copies (a receipt is
+    written on every sale, and the copies cost more than the JSON)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {item.name: _plain(getattr(value, item.name)) for item in fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def receipt_from_json(text: str) -> Receipt:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.bulk import insert_rows
@@ -56,8 +56,26 @@ def _load_watchers() -> None:
         from salon_tui.services import alerts  # noqa: F401  (registers its watcher)
 
 
-# Read on every audited action (built once: see services/sales.py).
-_HEAD = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+# The head of the chain, read and written on every audited action as plain statements
+# (built once: see services/sales.py). Every append goes through these, so each one reads
+# what the one before it wrote, in this transaction or a committed other.
+_HEAD_TABLE = AuditHead.__table__  # type: ignore[attr-defined]
+_HEAD = select(_HEAD_TABLE.c.seq, _HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1).with_for_update()
+_MOVE_HEAD = (
+    update(_HEAD_TABLE)
+    .where(_HEAD_TABLE.c.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+_APPEND = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+
+
+def _read_head(session: Session) -> tuple[int, str]:
+    seq, digest = session.connection().execute(_HEAD).one()
+    return int(seq), str(digest)
+
+
+def _move_head(session: Session, seq: int, digest: str) -> None:
+    session.connection().execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
 
 
 def record(
@@ -75,9 +93,9 @@ def record(
     The head row is read ``FOR UPDATE`` so two appenders on PostgreSQL queue; on SQLite
     the writing transaction already holds the database's write lock.
     """
-    head = session.exec(_HEAD).one()
+    head_seq, head_hash = _read_head(session)
     link = ChainLink(
-        seq=head.seq + 1,
+        seq=head_seq + 1,
         at=timestamp_text(utc_now()),
         staff_id=actor.staff_id,
         staff_name=actor.name,
@@ -86,16 +104,13 @@ def record(
         entity_id=str(entity_id),
         before=canonical_json(before or {}),
         after=canonical_json(after or {}),
-        prev_hash=head.hash,
+        prev_hash=head_hash,
     )
     digest = link_hash(link)
     # The entry goes in as a plain insert: it is never read back in this transaction, and
-    # building an ORM object for it cost more than the rest of this function. The head
-    # stays an ORM object, so the next append in this transaction reads what this one wrote.
-    session.execute(insert(AuditEntry.__table__).values(**link.__dict__, hash=digest))  # type: ignore[attr-defined]
-    head.seq = link.seq
-    head.hash = digest
-    session.add(head)
+    # building an ORM object for it cost more than the rest of this function.
+    session.execute(_APPEND, {**link.__dict__, "hash": digest})
+    _move_head(session, link.seq, digest)
     _load_watchers()
     if WATCHERS:
         recorded = Recorded(
@@ -140,9 +155,8 @@ def record_many(session: Session, actor: Actor, entries: list[Entry]) -> None:
     """
     if not entries:
         return
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    seq, previous = _read_head(session)
     at = timestamp_text(utc_now())
-    seq, previous = head.seq, head.hash
     rows: list[tuple[Any, ...]] = []
     for entry in entries:
         seq += 1
@@ -163,9 +177,7 @@ def record_many(session: Session, actor: Actor, entries: list[Entry]) -> None:
         rows.append((*fields, previous))
     session.flush()
     insert_rows(session, AuditEntry.__table__, AUDIT_COLUMNS, rows)  # type: ignore[attr-defined]
-    head.seq, head.hash = seq, previous
-    session.add(head)
-    session.flush()
+    _move_head(session, seq, previous)
 
 
 @dataclass(frozen=True)

@@ -159,8 +159,8 @@ def add_movement(
     note: str = "",
     sale_id: int | None = None,
     refund_id: int | None = None,
-) -> DrawerMovement:
-    """Append one movement to the open drawer inside the caller's transaction."""
+) -> int:
+    """Append one movement to the open drawer inside the caller's transaction; its id."""
     assert drawer.id is not None and actor.staff_id is not None
     if amount_cents < 0 and _expected(session, drawer.id) + amount_cents < 0:
         raise Conflict(_("The drawer does not hold that much cash."))
@@ -175,7 +175,9 @@ def add_movement(
         "staff_id": actor.staff_id,
         "at": utc_now(),
     }
-    return DrawerMovement(id=insert_row(session, DrawerMovement, **values), **values)
+    movement_id = insert_row(session, DrawerMovement, **values)
+    assert movement_id is not None
+    return movement_id
 
 
 def _check_amount(amount_cents: int, *, zero_ok: bool = False) -> None:
@@ -254,7 +256,7 @@ def _movement_action(
 ) -> DrawerView:
     def body(session: Session) -> DrawerView:
         drawer = require_open(session)
-        movement = add_movement(
+        movement_id = add_movement(
             session, drawer, actor, kind, amount_cents, category=category, note=note
         )
         audit.record(
@@ -267,7 +269,7 @@ def _movement_action(
                 "amount_cents": amount_cents,
                 "category": category,
                 "note": note,
-                "movement_id": movement.id,
+                "movement_id": movement_id,
             },
         )
         return _view(session, drawer)

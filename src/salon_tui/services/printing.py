@@ -22,6 +22,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from salon_tui.config import PrinterConfig
+from salon_tui.data.bulk import insert_row
 from salon_tui.data.models import PrintJob
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -119,23 +120,30 @@ def _add_job(
     document_json: str,
     open_drawer: bool,
     reprint_of: int | None = None,
-) -> PrintJob:
+) -> PrintJobView:
+    """Queue one job inside the caller's transaction (a plain insert: the job is not read
+    back as an object)."""
     now = utc_now()
-    job = PrintJob(
-        kind=kind,
-        title=title,
-        document_json=document_json,
-        open_drawer=open_drawer,
-        reprint_of=reprint_of,
-        status=QUEUED,
-        created_by_id=actor.staff_id,
-        created_by_name=actor.name[:60],
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(job)
-    session.flush()
-    return job
+    values: dict[str, Any] = {
+        "kind": kind,
+        "title": title,
+        "document_json": document_json,
+        "open_drawer": open_drawer,
+        "reprint_of": reprint_of,
+        "status": QUEUED,
+        "attempts": 0,
+        "last_error": "",
+        "printed_to": "",
+        "created_by_id": actor.staff_id,
+        "created_by_name": actor.name[:60],
+        "created_at": now,
+        "updated_at": now,
+        "printed_at": None,
+    }
+    job_id = insert_row(session, PrintJob, **values)
+    assert job_id is not None
+    del values["document_json"], values["updated_at"], values["created_by_id"]
+    return PrintJobView(id=job_id, **values)
 
 
 def enqueue_receipt(
@@ -155,7 +163,7 @@ def enqueue_receipt(
             document_json=receipt.to_json(),
             open_drawer=receipt.opens_drawer if open_drawer is None else open_drawer,
         )
-        return job_view(job)
+        return job
 
 
 def open_drawer(uow: UnitOfWork, actor: Actor, reason: str) -> PrintJobView:
@@ -181,7 +189,7 @@ def open_drawer(uow: UnitOfWork, actor: Actor, reason: str) -> PrintJobView:
         audit.record(
             session, actor, "printer.drawer_open", "print_job", job.id, after={"reason": reason}
         )
-        return job_view(job)
+        return job
 
 
 def _load(session: Session, job_id: int) -> PrintJob:
@@ -210,7 +218,7 @@ def reprint(uow: UnitOfWork, actor: Actor, job_id: int) -> PrintJobView:
         audit.record(
             session, actor, "printer.reprint", "print_job", job.id, after={"of": original.id}
         )
-        return job_view(job)
+        return job
 
 
 def retry(uow: UnitOfWork, actor: Actor, job_id: int) -> PrintJobView:
@@ -401,7 +409,7 @@ def enqueue_test_page(
             document_json=document,
             open_drawer=open_drawer,
         )
-        return job_view(job)
+        return job
 
 
 def test_page_bytes(

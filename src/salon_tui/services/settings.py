@@ -53,13 +53,15 @@ SHOP_FIELDS = tuple(field.name for field in fields(ShopSettings))
 # read in one query per transaction and kept (as stored JSON text) in the session until the
 # transaction ends; ``write_setting`` keeps the copy current.
 _SNAPSHOT = "salon.settings"
+_SHOP = "salon.shop_settings"  # the shop's settings read from the snapshot
+_ALL_SETTINGS = select(Setting.key, Setting.value_json)
 
 
 def stored_settings(session: Session) -> dict[str, str]:
     """Every setting's stored JSON text by key, as this transaction sees it."""
     snapshot: dict[str, str] | None = session.info.get(_SNAPSHOT)
     if snapshot is None:
-        rows = session.execute(select(Setting.key, Setting.value_json)).all()
+        rows = session.connection().execute(_ALL_SETTINGS).all()
         snapshot = {key: text for key, text in rows}
         session.info[_SNAPSHOT] = snapshot
     return snapshot
@@ -70,6 +72,7 @@ def _forget_snapshot(session: Session, transaction: SessionTransaction) -> None:
     # Flushes run in inner transactions of their own; only the outermost one ends ours.
     if transaction.parent is None:
         session.info.pop(_SNAPSHOT, None)
+        session.info.pop(_SHOP, None)
 
 
 def read_setting(session: Session, key: str, default: Any = None) -> Any:
@@ -98,12 +101,17 @@ def write_setting(session: Session, key: str, value: Any) -> None:
     snapshot: dict[str, str] | None = session.info.get(_SNAPSHOT)
     if snapshot is not None:
         snapshot[key] = text
+    session.info.pop(_SHOP, None)
 
 
 def load_shop_settings(session: Session) -> ShopSettings:
-    stored = settings_under(session, SHOP_PREFIX)
-    known = {name: value for name, value in stored.items() if name in SHOP_FIELDS}
-    return replace(ShopSettings(), **known)
+    """The shop's settings as this transaction sees them (read once per transaction)."""
+    kept: ShopSettings | None = session.info.get(_SHOP)
+    if kept is None:
+        stored = settings_under(session, SHOP_PREFIX)
+        known = {name: value for name, value in stored.items() if name in SHOP_FIELDS}
+        kept = session.info[_SHOP] = replace(ShopSettings(), **known)
+    return kept
 
 
 def get_shop_settings(uow: UnitOfWork) -> ShopSettings:
