@@ -100,3 +100,49 @@ def test_a_booking_deposit_prints_under_its_own_name_and_opens_no_drawer(
     assert receipt.payments[1].label == ""  # the layout names WeChat Pay itself
     assert not receipt.opens_drawer  # no cash was taken
     assert receipt.tendered_cents is None and receipt.change_cents is None
+
+
+def test_the_receipt_queued_at_pay_names_every_stylist_and_discount_like_a_reprint(
+    uow: UnitOfWork, owner: Actor
+) -> None:
+    # Paying builds the receipt from what it holds (shares, adjustments, payments); a
+    # reprint reads them back. Two people on a line, two discounts on it, a line with
+    # none, a split payment: both read the same.
+    shop = make_shop(uow, owner)
+    assert shop.tony.staff_id is not None and shop.kevin.staff_id is not None
+    drawer.open_drawer(uow, shop.desk, 50_000)
+    cart = sales.open_sale(uow, shop.desk)
+    shared = [StaffShare(shop.tony.staff_id, 6_000, requested=True),
+              StaffShare(shop.kevin.staff_id, 4_000)]  # fmt: skip
+    cart = sales.add_line(uow, shop.desk, cart.sale_id, kind="service", description="染发",
+                          unit_cents=38_800, category="剪发", staff=shared)  # fmt: skip
+    cart = sales.add_line(uow, shop.desk, cart.sale_id, kind="service", description="精剪",
+                          unit_cents=12_800, category="剪发", staff=[StaffShare(shop.kevin.staff_id)])  # fmt: skip
+    coloured = cart.lines[0].id
+    sales.discount_line(uow, owner, cart.sale_id, coloured, amount_cents=3_800, reason="老客")
+    cart = sales.discount_sale(uow, owner, cart.sale_id, percent_bp=1_000, reason="店庆")
+    cash_cents = cart.total_cents - 20_000
+    paid = pay_sale(
+        uow,
+        shop.desk,
+        cart.sale_id,
+        [
+            PaymentIn("wechat", 20_000, reference="wx1"),
+            PaymentIn("cash", cash_cents, tendered_cents=40_000),
+        ],
+    )
+
+    receipt = receipts.sale_receipt(uow, shop.desk, paid.number)
+
+    assert [line.stylist for line in receipt.lines] == ["Tony/Kevin", "Kevin"]
+    sources = [line.discount_source for line in receipt.lines]
+    assert " + " in sources[0]  # the manual discount and the sale's share of its own
+    assert sources[1] and " + " not in sources[1]  # only the sale's discount
+    assert [(p.method, p.amount_cents) for p in receipt.payments] == [
+        ("wechat", 20_000),
+        ("cash", cash_cents),
+    ]
+    assert receipt.tendered_cents == 40_000
+    [job] = [j for j in printing.list_jobs(uow) if paid.number in j.title]
+    config = PrinterConfig(connection="folder", folder="/tmp/unused", columns=32)
+    assert printing.preview_job(uow, job.id, config) == printing.preview_receipt(receipt, config)

@@ -12,9 +12,9 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Row, bindparam, update
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.bulk import insert_dicts
@@ -46,6 +46,9 @@ from salon_tui.i18n import _
 from salon_tui.services import audit
 from salon_tui.services.permissions import require
 
+if TYPE_CHECKING:
+    from salon_tui.services.sales import LineShare
+
 LEVEL_MAX = 40
 
 # What a line earns commission on besides what was paid for it: (session, sale, lines)
@@ -70,7 +73,7 @@ class RuleView:
     active: bool
 
 
-def _rule_view(row: CommissionRule) -> RuleView:
+def _rule_view(row: CommissionRule | Row[Any]) -> RuleView:
     assert row.id is not None
     return RuleView(
         id=row.id,
@@ -88,7 +91,7 @@ def _rule_view(row: CommissionRule) -> RuleView:
     )
 
 
-def domain_rule(row: CommissionRule) -> Rule:
+def domain_rule(row: CommissionRule | Row[Any]) -> Rule:
     view = _rule_view(row)
     return Rule(
         id=view.id,
@@ -242,13 +245,21 @@ _MONTH_BASIS = select(func.coalesce(func.sum(CommissionEntry.basis_cents), 0)).w
     col(CommissionEntry.business_day) <= bindparam("day"),
     col(CommissionEntry.kind).in_(["line", "reversal"]),
 )
-_ACTIVE_RULES = select(CommissionRule).where(col(CommissionRule.active).is_(True))
+_ACTIVE_RULES = select(*CommissionRule.__table__.c).where(  # type: ignore[attr-defined]
+    col(CommissionRule.active).is_(True)
+)
 _LEVELS = select(CommissionStaffLevel.staff_id, CommissionStaffLevel.level)
+_SHARE = SaleLineStaff.__table__.c  # type: ignore[attr-defined]
+_SET_BASIS = (
+    update(SaleLineStaff.__table__)  # type: ignore[attr-defined]
+    .where(_SHARE.id == bindparam("share_id"))
+    .values(basis_cents=bindparam("basis"))
+)
 
 
 def _month_basis(session: Session, staff_id: int, day: date) -> int:
     params = {"staff_id": staff_id, "first": month_start(day), "day": day}
-    return int(session.exec(_MONTH_BASIS, params=params).one())
+    return int(session.connection().execute(_MONTH_BASIS, params).scalar_one())
 
 
 def fix_for_sale(
@@ -256,26 +267,22 @@ def fix_for_sale(
     sale: Sale,
     lines: Sequence[SaleLine],
     day: date,
-    shares: Sequence[SaleLineStaff] | None = None,
+    shares: Sequence[LineShare],
 ) -> int:
     """Write each person's basis and commission for the paid ``lines``; the total paid.
     A line's commission basis is what was paid for it plus ``BASIS_EXTRAS`` (a package
     use's value); the sales credited to each person stay what was paid. ``shares`` are
-    the lines' staff rows when the caller has read them already."""
+    the lines' staff rows (``sales.line_shares``)."""
     assert sale.id is not None
-    rules = [domain_rule(row) for row in session.exec(_ACTIVE_RULES)]
-    levels = {staff_id: level for staff_id, level in session.exec(_LEVELS)}
+    connection = session.connection()
+    rules = [domain_rule(row) for row in connection.execute(_ACTIVE_RULES)]
+    levels = {staff_id: level for staff_id, level in connection.execute(_LEVELS)}
     now = utc_now()
     total = 0
     month_basis: dict[int, int] = {}
     entries: list[dict[str, Any]] = []
-    by_line: dict[int, list[SaleLineStaff]] = {}
-    if shares is None:
-        shares = session.exec(
-            select(SaleLineStaff)
-            .where(col(SaleLineStaff.line_id).in_([line.id for line in lines]))
-            .order_by(col(SaleLineStaff.id))
-        ).all()
+    credited: list[dict[str, int]] = []
+    by_line: dict[int, list[LineShare]] = {}
     for found in shares:
         by_line.setdefault(found.line_id, []).append(found)
     extras: dict[int, int] = {}
@@ -284,19 +291,18 @@ def fix_for_sale(
             for line_id, cents in extra(session, sale, lines).items():
                 extras[line_id] = extras.get(line_id, 0) + cents
     for line in lines:
-        shares = by_line.get(line.id or 0, [])
-        if not shares:
+        line_shares = by_line.get(line.id or 0, [])
+        if not line_shares:
             continue
-        credits = allocate(line.net_cents, [share.share_bp for share in shares])
+        credits = allocate(line.net_cents, [share.share_bp for share in line_shares])
         extra_cents = extras.get(line.id or 0, 0)
         bases = (
-            allocate(line.net_cents + extra_cents, [share.share_bp for share in shares])
+            allocate(line.net_cents + extra_cents, [share.share_bp for share in line_shares])
             if extra_cents
             else credits
         )
-        for share, credit, basis in zip(shares, credits, bases, strict=True):
-            share.basis_cents = credit
-            session.add(share)
+        for share, credit, basis in zip(line_shares, credits, bases, strict=True):
+            credited.append({"share_id": share.id, "basis": credit})
             rule = choose_rule(
                 rules, levels.get(share.staff_id, ""), line.kind, line.category, share.requested
             )
@@ -346,8 +352,9 @@ def fix_for_sale(
                     }
                 )
                 total += earned.top_up_cents
+    if credited:
+        connection.execute(_SET_BASIS, credited)
     insert_dicts(session, CommissionEntry, entries)
-    session.flush()
     return total
 
 

@@ -106,7 +106,13 @@ _APPLIED = (
 )
 
 
+# Most sales carry no coupon: a plain look first, and objects only when there are some.
+_ANY_APPLIED = select(SaleCoupon.id).where(col(SaleCoupon.sale_id) == bindparam("sale_id")).limit(1)
+
+
 def _applied(session: Session, sale_id: int) -> list[tuple[Coupon, CouponTemplate]]:
+    if session.connection().execute(_ANY_APPLIED, {"sale_id": sale_id}).first() is None:
+        return []
     rows = session.exec(_APPLIED, params={"sale_id": sale_id}).all()
     return [(coupon, template) for coupon, template in rows]
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
 from salon_tui.data.models import (
@@ -329,6 +329,12 @@ def pin_packages_on_park(
 # --- when a sale is paid or refunded ------------------------------------------------------
 
 
+# Run on every paid sale (built once: see services/sales.py).
+_FORGET_CHOICES = delete(SalePackageChoice.__table__).where(  # type: ignore[attr-defined]
+    col(SalePackageChoice.line_id).in_(bindparam("line_ids", expanding=True))
+)
+
+
 def use_packages(session: Session, actor: Actor, paid: SalePaid) -> None:
     """Take the package uses the paid sale was priced with (one conditional update per
     line: the last use cannot be taken twice); refuse the sale when a package it was
@@ -401,9 +407,7 @@ def use_packages(session: Session, actor: Actor, paid: SalePaid) -> None:
                 "uses_left": item.uses_left,
             },
         )
-    session.execute(
-        delete(SalePackageChoice).where(col(SalePackageChoice.line_id).in_(list(by_id)))
-    )
+    session.connection().execute(_FORGET_CHOICES, {"line_ids": list(by_id)})
 
 
 def restore_package_uses(session: Session, actor: Actor, refunded: SaleRefunded) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from salon_tui.data.bulk import insert_dicts
-from salon_tui.data.models import Payment, SaleAdjustment, SaleLine, SaleLineStaff
+from salon_tui.data.bulk import insert_dicts, update_row, update_rows
+from salon_tui.data.models import Payment, SaleAdjustment, SaleLine
 from salon_tui.data.sequences import next_number
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -36,7 +36,14 @@ from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import SALE_PAID, SalePaid
 from salon_tui.services.sale_items import ON_SOLD, ItemMovement, load_item_hooks
 from salon_tui.services.sale_receipts import build_sale_receipt
-from salon_tui.services.sales import line_staff, load_sale, price_sale, sale_lines, sale_tips
+from salon_tui.services.sales import (
+    LineShare,
+    line_shares,
+    load_sale,
+    price_sale,
+    sale_lines,
+    sale_tips,
+)
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.stores import terminal_store
 from salon_tui.services.tenders import TENDERS, TenderUse, tender_table
@@ -93,7 +100,7 @@ def _decode(stored: dict[str, Any]) -> PaidSale:
     )
 
 
-def _check_lines_ready(lines: Sequence[SaleLine], shares: Sequence[SaleLineStaff]) -> None:
+def _check_lines_ready(lines: Sequence[SaleLine], shares: Sequence[LineShare]) -> None:
     if not lines:
         raise ValidationError(_("The cart is empty: add a service or a product first."))
     staffed = {share.line_id for share in shares}
@@ -158,7 +165,8 @@ def _pay(
     if sale.status != SaleStatus.OPEN:
         raise Conflict(_("This sale is no longer open; it cannot be paid."))
     lines = sale_lines(session, sale_id)
-    shares = line_staff(session, [line.id for line in lines])  # for the check and commissions
+    # For the check, the commissions and the receipt.
+    shares = line_shares(session, [line.id for line in lines])
     _check_lines_ready(lines, shares)
     sells_cards = any(is_card_sale(line.kind) for line in lines)
     if sells_cards:
@@ -202,13 +210,20 @@ def _pay(
         sale.number = number  # the card economy's entries name the sale they were sold on
 
     adjustments: list[dict[str, Any]] = []
+    fixed_lines: list[tuple[SaleLine, dict[str, Any]]] = []
     for line in lines:
         assert line.id is not None
         priced_line = priced.line(line.id)
-        line.gross_cents = priced_line.gross_cents
-        line.net_cents = priced_line.net_cents
-        line.discount_cents = priced_line.discount_cents
-        session.add(line)
+        fixed_lines.append(
+            (
+                line,
+                {
+                    "gross_cents": priced_line.gross_cents,
+                    "discount_cents": priced_line.discount_cents,
+                    "net_cents": priced_line.net_cents,
+                },
+            )
+        )
         adjustments.extend(
             {
                 "line_id": line.id,
@@ -220,6 +235,7 @@ def _pay(
             }
             for adjustment in priced_line.adjustments
         )
+    update_rows(session, fixed_lines)
     insert_dicts(session, SaleAdjustment, adjustments)
     manual_cents = sum(
         adjustment.amount_cents
@@ -260,7 +276,6 @@ def _pay(
             }
         )
     insert_dicts(session, Payment, payment_values)
-    payment_rows = [Payment(**values) for values in payment_values]
 
     load_item_hooks()
     for line in lines:
@@ -279,21 +294,24 @@ def _pay(
 
         touch_last_seen(session, sale.member_id, now)
 
-    sale.status = SaleStatus.PAID.value
-    sale.store_id = store.id
-    sale.number = number
-    sale.business_day = day
-    sale.day_seq = sequence
-    sale.subtotal_cents = priced.subtotal_cents
-    sale.discount_cents = priced.discount_cents
-    sale.rounding_cents = priced.rounding_cents
-    sale.tips_cents = tips_cents
-    sale.total_cents = total
-    sale.paid_by = actor.staff_id
-    sale.paid_at = now
-    sale.closed_at = now
-    session.add(sale)
-    session.flush()
+    update_row(
+        session,
+        sale,
+        status=SaleStatus.PAID.value,
+        store_id=store.id,
+        number=number,
+        business_day=day,
+        day_seq=sequence,
+        subtotal_cents=priced.subtotal_cents,
+        discount_cents=priced.discount_cents,
+        rounding_cents=priced.rounding_cents,
+        tips_cents=tips_cents,
+        total_cents=total,
+        paid_by=actor.staff_id,
+        paid_at=now,
+        closed_at=now,
+    )
+    session.flush()  # what the tenders and hooks above changed as objects
     for paid_hook in SALE_PAID:
         paid_hook(session, actor, SalePaid(sale, lines, day))
     paid = PaidSale(
@@ -328,5 +346,21 @@ def _pay(
             "payments": [{"tender": p.tender, "amount_cents": p.amount_cents} for p in settled],
         },
     )
-    receipt = build_sale_receipt(session, settings, sale, lines, payment_rows, actor.name)
+    stylists: dict[int, list[str]] = {}
+    for share in shares:
+        stylists.setdefault(share.line_id, []).append(share.name)
+    receipt = build_sale_receipt(
+        session,
+        settings,
+        sale,
+        lines,
+        settled,
+        actor.name,
+        stylists=stylists,
+        adjustments=[
+            (row["line_id"], row["source"], row["explanation"])
+            for row in adjustments
+            if row["amount_cents"] != 0
+        ],
+    )
     return paid, receipt

@@ -7,8 +7,9 @@ the print worker sends it when it can). Reprints re-queue the stored sale.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -98,7 +99,23 @@ def _shop(settings: ShopSettings) -> ShopLines:
     return ShopLines(settings.name, settings.address, settings.phone)
 
 
-def _payments(rows: Sequence[Payment], sign: int, language: str) -> tuple[ReceiptPayment, ...]:
+class PaidTender(Protocol):
+    """What a receipt prints of one payment: a stored ``Payment`` row, or the parts of
+    a payment just taken."""
+
+    @property
+    def tender(self) -> str: ...
+    @property
+    def amount_cents(self) -> int: ...
+    @property
+    def tendered_cents(self) -> int: ...
+    @property
+    def change_cents(self) -> int: ...
+    @property
+    def reference(self) -> str: ...
+
+
+def _payments(rows: Sequence[PaidTender], sign: int, language: str) -> tuple[ReceiptPayment, ...]:
     """Each payment under its own method: the layout names the common ones in the
     receipt's language; any other tender (a booking deposit …) prints its own label,
     and only real cash counts as cash (for the drawer)."""
@@ -121,14 +138,26 @@ def _payments(rows: Sequence[Payment], sign: int, language: str) -> tuple[Receip
 def discount_sources(session: Session, line_ids: Sequence[int], language: str) -> dict[int, str]:
     """Where each line's discount came from, in the receipt's language: "会员等级 金卡 9折",
     or the sources joined when several took something off."""
+    return describe_discount_sources(
+        session.exec(
+            select(SaleAdjustment.line_id, SaleAdjustment.source, SaleAdjustment.explanation)
+            .where(
+                col(SaleAdjustment.line_id).in_(list(line_ids)),
+                col(SaleAdjustment.amount_cents) != 0,
+            )
+            .order_by(col(SaleAdjustment.id))
+        ),
+        language,
+    )
+
+
+def describe_discount_sources(
+    adjustments: Iterable[tuple[int, str, str]], language: str
+) -> dict[int, str]:
+    """``discount_sources`` from (line id, source, explanation) of the adjustments that
+    took something off, in the order they were stored."""
     found: dict[int, list[tuple[str, str]]] = {}
-    for line_id, source, explanation in session.exec(
-        select(SaleAdjustment.line_id, SaleAdjustment.source, SaleAdjustment.explanation)
-        .where(
-            col(SaleAdjustment.line_id).in_(list(line_ids)), col(SaleAdjustment.amount_cents) != 0
-        )
-        .order_by(col(SaleAdjustment.id))
-    ):
+    for line_id, source, explanation in adjustments:
         try:
             label = gettext_in(language, ADJUSTMENT_LABELS[AdjustmentSource(source)])
         except ValueError:
@@ -161,17 +190,27 @@ def build_sale_receipt(
     settings: ShopSettings,
     sale: Sale,
     lines: Sequence[SaleLine],
-    payments: Sequence[Payment],
+    payments: Sequence[PaidTender],
     cashier: str,
+    *,
+    stylists: dict[int, list[str]] | None = None,
+    adjustments: Iterable[tuple[int, str, str]] | None = None,
 ) -> Receipt:
     """A paid sale's receipt from its rows: the one builder for the receipt printed when
     the sale is paid, its reprints and ``salon printer receipt`` (so they all agree).
-    In a chain, the sale's store heads it."""
+    In a chain, the sale's store heads it. The paying transaction gives what it holds
+    already: who did each line (``stylists``) and the (line id, source, explanation) of
+    the ``adjustments`` that took something off; a reprint reads them."""
     assert sale.number is not None and sale.paid_at is not None
     settings = receipt_settings(session, settings, sale.store_id)
     line_ids = [line.id for line in lines if line.id is not None]
-    stylists = stylists_by_line(session, line_ids)
-    sources = discount_sources(session, line_ids, settings.locale)
+    if stylists is None:
+        stylists = stylists_by_line(session, line_ids)
+    sources = (
+        discount_sources(session, line_ids, settings.locale)
+        if adjustments is None
+        else describe_discount_sources(adjustments, settings.locale)
+    )
     member = member_statement(session, sale)
     cash = [p for p in payments if p.tender == "cash"]
     notes: tuple[str, ...] = ()

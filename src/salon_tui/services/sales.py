@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data.bulk import insert_dicts, insert_row
 from salon_tui.data.models import Sale, SaleLine, SaleLineStaff, SaleTip, Staff
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -160,17 +162,56 @@ _LINES = (
     .where(col(SaleLine.sale_id) == bindparam("sale_id"))
     .order_by(col(SaleLine.position), col(SaleLine.id))
 )
-LINE_STAFF = (
-    select(SaleLineStaff)
-    .where(col(SaleLineStaff.line_id).in_(bindparam("line_ids", expanding=True)))
-    .order_by(col(SaleLineStaff.id))
+_SHARE = SaleLineStaff.__table__.c  # type: ignore[attr-defined]
+_STAFF = Staff.__table__.c  # type: ignore[attr-defined]
+_TIP = SaleTip.__table__.c  # type: ignore[attr-defined]
+# Plain rows (no objects to build): who did each line, with their name, and the tips.
+_LINE_SHARES = (
+    select_rows(
+        _SHARE.id,
+        _SHARE.line_id,
+        _SHARE.staff_id,
+        _SHARE.share_bp,
+        _SHARE.requested,
+        func.coalesce(_STAFF.name, "?"),
+    )
+    .outerjoin_from(SaleLineStaff.__table__, Staff.__table__, _STAFF.id == _SHARE.staff_id)  # type: ignore[attr-defined]
+    .where(_SHARE.line_id.in_(bindparam("line_ids", expanding=True)))
+    .order_by(_SHARE.id)
 )
 _TIPS = (
-    select(SaleTip).where(col(SaleTip.sale_id) == bindparam("sale_id")).order_by(col(SaleTip.id))
+    select_rows(_TIP.staff_id, _TIP.amount_cents, func.coalesce(_STAFF.name, "?"))
+    .outerjoin_from(SaleTip.__table__, Staff.__table__, _STAFF.id == _TIP.staff_id)  # type: ignore[attr-defined]
+    .where(_TIP.sale_id == bindparam("sale_id"))
+    .order_by(_TIP.id)
 )
-_STAFF_NAMES = select(Staff.id, Staff.name).where(
-    col(Staff.id).in_(bindparam("staff_ids", expanding=True))
+
+
+_ACTIVE_STAFF = select_rows(_STAFF.id).where(
+    _STAFF.id.in_(bindparam("staff_ids", expanding=True)), _STAFF.active.is_(True)
 )
+_LAST_POSITION = select_rows(func.coalesce(func.max(SaleLine.position), 0)).where(
+    col(SaleLine.sale_id) == bindparam("sale_id")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineShare:
+    """One person's share of a line (``sale_line_staff``), with their name."""
+
+    id: int
+    line_id: int
+    staff_id: int
+    share_bp: int
+    requested: bool
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaleTipRow:
+    staff_id: int
+    amount_cents: int
+    name: str
 
 
 def load_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
@@ -202,15 +243,21 @@ def sale_lines(session: Session, sale_id: int) -> list[SaleLine]:
     return list(session.exec(_LINES, params={"sale_id": sale_id}))
 
 
-def sale_tips(session: Session, sale_id: int) -> list[SaleTip]:
-    return list(session.exec(_TIPS, params={"sale_id": sale_id}))
+def sale_tips(session: Session, sale_id: int) -> list[SaleTipRow]:
+    """The sale's tips, in the order they were given, with who gets them."""
+    rows = session.connection().execute(_TIPS, {"sale_id": sale_id})
+    return [SaleTipRow(int(staff_id), int(cents), name) for staff_id, cents, name in rows]
 
 
-def line_staff(session: Session, line_ids: Sequence[int | None]) -> list[SaleLineStaff]:
+def line_shares(session: Session, line_ids: Sequence[int | None]) -> list[LineShare]:
     """Who did the lines, in the order they were put on them."""
     if not line_ids:
         return []
-    return list(session.exec(LINE_STAFF, params={"line_ids": list(line_ids)}))
+    rows = session.connection().execute(_LINE_SHARES, {"line_ids": list(line_ids)})
+    return [
+        LineShare(int(row_id), int(line_id), int(staff_id), int(share_bp), bool(requested), name)
+        for row_id, line_id, staff_id, share_bp, requested, name in rows
+    ]
 
 
 def shop_rounding(session: Session) -> Rounding:
@@ -274,27 +321,11 @@ def price_sale(
     )
 
 
-def _staff_names(session: Session, staff_ids: set[int]) -> dict[int, str]:
-    if not staff_ids:
-        return {}
-    names: dict[int, str] = {}
-    for staff_id in staff_ids:  # people this transaction loaded already (checking a line)
-        person = session.identity_map.get(session.identity_key(Staff, staff_id))
-        if isinstance(person, Staff):
-            names[staff_id] = person.name
-    missing = sorted(staff_ids - set(names))
-    if missing:
-        rows = session.exec(_STAFF_NAMES, params={"staff_ids": missing})
-        names.update({int(staff_id): name for staff_id, name in rows if staff_id is not None})
-    return names
-
-
 def build_cart_view(session: Session, sale: Sale) -> CartView:
     assert sale.id is not None
     lines = sale_lines(session, sale.id)
-    shares = line_staff(session, [line.id for line in lines])
+    shares = line_shares(session, [line.id for line in lines])
     tips = sale_tips(session, sale.id)
-    names = _staff_names(session, {s.staff_id for s in shares} | {t.staff_id for t in tips})
     priced = price_sale(session, sale, lines)
     line_views = []
     for line in lines:
@@ -314,7 +345,7 @@ def build_cart_view(session: Session, sale: Sale) -> CartView:
                 gross_cents=priced_line.gross_cents,
                 net_cents=priced_line.net_cents,
                 staff=tuple(
-                    LineStaffView(s.staff_id, names.get(s.staff_id, "?"), s.share_bp, s.requested)
+                    LineStaffView(s.staff_id, s.name, s.share_bp, s.requested)
                     for s in shares
                     if s.line_id == line.id
                 ),
@@ -331,7 +362,7 @@ def build_cart_view(session: Session, sale: Sale) -> CartView:
                 note=line.note,
             )
         )
-    tip_views = tuple(TipView(t.staff_id, names.get(t.staff_id, "?"), t.amount_cents) for t in tips)
+    tip_views = tuple(TipView(t.staff_id, t.name, t.amount_cents) for t in tips)
     return CartView(
         sale_id=sale.id,
         idempotency_key=sale.idempotency_key,
@@ -388,9 +419,13 @@ def _check_shares(session: Session, shares: Sequence[StaffShare]) -> None:
         or sum(share.share_bp for share in shares) != FULL_SHARE_BP
     ):
         raise ValidationError(_("The shares of a line add up to 100 %."), field="staff")
+    active = set(
+        session.connection()
+        .execute(_ACTIVE_STAFF, {"staff_ids": [share.staff_id for share in shares]})
+        .scalars()
+    )
     for share in shares:
-        person = session.get(Staff, share.staff_id)
-        if person is None or not person.active:
+        if share.staff_id not in active:
             raise ValidationError(
                 _("There is no active staff member #{id}.").format(id=share.staff_id),
                 field="staff",
@@ -562,8 +597,8 @@ def insert_line(
     category: str = "",
     staff: Sequence[StaffShare] = (),
     note: str = "",
-) -> SaleLine:
-    """Put a checked line on an open sale (in the caller's transaction)."""
+) -> int:
+    """Put a checked line on an open sale (in the caller's transaction); its id."""
     text = _clean_text(description, "description", DESCRIPTION_MAX)
     if not text:
         raise ValidationError(_("A line needs a description."), field="description")
@@ -572,12 +607,11 @@ def insert_line(
     assert sale.id is not None
     sale_id = sale.id
     _check_shares(session, staff)
-    position = session.exec(
-        select(func.coalesce(func.max(SaleLine.position), 0)).where(
-            col(SaleLine.sale_id) == sale_id
-        )
-    ).one()
-    line = SaleLine(
+    # Plain statements: the line is read back with the cart, never used as an object here.
+    position = session.connection().execute(_LAST_POSITION, {"sale_id": sale_id}).scalar_one()
+    line_id = insert_row(
+        session,
+        SaleLine,
         sale_id=sale_id,
         position=int(position) + 1,
         kind=kind.value,
@@ -590,20 +624,21 @@ def insert_line(
         unit_cents=unit_cents,
         note=_clean_text(note, "note"),
     )
-    session.add(line)
-    session.flush()
-    assert line.id is not None
-    for share in staff:
-        session.add(
-            SaleLineStaff(
-                line_id=line.id,
-                staff_id=share.staff_id,
-                share_bp=share.share_bp,
-                requested=share.requested,
-            )
-        )
-    session.flush()
-    return line
+    assert line_id is not None
+    insert_dicts(
+        session,
+        SaleLineStaff,
+        [
+            {
+                "line_id": line_id,
+                "staff_id": share.staff_id,
+                "share_bp": share.share_bp,
+                "requested": share.requested,
+            }
+            for share in staff
+        ],
+    )
+    return line_id
 
 
 def _line_of(session: Session, sale: Sale, line_id: int) -> SaleLine:
