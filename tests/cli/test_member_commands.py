@@ -97,12 +97,20 @@ def test_import_the_legacy_members_then_export_them(run, initialised, reopen, tm
     from pathlib import Path
 
     source = Path(__file__).resolve().parents[1] / "data" / "import" / "members_legacy_gbk.csv"
+    menu = run("import", "services", str(source.with_name("services.csv")), env=OWNER_ENV)
+    assert menu.exit_code == 0, menu.output
     checked = run("import", "members", str(source), env=OWNER_ENV)
     assert checked.exit_code == 1
     assert "36 rows, 30 importable, 6 with problems." in checked.stdout
-    assert "Checked but not imported yet: 积分, 次卡." in checked.stdout
+    assert "not imported" not in checked.stdout
     done = run("import", "members", str(source), "--skip-invalid", env=OWNER_ENV)
     assert done.exit_code == 0, done.output
+    assert "Imported in one transaction: added 30, updated 0, unchanged 0, cards 30." in done.stdout
+    assert "Opening stored value for 24 members: CN¥106,422.36 principal, CN¥1,350.00 bonus." in (
+        done.stdout
+    )
+    assert "Opening points for 30 members: 58,479 points." in done.stdout
+    assert "Packages brought over: 22, with 101 uses left." in done.stdout
     with reopen().read() as session:
         assert len(session.exec(select(Member)).all()) == 30
     target = tmp_path / "members.csv"

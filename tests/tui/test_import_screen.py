@@ -18,6 +18,7 @@ from tests.tui.conftest import settle as settle_all
 
 pytestmark = pytest.mark.usefixtures("shop_on_disk")
 LEGACY = Path(__file__).resolve().parents[1] / "data" / "import" / "members_legacy.xlsx"
+SERVICES = LEGACY.with_name("services.csv")
 
 
 async def settle(pilot) -> None:
@@ -34,6 +35,20 @@ async def settle(pilot) -> None:
             await worker.wait()
         await pilot.pause()
     await pilot.pause()
+
+
+def import_the_menu() -> None:
+    """The service menu, which the member list's packages column names (README: first)."""
+    from salon_tui.domain.actor import Actor
+    from salon_tui.domain.permissions import Role
+    from salon_tui.services import imports
+
+    uow = database.open_shop_database()
+    try:
+        owner = Actor(1, "owner", Role.OWNER)
+        imports.run_import(uow, owner, "services", SERVICES, imports.ImportOptions())
+    finally:
+        uow.dispose()
 
 
 def member_count() -> int:
@@ -64,6 +79,7 @@ def summary(screen: ImportScreen) -> str:
 
 
 async def test_the_owner_checks_the_legacy_file_then_imports_the_good_rows() -> None:
+    import_the_menu()
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "owner")
@@ -88,6 +104,9 @@ async def test_the_owner_checks_the_legacy_file_then_imports_the_good_rows() -> 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Imported in one transaction: added 31" in summary(screen)
+        # What the members bring besides their rows is said too.
+        assert "Opening points for 31 members" in summary(screen)
+        assert "Packages brought over: 22, with 101 uses left." in summary(screen)
         assert screen.query_one("#import", Button).disabled  # check again before more
     assert member_count() == 31
 

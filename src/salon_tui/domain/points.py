@@ -30,6 +30,7 @@ class EntryKind:
     PROMOTION_UNDONE = "promotion_undone"
     TO_STORED_VALUE = "to_stored_value"
     REWARD = "reward"
+    OPENING = "opening"  # brought from the previous system by an import
 
 
 ENTRY_LABELS = {
@@ -43,6 +44,7 @@ ENTRY_LABELS = {
     EntryKind.PROMOTION_UNDONE: N_("Top-up undone"),
     EntryKind.TO_STORED_VALUE: N_("Into stored value"),
     EntryKind.REWARD: N_("Exchanged for a reward"),
+    EntryKind.OPENING: N_("Brought from the previous system"),
 }
 
 

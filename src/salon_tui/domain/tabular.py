@@ -17,6 +17,7 @@ from salon_tui.i18n import _
 
 # OWASP CSV injection: a cell that starts with one of these runs as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGER_CHARS = "".join(FORMULA_TRIGGERS)
 _SQUEEZE = re.compile(r"[\s_\-·.:：()（）/]+")
 
 
@@ -84,8 +85,13 @@ def match_headers(
 
 
 def cell_text(value: object) -> str:
-    """A cell as text: numbers without a spurious ``.0``, dates as ISO, None as empty."""
+    """A cell as text: numbers without a spurious ``.0``, dates as ISO, None as empty.
+
+    Text our exports neutralised (``'=…``, ``'--03-05``: see ``neutralise``) reads back as
+    it was, so an exported file imports unchanged."""
     if type(value) is str:  # most cells: the checks below are for the others
+        if len(value) > 1 and value[0] == "'" and value[1] in _TRIGGER_CHARS:
+            value = value[1:]
         return unicodedata.normalize("NFC", value).strip()
     if value is None:
         return ""

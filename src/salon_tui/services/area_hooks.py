@@ -9,6 +9,7 @@ def load_area_hooks() -> None:
     """Import every hooks module (Python imports each once, so this is cheap after)."""
     from salon_tui.services import (  # noqa: F401
         booking_privacy,
+        import_opening,
         loyalty_checkout,
         loyalty_liabilities,
         loyalty_topups,

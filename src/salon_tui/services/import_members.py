@@ -4,8 +4,10 @@ headers (会员卡号, 姓名, 手机号, 性别, 生日, 会员等级, 储值�
 Each row becomes a member with their card (legacy numbers kept as printed), level, tags,
 allergies, joining date and referrer. Members already here (same card number, else same
 phone) are left as they are, or refreshed with ``--update``: importing the same file twice
-adds nothing. Balances, points and packages are checked but belong to prepaid: until it
-lands the report says they were not imported.
+adds nothing. Stored value, points and packages go in as opening ledger entries, written
+by their own areas' hooks (``PREPAID_WRITERS``); a column no area writes is reported as
+not imported. The headers of our own members export are understood too, so an export
+imports into another shop as the same members with the same balances.
 """
 
 from __future__ import annotations
@@ -60,15 +62,27 @@ COLUMNS = (
     Column("gender", ("性别", "sex")),
     Column("birthday", ("生日", "出生日期", "birth date", "date of birth", "dob")),
     Column("level", ("会员等级", "等级", "级别", "member level")),
-    Column("balance", ("储值余额", "余额", "卡内余额", "stored value", "principal")),
-    Column("bonus_balance", ("赠送余额", "赠送金额", "bonus", "bonus balance")),
-    Column("points", ("积分", "会员积分", "loyalty points")),
-    Column("packages", ("次卡", "套餐", "疗程卡", "package", "prepaid services")),
+    # The last synonyms of these four are the headers of our own members export.
+    Column("balance", ("储值余额", "余额", "卡内余额", "stored value", "principal", "储值")),
+    Column("bonus_balance", ("赠送余额", "赠送金额", "bonus", "bonus balance", "赠送")),
+    Column("points", ("积分", "会员积分", "loyalty points", "points")),
+    Column("packages", ("次卡", "套餐", "疗程卡", "package", "prepaid services", "packages")),
     Column("allergies", ("过敏史", "过敏", "allergy", "allergy notes")),
     Column("tags", ("标签", "tag")),
     Column("notes", ("备注", "note", "remarks")),
-    Column("joined", ("开卡日期", "入会日期", "注册日期", "join date", "member since")),
-    Column("referrer_phone", ("推荐人手机", "推荐人电话", "推荐人", "referrer", "referred by")),
+    Column(
+        "joined",
+        ("开卡日期", "入会日期", "注册日期", "join date", "member since", "入会时间", "新入会"),
+    ),
+    Column(
+        "referrer_phone",
+        ("推荐人手机", "推荐人电话", "推荐人", "referrer", "referred by", "referrer phone"),
+    ),
+    Column("source", ("来源", "渠道", "how found")),
+    Column("consent_sms", ("接收短信", "短信营销", "sms allowed", "sms consent")),
+    Column("consent_email", ("接收邮件", "邮件营销", "email allowed", "email consent")),
+    Column("email", ("电子邮箱", "邮箱", "e-mail")),
+    Column("status", ("状态", "会员状态")),
 )
 # Stored value, bonus, points and packages: prepaid's to write.
 PREPAID_COLUMNS = ("balance", "bonus_balance", "points", "packages")
@@ -88,6 +102,9 @@ class MemberRow:
     balance_cents: int = 0
     bonus_cents: int = 0
     points: int = 0
+    # Packages as (name as written, uses); the packages area resolves the names.
+    packages: tuple[Any, ...] = ()
+    archived: bool = False
     born: Birthday | None = None  # the birthday in ``fields``, parsed
 
 
@@ -110,8 +127,13 @@ def _birthday_reader(today: date) -> Any:
     return read
 
 
+_CLOCK_TIME = re.compile(r"^(\S+)\s+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
 def _joined_reader(today: date) -> Any:
     def read(cell: date | str) -> date:
+        if isinstance(cell, str) and (timed := _CLOCK_TIME.match(cell)):
+            cell = timed.group(1)  # our export's "2026-11-22 18:04:00": the day counts
         joined = cell if isinstance(cell, date) else parse_date(cell)
         if joined > today:
             raise ValueError(_("That date is in the future."))
@@ -296,6 +318,11 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
     referrer_phone = None
     if text.get("referrer_phone"):
         referrer_phone = _read_phone(found, row, "referrer_phone", text["referrer_phone"], region)
+    _read_profile_extras(found, row, text, member_fields)
+    archived = _read_status(found, row, text.get("status", ""))
+    packages: tuple[Any, ...] = ()
+    if text.get("packages") and context.once("hooks", _load_hooks):
+        packages = PACKAGE_READERS[0](context, found, row, text["packages"])
     if found:
         raise RowProblems(found)
     if tags:
@@ -315,8 +342,87 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
         balance_cents=balance,
         bonus_cents=bonus,
         points=points,
+        packages=packages,
+        archived=archived,
         born=birthday,
     )
+
+
+def _load_hooks() -> bool:
+    """Load the areas' hooks (once per import); whether a packages reader is here."""
+    from salon_tui.services.area_hooks import load_area_hooks
+
+    load_area_hooks()
+    return bool(PACKAGE_READERS)
+
+
+_YES = {"1", "true", "yes", "y", "是", "同意", "允许", "接收", "√", "✓"}
+_NO = {"0", "false", "no", "n", "否", "不同意", "不允许", "不接收", "×", "✗"}
+_ARCHIVED = {"archived", "已归档", "归档", "停用", "inactive"}
+_ACTIVE = {"active", "正常", "有效", "在用"}
+
+
+def _read_profile_extras(
+    found: list[Any], row: int, text: dict[str, str], fields: dict[str, Any]
+) -> None:
+    """Source, marketing consent and email, as our own export writes them."""
+    source = text.get("source", "")
+    if len(source) > TEXT_LIMITS["source"]:
+        found.append(
+            problem(
+                row,
+                "source",
+                source[:40] + "…",
+                "too_long",
+                _("That is too long: at most {limit} characters.").format(
+                    limit=TEXT_LIMITS["source"]
+                ),
+            )
+        )
+    elif source:
+        fields["source"] = source
+    for key in ("consent_sms", "consent_email"):
+        raw = text.get(key, "")
+        if not raw:
+            continue
+        word = fold(raw).strip()
+        if word in _YES or word in _NO:
+            fields[key] = word in _YES
+        else:
+            found.append(
+                problem(
+                    row, key, raw, "bad_flag", _("Write yes or no (是 / 否), or leave it empty.")
+                )
+            )
+    email = text.get("email", "")
+    if email:
+        if "@" not in email or " " in email or len(email) > TEXT_LIMITS["email"]:
+            found.append(
+                problem(
+                    row,
+                    "email",
+                    email,
+                    "bad_email",
+                    _("{email!r} is not an email address.").format(email=email),
+                )
+            )
+        else:
+            fields["email"] = email
+
+
+def _read_status(found: list[Any], row: int, raw: str) -> bool:
+    """Whether the row is an archived member (empty: active)."""
+    word = fold(raw).strip()
+    if not word or word in _ACTIVE:
+        return False
+    if word in _ARCHIVED:
+        return True
+    found.append(
+        problem(
+            row, "status", raw, "bad_status", _("Status is active or archived (正常 / 已归档).")
+        )
+    )
+    return False
 
 
 CHUNK = 500  # rows per IN (...) lookup and per multi-row insert
@@ -410,15 +516,15 @@ def _member_values(
         "birth_day": born.day if born else None,
         "level_id": level_id,
         "tags": record.fields.get("tags", ""),
-        "source": "",
+        "source": record.fields.get("source", ""),
         "referrer_id": None,
         "notes": record.fields.get("notes", ""),
         "preferences": "",
         "preferred_stylist_id": None,
-        "consent_sms": False,
-        "consent_email": False,
-        "email": "",
-        "status": "active",
+        "consent_sms": record.fields.get("consent_sms", False),
+        "consent_email": record.fields.get("consent_email", False),
+        "email": record.fields.get("email", ""),
+        "status": "archived" if record.archived else "active",
         "merged_into_id": None,
         "erased": False,
         "last_seen_at": None,
@@ -504,6 +610,10 @@ def _add_new(
         _insert_slices(
             session, actor, records, level_ids, default_level, batch_id, joined_at, now, new_ids
         )
+    # Archived members' names are found only when asked for archived members.
+    for record in records:
+        if record.archived:
+            member_search.set_archived(session, new_ids[record.row], True)
     return new_ids
 
 
@@ -641,6 +751,9 @@ def not_imported() -> tuple[str, ...]:
 # the columns it writes to PREPAID_WRITTEN_COLUMNS.
 PREPAID_WRITERS: list[Any] = []
 PREPAID_WRITTEN_COLUMNS: set[str] = set()
+# The packages area puts here the reader of the packages cell: (context, problems, row,
+# text) → the row's packages, each name already matched to something the shop sells.
+PACKAGE_READERS: list[Any] = []
 
 MEMBERS_IMPORT = register(
     ImportKind(

@@ -97,6 +97,18 @@ class ImportKind(Generic[Record]):
     not_imported: Callable[[], Sequence[str]] = lambda: ()
 
 
+# How the counts a kind's ``write`` returns read in the summary ({n}: the count).
+WRITTEN_LABELS = {
+    "added": N_("added {n}"),
+    "updated": N_("updated {n}"),
+    "unchanged": N_("unchanged {n}"),
+    "cards": N_("cards {n}"),
+    "categories": N_("new categories {n}"),
+    "suppliers": N_("new suppliers {n}"),
+    "opening_stock": N_("opening stock {n}"),
+}
+
+
 @dataclass(frozen=True)
 class ImportReport:
     kind: str
@@ -108,6 +120,10 @@ class ImportReport:
     written: dict[str, int]
     dry_run: bool
     not_imported: list[str] = field(default_factory=list)
+    # What the kind wrote besides its rows (opening balances, points, packages …), as in
+    # the import's audit entry, and the shop's currency to show its amounts in.
+    opening: dict[str, int] = field(default_factory=dict)
+    currency: str = "CNY"
 
     @property
     def imported(self) -> bool:
@@ -138,8 +154,50 @@ class ImportReport:
         if self.dry_run:
             lines.append(_("Dry run: nothing was written."))
         elif self.imported:
-            written = ", ".join(f"{name} {count}" for name, count in self.written.items())
+            written = ", ".join(
+                _(WRITTEN_LABELS[name]).format(n=count)
+                if name in WRITTEN_LABELS
+                else f"{name} {count}"
+                for name, count in self.written.items()
+            )
             lines.append(_("Imported in one transaction: {written}.").format(written=written))
+            lines.extend(self._opening_lines())
+        return lines
+
+    def _opening_lines(self) -> list[str]:
+        from salon_tui.domain.money import format_money
+        from salon_tui.i18n import current_locale
+
+        opening, lines = self.opening, []
+
+        def money(cents: int) -> str:
+            return format_money(cents, self.currency, current_locale())
+
+        if opening.get("opening_balances"):
+            lines.append(
+                _(
+                    "Opening stored value for {members} members: {principal} principal, "
+                    "{bonus} bonus."
+                ).format(
+                    members=opening["opening_balances"],
+                    principal=money(opening.get("opening_principal_cents", 0)),
+                    bonus=money(opening.get("opening_bonus_cents", 0)),
+                )
+            )
+        if opening.get("opening_points_members"):
+            lines.append(
+                _("Opening points for {members} members: {points} points.").format(
+                    members=opening["opening_points_members"],
+                    points=f"{opening.get('opening_points', 0):,}",
+                )
+            )
+        if opening.get("opening_packages"):
+            lines.append(
+                _("Packages brought over: {packages}, with {uses} uses left.").format(
+                    packages=opening["opening_packages"],
+                    uses=opening.get("opening_package_uses", 0),
+                )
+            )
         return lines
 
     def as_sheet(self) -> Sheet:
@@ -317,6 +375,7 @@ def write_import(
 
     from salon_tui.data.models import ImportBatch
     from salon_tui.domain.clock import utc_now
+    from salon_tui.services.settings import load_shop_settings
 
     kind = kind_named(checked.kind)
     require(actor, kind.permission)
@@ -358,6 +417,7 @@ def write_import(
             session.add(batch)
             session.flush()
             session.info[_BATCH_KEY] = batch
+            currency = str(load_shop_settings(session).currency)
             try:
                 written = kind.write(session, actor, checked.records, options)
                 facts = session.info.get(_FACTS_KEY, {})
@@ -387,7 +447,13 @@ def write_import(
                 "nothing was written: check the file again."
             ).format(name=report.file)
         ) from error
-    return replace(report, written=written, dry_run=False)
+    return replace(
+        report,
+        written=written,
+        dry_run=False,
+        opening={key: value for key, value in facts.items() if isinstance(value, int)},
+        currency=currency,
+    )
 
 
 def note_for_audit(session: Session, facts: dict[str, Any]) -> None:

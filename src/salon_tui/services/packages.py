@@ -59,6 +59,7 @@ USE_KIND_LABELS = {
     "refund": N_("Refunded"),
     "transfer": N_("Transferred"),
     "reversal": N_("Given back by a refund"),
+    "opening": N_("Brought from the previous system"),
 }
 VALIDITY_MAX_DAYS = 3660
 USES_MAX = 999
