@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from salon_tui.data.models import Payment, Sale
+from salon_tui.data.models import Payment, Sale, StoredValueEntry
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import business_date, utc_now
@@ -63,6 +63,15 @@ def test_every_report_tells_the_same_story_on_the_demo_shop(uow: UnitOfWork, own
                 select(func.coalesce(func.sum(col(Payment.amount_cents)), 0)).where(
                     col(Payment.business_day) >= period.start,
                     col(Payment.business_day) <= period.end,
+                )
+            ).scalar_one()
+            # … and the top-ups, undos and closings the Cards desk took or paid back.
+            taken += session.execute(
+                select(func.coalesce(func.sum(col(StoredValueEntry.principal_cents)), 0)).where(
+                    col(StoredValueEntry.business_day) >= period.start,
+                    col(StoredValueEntry.business_day) <= period.end,
+                    col(StoredValueEntry.kind).in_(("top_up", "reversal", "close")),
+                    col(StoredValueEntry.sale_id).is_(None),
                 )
             ).scalar_one()
         assert (summary["sales"], summary["revenue"], summary["tips"]) == (count, revenue, tips)

@@ -4,8 +4,9 @@ product, discounts by where they came from, refunds and tips, beside the period 
 Revenue (营业额) is what the lines cost after every discount and rounding: the sum of
 the paid sales' line ``net_cents``, tips apart. A sale counts on the shop day it was
 paid; a refund on the day it was made (a refund of last month's sale lowers this
-month). Money taken by each way of paying includes tips and refunds paid back, so that
-column agrees with the drawer and the bank, not with revenue.
+month). Money taken by each way of paying includes tips, refunds paid back and the
+top-ups made at the Cards desk (``services.desk_money``), so that column agrees with
+the drawer and the bank, not with revenue.
 """
 
 from __future__ import annotations
@@ -192,7 +193,8 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         notes=(
             _(
                 "Revenue is what the lines cost after discounts and rounding, tips apart. "
-                "Ways of paying include tips and refunds paid back."
+                "Ways of paying include tips, refunds paid back and top-ups made at the "
+                "Cards desk."
             ),
         ),
     )
@@ -287,9 +289,9 @@ def _over_time(
 
 
 def _by_tender(session: Session, period: Period, store: int | None = None) -> Section:
-    from salon_tui.services.tenders import tender_table
+    from salon_tui.services.desk_money import desk_money_by_method, method_labels
 
-    labels = {code: _(tender.label) for code, tender in tender_table().items()}
+    labels = {code: _(label) for code, label in method_labels().items()}
     taken: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for tender, is_refund, count, amount in session.execute(
         select(
@@ -307,6 +309,11 @@ def _by_tender(session: Session, period: Period, store: int | None = None) -> Se
         else:
             figures[0] += int(count)
             figures[1] += int(amount or 0)
+    for desk in desk_money_by_method(session, period.start, period.end, store):
+        figures = taken[desk.method]
+        figures[0] += desk.count
+        figures[1] += desk.taken_cents
+        figures[2] += desk.refunded_cents
     rows = [
         {
             "tender": labels.get(code, code),

@@ -1,8 +1,9 @@
 """The day close (Z report) and commission statements, as figures and as reports.
 
-``day_summary`` gathers one business day (or a range): sales, refunds, takings by
-tender, discounts by source, tips, commission by person and every cash drawer session
-with expected and counted cash. The ``daily`` and ``commission`` reports in the
+``day_summary`` gathers one business day (or a range): sales, refunds, top-ups,
+takings by method (the sales' payments and the Cards desk's top-up money, see
+``services.desk_money``), discounts by source, tips, commission by person and every
+cash drawer session with expected and counted cash. The ``daily`` and ``commission`` reports in the
 reports framework render it (``salon report daily --date D --json``).
 """
 
@@ -34,12 +35,17 @@ from salon_tui.domain.sales import SaleStatus
 from salon_tui.i18n import N_, _
 from salon_tui.services import reports
 from salon_tui.services.commission import may_see_statement
+from salon_tui.services.desk_money import (
+    TopUpFigures,
+    desk_money_by_method,
+    method_labels,
+    top_up_figures,
+)
 from salon_tui.services.drawer import MOVEMENT_LABELS
 from salon_tui.services.permissions import require
 from salon_tui.services.report_pnl import commission_in_store
 from salon_tui.services.reports import Kind, ReportColumn, ReportRequest, ReportResult, Section
 from salon_tui.services.settings import load_shop_settings
-from salon_tui.services.tenders import tender_table
 
 PAID_STATES = (SaleStatus.PAID.value, SaleStatus.REFUNDED.value)
 
@@ -69,6 +75,8 @@ class DrawerFigures:
     no_sale_openings: int
     expected_cents: int
     counted_cents: int | None
+    prepaid_cents: int = 0  # top-ups, packages and stored value paid back at the Cards desk
+    deposits_cents: int = 0  # booking deposits taken in cash
 
     @property
     def difference_cents(self) -> int | None:
@@ -103,6 +111,7 @@ class DaySummary:
     discounts: tuple[tuple[str, str, int], ...]  # source, label, amount
     drawers: tuple[DrawerFigures, ...]
     staff: tuple[StaffFigures, ...]
+    top_ups: TopUpFigures = TopUpFigures(0, 0, 0, 0, 0, 0)
 
     @property
     def net_takings_cents(self) -> int:
@@ -170,7 +179,7 @@ def day_summary(
                 *in_store(Sale),
             )
         ).one()
-        tender_labels = {code: _(t.label) for code, t in tender_table().items()}
+        tender_labels = {code: _(label) for code, label in method_labels().items()}
         takings: dict[str, list[int]] = {}
         for tender, refund_id, amount in session.exec(
             select(
@@ -190,6 +199,11 @@ def day_summary(
                 pair[1] -= int(amount)
             else:
                 pair[0] += int(amount)
+        for desk in desk_money_by_method(session, start, end, store_id):
+            pair = takings.setdefault(desk.method, [0, 0])
+            pair[0] += desk.taken_cents
+            pair[1] += desk.refunded_cents
+        top_ups = top_up_figures(session, start, end, store_id)
         tenders = tuple(
             TenderTakings(code, tender_labels.get(code, code), pair[0], pair[1])
             for code, pair in sorted(takings.items(), key=lambda item: -item[1][0])
@@ -241,6 +255,8 @@ def day_summary(
                     no_sale_openings=no_sales,
                     expected_cents=expected,
                     counted_cents=drawer.counted_cents,
+                    prepaid_cents=sums.get("prepaid", 0),
+                    deposits_cents=sums.get("deposit", 0),
                 )
             )
         commission_rows = session.execute(
@@ -300,6 +316,7 @@ def day_summary(
         discounts=discounts,
         drawers=tuple(drawers),
         staff=staff,
+        top_ups=top_ups,
     )
 
 
@@ -339,6 +356,9 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
         (N_("Rounding"), figures.rounding_cents, None),
         (N_("Tips"), figures.tips_cents, None),
         (N_("Refunds"), figures.refunds_cents, figures.refunds_count),
+        (N_("Top-ups (stored value)"), figures.top_ups.paid_cents, figures.top_ups.count),
+        (N_("Top-up bonus given"), figures.top_ups.bonus_cents, None),
+        (N_("Top-ups undone"), figures.top_ups.undone_cents, figures.top_ups.undone_count),
         (N_("Net takings"), figures.net_takings_cents, None),
         (N_("Voided sales"), None, figures.voided_count),
     ]
@@ -390,6 +410,8 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
                 ReportColumn("cash_in", _(MOVEMENT_LABELS["cash_in"]), MONEY),
                 ReportColumn("cash_out", _(MOVEMENT_LABELS["cash_out"]), MONEY),
                 ReportColumn("expenses", _("Expenses"), MONEY),
+                ReportColumn("prepaid", _(MOVEMENT_LABELS["prepaid"]), MONEY),
+                ReportColumn("deposits", _(MOVEMENT_LABELS["deposit"]), MONEY),
                 ReportColumn("no_sale", _("No-sale openings"), Kind.INT),
                 ReportColumn("expected", _("Expected"), MONEY),
                 ReportColumn("counted", _("Counted"), MONEY),
@@ -404,6 +426,8 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
                     "cash_in": d.cash_in_cents,
                     "cash_out": d.cash_out_cents,
                     "expenses": d.expenses_cents,
+                    "prepaid": d.prepaid_cents,
+                    "deposits": d.deposits_cents,
                     "no_sale": d.no_sale_openings,
                     "expected": d.expected_cents,
                     "counted": d.counted_cents,
@@ -438,6 +462,17 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
             _("{count} refund(s) of sales from earlier days are counted here.").format(
                 count=figures.late_refunds_count
             )
+        )
+    if figures.top_ups.on_sales_count:
+        notes.append(
+            _(
+                "{count} top-up(s) were sold on sales: they are in Sales as well as in "
+                "Top-ups."
+            ).format(count=figures.top_ups.on_sales_count)
+        )
+    if figures.top_ups.count > figures.top_ups.on_sales_count:
+        notes.append(
+            _("Takings by payment method include the top-ups made at the Cards desk.")
         )
     if any(d.status == "open" for d in figures.drawers):
         notes.append(_("A cash drawer is still open: its cash is not counted yet."))

@@ -67,7 +67,7 @@ ENTRY_KIND_LABELS = {
 
 NOTE_MAX = 200
 # Entries a desk makes for money paid in or handed back there: they carry the store.
-SOLD_AT_A_STORE = frozenset({"top_up", "reversal"})
+SOLD_AT_A_STORE = frozenset({"top_up", "reversal", "close"})
 REFERENCE_MAX = 80
 
 

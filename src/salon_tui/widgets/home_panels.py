@@ -311,6 +311,12 @@ class DrawerPanel(Panel):
                     count=summary.refunds_count, total=money(summary.refunds_cents)
                 )
             )
+        if summary.top_ups.count:
+            lines.append(
+                _("Top-ups: {count}, {total}").format(
+                    count=summary.top_ups.count, total=money(summary.top_ups.paid_cents)
+                )
+            )
         open_drawers = [d for d in summary.drawers if d.status == "open"]
         if open_drawers:
             lines.append(
