@@ -111,7 +111,7 @@ class DaySummary:
     discounts: tuple[tuple[str, str, int], ...]  # source, label, amount
     drawers: tuple[DrawerFigures, ...]
     staff: tuple[StaffFigures, ...]
-    top_ups: TopUpFigures = TopUpFigures(0, 0, 0, 0, 0, 0)
+    top_ups: TopUpFigures
 
     @property
     def net_takings_cents(self) -> int:
@@ -466,14 +466,11 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
     if figures.top_ups.on_sales_count:
         notes.append(
             _(
-                "{count} top-up(s) were sold on sales: they are in Sales as well as in "
-                "Top-ups."
+                "{count} top-up(s) were sold on sales: they are in Sales as well as in Top-ups."
             ).format(count=figures.top_ups.on_sales_count)
         )
     if figures.top_ups.count > figures.top_ups.on_sales_count:
-        notes.append(
-            _("Takings by payment method include the top-ups made at the Cards desk.")
-        )
+        notes.append(_("Takings by payment method include the top-ups made at the Cards desk."))
     if any(d.status == "open" for d in figures.drawers):
         notes.append(_("A cash drawer is still open: its cash is not counted yet."))
     return ReportResult(
