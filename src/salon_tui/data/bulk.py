@@ -151,10 +151,11 @@ def insert_dicts(session: Session, model: type[SQLModel], rows: list[dict[str, A
         session.execute(_insert(model), rows)
 
 
-# Rows an action loaded as objects and changes in place (a sale and its lines when it is
-# paid) are written the same way: one prepared UPDATE by id, and the new values set on
-# the objects as if loaded, so they read right and the commit has nothing left to flush
-# (a flush costs more than the statement it sends).
+# Rows an action loaded and changes in place (a sale and its lines when it is paid) are
+# written the same way: one prepared UPDATE by id, and the new values set on the rows.
+# An ORM object gets them as if loaded, so the commit has nothing left to flush (a flush
+# costs more than the statement it sends); a plain row (``sale_rows``) takes them, and so
+# does the same row if the session holds it as an object too.
 
 _UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
 
@@ -171,24 +172,33 @@ def _update(table: Table, names: tuple[str, ...]) -> Update:
     return statement
 
 
-def update_rows(session: Session, changes: Sequence[tuple[SQLModel, dict[str, Any]]]) -> None:
-    """Write each loaded row's new ``values`` now (rows of one table with the same columns
-    changed: one executemany), and set them on the objects as loaded."""
+def update_rows(
+    session: Session, model: type[SQLModel], changes: Sequence[tuple[Any, dict[str, Any]]]
+) -> None:
+    """Write each row's new values now: (row, {column: value}) pairs of ``model``'s table,
+    the same columns for each (one executemany); the rows then hold the new values."""
     if not changes:
         return
-    first, values = changes[0]
-    table: Table = first.__table__  # type: ignore[attr-defined]
+    names = tuple(changes[0][1])
     parameters = [
-        {"row_id": row.id, **{f"new_{name}": value for name, value in new.items()}}  # type: ignore[attr-defined]
+        {"row_id": row.id, **{f"new_{name}": value for name, value in new.items()}}
         for row, new in changes
     ]
-    statement = _update(table, tuple(values))
+    statement = _update(model.__table__, names)  # type: ignore[attr-defined]
     session.connection().execute(statement, parameters if len(parameters) > 1 else parameters[0])
     for row, new in changes:
-        for name, value in new.items():
-            set_committed_value(row, name, value)
+        if hasattr(row, "_sa_instance_state"):
+            loaded = row
+        else:
+            for name, value in new.items():
+                setattr(row, name, value)
+            # The same row loaded as an object in this session (a hook's ``get``) too.
+            loaded = session.identity_map.get(session.identity_key(model, row.id))
+        if loaded is not None:
+            for name, value in new.items():
+                set_committed_value(loaded, name, value)
 
 
-def update_row(session: Session, row: SQLModel, **values: Any) -> None:
-    """Write one loaded row's new ``values`` now, and set them on the object as loaded."""
-    update_rows(session, [(row, values)])
+def update_row(session: Session, model: type[SQLModel], row: Any, **values: Any) -> None:
+    """Write one row's new ``values`` now (see ``update_rows``)."""
+    update_rows(session, model, [(row, values)])

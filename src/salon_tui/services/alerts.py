@@ -173,6 +173,14 @@ def _card_uses(session: Session, member_id: int, now: datetime, rules: AlertRule
     return len(paid) if is_burst(paid, now, rules) else None
 
 
+def _sale_subtotal(session: Session, recorded: Recorded) -> int | None:
+    """The paid sale's subtotal: recorded with the payment, or else read."""
+    if "subtotal_cents" in recorded.after:
+        return int(recorded.after["subtotal_cents"])
+    sale = session.get(Sale, int(recorded.entity_id))
+    return sale.subtotal_cents if sale is not None and sale.id is not None else None
+
+
 def _sale_findings(
     session: Session, recorded: Recorded, rules: AlertRules, now: datetime
 ) -> list[tuple[AlertKind, dict[str, Any]]]:
@@ -187,11 +195,10 @@ def _sale_findings(
                 {"number": number, "amount_cents": total, "limit_cents": rules.sale_above_cents},
             )
         )
-    sale = session.get(Sale, int(recorded.entity_id))
-    if sale is not None and sale.id is not None and rules.manual_discount_above_bp > 0:
+    list_cents = _sale_subtotal(session, recorded) if rules.manual_discount_above_bp > 0 else None
+    if list_cents is not None:
         # The watcher runs as the payment is recorded, and paying records its manual discounts.
         manual = abs(int(after.get("manual_discount_cents", 0)))
-        list_cents = sale.subtotal_cents
         if discount_too_big(manual, list_cents, rules):
             found.append(
                 (

@@ -27,6 +27,7 @@ from salon_tui.data.models import (
     SaleLineStaff,
     Staff,
 )
+from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
@@ -54,7 +55,7 @@ LEVEL_MAX = 40
 # What a line earns commission on besides what was paid for it: (session, sale, lines)
 # → {line id: minor units}. Packages add a package use at the package's per-use value,
 # so a stylist is paid on a visit a package covers (package_checkout).
-BASIS_EXTRAS: list[Callable[[Session, Sale, Sequence[SaleLine]], dict[int, int]]] = []
+BASIS_EXTRAS: list[Callable[[Session, StoredSale, Sequence[StoredLine]], dict[int, int]]] = []
 
 
 @dataclass(frozen=True)
@@ -264,8 +265,8 @@ def _month_basis(session: Session, staff_id: int, day: date) -> int:
 
 def fix_for_sale(
     session: Session,
-    sale: Sale,
-    lines: Sequence[SaleLine],
+    sale: StoredSale,
+    lines: Sequence[StoredLine],
     day: date,
     shares: Sequence[LineShare],
 ) -> int:

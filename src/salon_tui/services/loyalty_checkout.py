@@ -24,8 +24,8 @@ from salon_tui.data.models import (
     Sale,
     SaleAdjustment,
     SaleCoupon,
-    SaleLine,
 )
+from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.coupons import (
@@ -77,7 +77,7 @@ class CouponOnSale:
 # --- coupons on the cart ---------------------------------------------------------------
 
 
-def _cart_lines(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> list[CartLine]:
+def _cart_lines(session: Session, sale: StoredSale, lines: Sequence[StoredLine]) -> list[CartLine]:
     """The cart as coupons see it: what the member pays for. Units a package use covers
     are left out (a 满减 threshold counts what is paid, an amount off is not spread onto
     a line the package already pays, a free item is never one the package covers)."""
@@ -122,7 +122,7 @@ def _explanation(coupon: Coupon, template: CouponTemplate) -> str:
 
 
 def _judge(
-    session: Session, sale: Sale, lines: Sequence[SaleLine]
+    session: Session, sale: StoredSale, lines: Sequence[StoredLine]
 ) -> list[tuple[Coupon, CouponTemplate, str | None]]:
     """Each coupon on the sale with why it gives nothing now (None when it applies)."""
     applied = _applied(session, sale.id or 0)
@@ -147,7 +147,7 @@ def _judge(
 
 
 def coupon_discounts(
-    session: Session, sale: Sale, lines: Sequence[SaleLine]
+    session: Session, sale: StoredSale, lines: Sequence[StoredLine]
 ) -> dict[int, list[LineDiscount]]:
     """The price rule: what each coupon on the sale takes off each line."""
     found: dict[int, list[LineDiscount]] = {}
@@ -358,7 +358,7 @@ def use_coupons(session: Session, actor: Actor, paid: SalePaid) -> None:
 
 
 def _eligible_cents(
-    lines: Sequence[SaleLine], excluded: Sequence[str], amount_of: dict[int, int]
+    lines: Sequence[StoredLine], excluded: Sequence[str], amount_of: dict[int, int]
 ) -> int:
     """What earns points: goods outside the excluded categories (a top-up earns through
     its promotion, a package or a gift card is money held, not spend)."""
@@ -574,7 +574,7 @@ def _points_give_back(session: Session, actor: Actor, use: TenderUse) -> None:
     )
 
 
-def loyalty_on_receipt(session: Session, sale: Sale, statement: Any) -> Any:
+def loyalty_on_receipt(session: Session, sale: StoredSale, statement: Any) -> Any:
     """Points the sale earned and the balance just after it, and the coupons it used.
 
     From the ledgers as they stood then (entries up to the sale's last one), so a reprint

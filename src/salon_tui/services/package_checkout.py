@@ -31,6 +31,7 @@ from salon_tui.data.models import (
     SaleLine,
     SalePackageChoice,
 )
+from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
@@ -87,7 +88,7 @@ class PackageChoiceMade:
     message: str
 
 
-def _covered_lines(lines: Sequence[SaleLine]) -> list[SaleLine]:
+def _covered_lines(lines: Sequence[StoredLine]) -> list[StoredLine]:
     """Service lines of the catalogue with a price: the ones a package may cover."""
     return [
         line
@@ -119,7 +120,7 @@ def _why_not(session: Session, item_id: int, today: Any) -> str:
 
 
 def allocate(
-    session: Session, sale: Sale, lines: Sequence[SaleLine], *, lock: bool = False
+    session: Session, sale: StoredSale, lines: Sequence[StoredLine], *, lock: bool = False
 ) -> PackageAllocation:
     """Which package uses the sale's lines are priced with, in line order.
 
@@ -203,7 +204,7 @@ def allocate(
 
 
 def package_discounts(
-    session: Session, sale: Sale, lines: Sequence[SaleLine]
+    session: Session, sale: StoredSale, lines: Sequence[StoredLine]
 ) -> dict[int, list[LineDiscount]]:
     """The price rule: a package use takes its services' price off the line first (so
     a level discount or a coupon applies only to what the package does not cover)."""
@@ -471,7 +472,9 @@ def restore_package_uses(session: Session, actor: Actor, refunded: SaleRefunded)
         )
 
 
-def package_use_values(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> dict[int, int]:
+def package_use_values(
+    session: Session, sale: StoredSale, lines: Sequence[StoredLine]
+) -> dict[int, int]:
     """The commission basis a package use gives the line it covers: each use at the
     package's per-use value, its price shared over its uses to the fen (the uses of a
     package add up to its price, whatever order they are taken in). Runs in the paying

@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from salon_tui.data.models import GiftCard, MemberPackage, Sale, SaleLine, SaleLineStaff
+from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.giftcards import VALUE_MAX_CENTS
@@ -163,7 +164,7 @@ def add_gift_card(
 # --- checks at pay ---------------------------------------------------------------------
 
 
-def check_card_lines(sale: Sale, lines: Sequence[SaleLine]) -> None:
+def check_card_lines(sale: StoredSale, lines: Sequence[StoredLine]) -> None:
     """Refuse paying a sale whose top-up or package has no member (the member was taken
     off after the line went on)."""
     if sale.member_id is None:
@@ -177,7 +178,7 @@ def check_card_lines(sale: Sale, lines: Sequence[SaleLine]) -> None:
                 )
 
 
-def money_only_cents(lines: Sequence[SaleLine], net_of: dict[int, int]) -> int:
+def money_only_cents(lines: Sequence[StoredLine], net_of: dict[int, int]) -> int:
     """What the top-ups and gift cards on ``lines`` cost: the part of a payment that
     stored value, gift cards and points may not pay."""
     return sum(net_of.get(line.id or 0, 0) for line in lines if line.kind in MONEY_ONLY_KINDS)

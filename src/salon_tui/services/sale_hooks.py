@@ -17,13 +17,14 @@ from datetime import date
 from sqlmodel import Session
 
 from salon_tui.data.models import Refund, Sale, SaleLine
+from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.domain.actor import Actor
 
 
 @dataclass(frozen=True)
 class SalePaid:
-    sale: Sale  # status paid, number and totals fixed
-    lines: Sequence[SaleLine]  # net amounts fixed
+    sale: StoredSale  # status paid, number and totals fixed
+    lines: Sequence[StoredLine]  # net amounts fixed
     business_day: date
 
 

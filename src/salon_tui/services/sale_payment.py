@@ -18,7 +18,8 @@ from typing import Any
 from sqlmodel import Session
 
 from salon_tui.data.bulk import insert_dicts, update_row, update_rows
-from salon_tui.data.models import Payment, SaleAdjustment, SaleLine
+from salon_tui.data.models import Payment, Sale, SaleAdjustment, SaleLine
+from salon_tui.data.sale_rows import LineRow, StoredLine, line_rows, sale_row
 from salon_tui.data.sequences import next_number
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -27,7 +28,7 @@ from salon_tui.domain.money import Rounding, RoundingMode, format_money
 from salon_tui.domain.pricing import MANUAL_SOURCES
 from salon_tui.domain.sales import LineKind, SaleStatus, is_card_sale
 from salon_tui.domain.tenders import PaymentIn, PaymentProblem, settle
-from salon_tui.errors import Conflict, ValidationError
+from salon_tui.errors import Conflict, NotFound, ValidationError
 from salon_tui.i18n import _, current_locale
 from salon_tui.printing.receipt import Receipt
 from salon_tui.services import audit, commission, drawer, sale_cards
@@ -41,7 +42,6 @@ from salon_tui.services.sales import (
     line_shares,
     load_sale,
     price_sale,
-    sale_lines,
     sale_tips,
 )
 from salon_tui.services.settings import load_shop_settings
@@ -100,7 +100,7 @@ def _decode(stored: dict[str, Any]) -> PaidSale:
     )
 
 
-def _check_lines_ready(lines: Sequence[SaleLine], shares: Sequence[LineShare]) -> None:
+def _check_lines_ready(lines: Sequence[StoredLine], shares: Sequence[LineShare]) -> None:
     if not lines:
         raise ValidationError(_("The cart is empty: add a service or a product first."))
     staffed = {share.line_id for share in shares}
@@ -157,14 +157,18 @@ def _pay(
     expected_total_cents: int | None = None,
 ) -> tuple[PaidSale, Receipt]:
     assert actor.staff_id is not None
-    sale = load_sale(session, sale_id, lock=True)
+    # Plain rows: the sale and its lines are read on every payment and changed only by
+    # the UPDATEs below (``update_rows``), never as objects of the session.
+    sale = sale_row(session, sale_id, lock=True)
+    if sale is None:
+        raise NotFound(_("There is no sale #{id}.").format(id=sale_id))
     if sale.idempotency_key != key:
         raise Conflict(_("That payment key belongs to another sale; nothing was charged."))
     if sale.status == SaleStatus.PARKED:
         raise Conflict(_("This sale is parked; resume it before paying."))
     if sale.status != SaleStatus.OPEN:
         raise Conflict(_("This sale is no longer open; it cannot be paid."))
-    lines = sale_lines(session, sale_id)
+    lines = line_rows(session, sale_id)
     # For the check, the commissions and the receipt.
     shares = line_shares(session, [line.id for line in lines])
     _check_lines_ready(lines, shares)
@@ -206,11 +210,11 @@ def _pay(
     store = terminal_store(session)
     sequence = next_number(session, store.series("sale"), day)
     number = store.number(day, sequence)
-    if sells_cards:
-        sale.number = number  # the card economy's entries name the sale they were sold on
+    if sells_cards:  # the card economy's entries name the sale they were sold on
+        update_row(session, Sale, sale, number=number)
 
     adjustments: list[dict[str, Any]] = []
-    fixed_lines: list[tuple[SaleLine, dict[str, Any]]] = []
+    fixed_lines: list[tuple[LineRow, dict[str, Any]]] = []
     for line in lines:
         assert line.id is not None
         priced_line = priced.line(line.id)
@@ -235,7 +239,7 @@ def _pay(
             }
             for adjustment in priced_line.adjustments
         )
-    update_rows(session, fixed_lines)
+    update_rows(session, SaleLine, fixed_lines)
     insert_dicts(session, SaleAdjustment, adjustments)
     manual_cents = sum(
         adjustment.amount_cents
@@ -296,6 +300,7 @@ def _pay(
 
     update_row(
         session,
+        Sale,
         sale,
         status=SaleStatus.PAID.value,
         store_id=store.id,
@@ -334,6 +339,7 @@ def _pay(
         after={
             "number": number,
             "member_id": sale.member_id,
+            "subtotal_cents": priced.subtotal_cents,
             "total_cents": total,
             "discount_cents": priced.discount_cents,
             "manual_discount_cents": abs(manual_cents),

@@ -26,6 +26,7 @@ from salon_tui.data.models import (
     SaleLineStaff,
     Staff,
 )
+from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import shop_time, utc_now
@@ -55,7 +56,7 @@ _METHODS = {method.value for method in PaymentMethod}
 
 # Areas fill in the member block of a sale's receipt (stored value before → after, uses
 # left, points): (session, sale, statement) → the statement with their part.
-MemberBlock = Callable[[Session, Sale, MemberStatement], MemberStatement]
+MemberBlock = Callable[[Session, StoredSale, MemberStatement], MemberStatement]
 MEMBER_BLOCKS: list[MemberBlock] = []
 
 
@@ -75,7 +76,7 @@ def masked_identity(session: Session, member: Member) -> tuple[str, str]:
     return _masked_card(card or ""), mask_phone(phone) if phone else ""
 
 
-def member_statement(session: Session, sale: Sale) -> MemberStatement | None:
+def member_statement(session: Session, sale: StoredSale) -> MemberStatement | None:
     """The member block of a sale's receipt, or None for a walk-in."""
     if sale.member_id is None:
         return None
@@ -173,7 +174,7 @@ def describe_discount_sources(
     return sources
 
 
-def _next_booking_text(session: Session, sale: Sale, settings: ShopSettings) -> str:
+def _next_booking_text(session: Session, sale: StoredSale, settings: ShopSettings) -> str:
     if sale.member_id is None or sale.paid_at is None:
         return ""
     from salon_tui.services.checkout_member import next_booking
@@ -188,8 +189,8 @@ def _next_booking_text(session: Session, sale: Sale, settings: ShopSettings) -> 
 def build_sale_receipt(
     session: Session,
     settings: ShopSettings,
-    sale: Sale,
-    lines: Sequence[SaleLine],
+    sale: StoredSale,
+    lines: Sequence[StoredLine],
     payments: Sequence[PaidTender],
     cashier: str,
     *,

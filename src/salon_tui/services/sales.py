@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from salon_tui.data.bulk import insert_dicts, insert_row
 from salon_tui.data.models import Sale, SaleLine, SaleLineStaff, SaleTip, Staff
+from salon_tui.data.sale_rows import SaleRow, StoredLine, StoredSale, line_rows, sale_row
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
@@ -146,7 +147,7 @@ class CartView:
 
 # Automatic discounts (member level, birthday, coupons, packages …) that other areas
 # register: given the sale and its lines, the discounts for each line id, in order.
-PriceRule = Callable[[Session, Sale, Sequence[SaleLine]], dict[int, list[LineDiscount]]]
+PriceRule = Callable[[Session, StoredSale, Sequence[StoredLine]], dict[int, list[LineDiscount]]]
 PRICE_RULES: list[PriceRule] = [level_discounts, birthday_discounts]
 
 
@@ -223,6 +224,20 @@ def load_sale(session: Session, sale_id: int, *, lock: bool = False) -> Sale:
 
 def _open_sale(session: Session, sale_id: int) -> Sale:
     sale = load_sale(session, sale_id, lock=True)
+    _refuse_closed(sale)
+    return sale
+
+
+def _open_sale_row(session: Session, sale_id: int) -> SaleRow:
+    """``_open_sale`` as a plain row, for a change that writes no column of the sale."""
+    sale = sale_row(session, sale_id, lock=True)
+    if sale is None:
+        raise NotFound(_("There is no sale #{id}.").format(id=sale_id))
+    _refuse_closed(sale)
+    return sale
+
+
+def _refuse_closed(sale: StoredSale) -> None:
     if sale.status == SaleStatus.PARKED:
         raise Conflict(_("This sale is parked; resume it first."))
     if sale.status != SaleStatus.OPEN:
@@ -231,7 +246,6 @@ def _open_sale(session: Session, sale_id: int) -> Sale:
                 status=_(SALE_STATUS_LABELS[SaleStatus(sale.status)]).lower()
             )
         )
-    return sale
 
 
 def editable_sale(session: Session, sale_id: int) -> Sale:
@@ -268,7 +282,7 @@ def shop_rounding(session: Session) -> Rounding:
     return Rounding(int(unit), RoundingMode(mode))
 
 
-def _manual_discounts(line: SaleLine) -> tuple[LineDiscount, ...]:
+def _manual_discounts(line: StoredLine) -> tuple[LineDiscount, ...]:
     if not (line.manual_discount_bp or line.manual_discount_cents):
         return ()
     return (
@@ -283,7 +297,10 @@ def _manual_discounts(line: SaleLine) -> tuple[LineDiscount, ...]:
 
 
 def price_sale(
-    session: Session, sale: Sale, lines: Sequence[SaleLine], rounding: Rounding | None = None
+    session: Session,
+    sale: StoredSale,
+    lines: Sequence[StoredLine],
+    rounding: Rounding | None = None,
 ) -> CartPrice:
     """The sale priced now: automatic discounts, manual ones, sale discount, rounding.
 
@@ -321,9 +338,10 @@ def price_sale(
     )
 
 
-def build_cart_view(session: Session, sale: Sale) -> CartView:
+def build_cart_view(session: Session, sale: StoredSale) -> CartView:
     assert sale.id is not None
-    lines = sale_lines(session, sale.id)
+    session.flush()  # the cart is read with plain statements: what changed as objects first
+    lines = line_rows(session, sale.id)
     shares = line_shares(session, [line.id for line in lines])
     tips = sale_tips(session, sale.id)
     priced = price_sale(session, sale, lines)
@@ -567,7 +585,7 @@ def add_line(
             _("A top-up, a package or a gift card is added with its own command."), field="kind"
         )
     with uow.transaction() as session:
-        sale = _open_sale(session, sale_id)
+        sale = _open_sale_row(session, sale_id)
         insert_line(
             session,
             sale,
@@ -586,7 +604,7 @@ def add_line(
 
 def insert_line(
     session: Session,
-    sale: Sale,
+    sale: StoredSale,
     *,
     kind: LineKind,
     description: str,

@@ -13,6 +13,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from salon_tui.data.models import Member, MemberLevel, Sale, SaleAdjustment, SaleLine
+from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.domain.members import Birthday
 from salon_tui.domain.pricing import AdjustmentSource, LineDiscount
 from salon_tui.domain.sales import COUNTED_STATUSES, LineKind
@@ -20,7 +21,7 @@ from salon_tui.i18n import _
 
 
 def level_discounts(
-    session: Session, sale: Sale, lines: Sequence[SaleLine]
+    session: Session, sale: StoredSale, lines: Sequence[StoredLine]
 ) -> dict[int, list[LineDiscount]]:
     """The member's level discount for each service and product line."""
     if sale.member_id is None:
@@ -73,7 +74,7 @@ def _birthday_used(
 
 
 def birthday_discounts(
-    session: Session, sale: Sale, lines: Sequence[SaleLine]
+    session: Session, sale: StoredSale, lines: Sequence[StoredLine]
 ) -> dict[int, list[LineDiscount]]:
     """The shop's birthday discount (Settings → Checkout) for a member whose birthday
     window holds today: on services, or on services and products; once per birthday
