@@ -641,12 +641,6 @@ def _insert_slices(
             for record in part
         ]
         member_ids = _insert_returning_ids(session, Member.__table__, rows)  # type: ignore[attr-defined]
-        member_search.insert_grams(
-            session,
-            member_search.gram_tuples(
-                (mid, rec.name) for mid, rec in zip(member_ids, part, strict=True)
-            ),
-        )
         insert_rows(
             session,
             Card.__table__,  # type: ignore[attr-defined]
@@ -673,6 +667,16 @@ def _insert_slices(
         if allergies:
             session.connection().execute(insert(Allergy.__table__), allergies)  # type: ignore[attr-defined]
         new_ids.update((rec.row, mid) for mid, rec in zip(member_ids, part, strict=True))
+    if new_ids:
+        # The search grams of every new member at once, joined in the database (see
+        # index_imported_members): the slices' ids lie between the first and the last.
+        member_search.index_imported_members(
+            session,
+            (record.name for record in records),
+            batch_id,
+            min(new_ids.values()),
+            max(new_ids.values()),
+        )
 
 
 def write(

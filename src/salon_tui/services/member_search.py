@@ -128,6 +128,53 @@ def gram_tuples(members: Iterable[tuple[int, str]]) -> list[tuple[bool, str, int
     return [(False, gram, member_id) for member_id, name in members for gram in grams_for(name)]
 
 
+# The grams of each name an import brings, once per name; the member rows are joined to
+# it by the database. A temporary table: private to the connection, gone with the
+# transaction's end on PostgreSQL and dropped at the end here.
+_NAME_GRAMS = "salon_import_name_gram"
+_NAME_GRAMS_TABLE = (
+    f"CREATE TEMPORARY TABLE {_NAME_GRAMS} "
+    "(name TEXT NOT NULL, gram TEXT NOT NULL, PRIMARY KEY (name, gram))"
+)
+_NAME_GRAMS_OPTIONS = {"sqlite": " WITHOUT ROWID", "postgresql": " ON COMMIT DROP"}
+_NAME_GRAMS_ROWS = 20_000  # name grams per executemany (bounds the memory)
+_GRAMS_OF_IMPORTED = text(
+    "INSERT INTO member_gram (archived, gram, member_id) "
+    f"SELECT FALSE, g.gram, m.id FROM member m JOIN {_NAME_GRAMS} g ON g.name = m.name "  # noqa: S608
+    "WHERE m.id BETWEEN :low AND :high AND m.import_batch_id = :batch "
+    "ORDER BY g.gram, m.id"
+)
+
+
+def index_imported_members(
+    session: Session, names: Iterable[str], batch_id: int, low_id: int, high_id: int
+) -> None:
+    """Write the grams of the active members an import added (ids ``low_id``–``high_id``
+    of ``batch_id``), whose names are among ``names``.
+
+    Set-based: the grams of each distinct name go into a temporary table once (an
+    import of 100,000 members has a few thousand different names), and one
+    ``INSERT … SELECT`` joins the new members to them, sorted by key, so the grams'
+    B-tree grows at its end instead of at 1.2 million random places. The sort is the
+    database's (it spills to disk), so memory stays bounded.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(_NAME_GRAMS_TABLE + _NAME_GRAMS_OPTIONS.get(dialect.name, ""))
+    statement = f"INSERT INTO {_NAME_GRAMS} (name, gram) VALUES ({marker}, {marker})"  # noqa: S608
+    rows: list[tuple[str, str]] = []
+    for name in dict.fromkeys(names):
+        rows.extend((name, gram) for gram in grams_for(name))
+        if len(rows) >= _NAME_GRAMS_ROWS:
+            connection.exec_driver_sql(statement, rows)
+            rows = []
+    if rows:
+        connection.exec_driver_sql(statement, rows)
+    connection.execute(_GRAMS_OF_IMPORTED, {"low": low_id, "high": high_id, "batch": batch_id})
+    connection.exec_driver_sql(f"DROP TABLE {_NAME_GRAMS}")
+
+
 # --- searching ------------------------------------------------------------------------
 
 
