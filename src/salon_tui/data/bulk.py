@@ -12,7 +12,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
@@ -107,6 +108,13 @@ def insert_rows(
             converted.append(tuple(values))
         rows = converted
     quote = dialect.identifier_preparer.quote
+    if dialect.name == "postgresql":
+        _copy_rows(
+            connection,
+            f"COPY {quote(table.name)} ({', '.join(map(quote, columns))}) FROM STDIN",
+            rows,
+        )
+        return
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     # Names come from our own table metadata, quoted by the dialect; values are parameters.
     statement = "INSERT INTO {table} ({columns}) VALUES ({markers})".format(  # noqa: S608
@@ -115,6 +123,23 @@ def insert_rows(
         markers=", ".join([marker] * len(columns)),
     )
     connection.exec_driver_sql(statement, [tuple(row) for row in rows])
+
+
+def _copy_rows(connection: Connection, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL's COPY … FROM STDIN on the connection's own transaction.
+
+    The same constraints hold as for INSERT; a driver error becomes SQLAlchemy's (an
+    IntegrityError for a unique or foreign key), as it would from an executemany.
+    """
+    import psycopg
+
+    raw: Any = connection.connection.dbapi_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as error:
+        raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
 
 
 # --- one row at a time, on the paths a cashier waits on ------------------------------

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data.bulk import indexes_built_after, insert_rows
@@ -537,31 +537,36 @@ def _member_values(
 def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` in bulk; their new ids in the rows' order.
 
-    SQLite cannot promise RETURNING's order, so SQLAlchemy would go row by row: there the
-    ids are given explicitly (the transaction began IMMEDIATE, so it holds the write lock
-    and nobody else can take them). PostgreSQL returns them from multi-row inserts.
+    The ids are given explicitly, so the rows go in as plain bulk inserts (SQLite's
+    executemany, PostgreSQL's COPY) rather than one INSERT … RETURNING per row or per
+    batch. On SQLite they follow the largest id (the transaction began IMMEDIATE, so it
+    holds the write lock and nobody else can take them); on PostgreSQL they are taken
+    from the table's sequence, as the inserts would have.
     """
     if not rows:
         return []
     if session.get_bind().dialect.name == "sqlite":
         top = session.execute(select(func.max(table.c.id))).scalar_one_or_none() or 0
         ids = list(range(top + 1, top + 1 + len(rows)))
-        # Every row is built by the same code, so its keys come in the same order.
-        columns = ["id", *rows[0]]
-        insert_rows(
-            session,
-            table,
-            columns,
-            [(new_id, *row.values()) for new_id, row in zip(ids, rows, strict=True)],
-        )
-        return ids
-    returned: list[int] = []
-    for chunk in _chunks(rows):
-        result = session.connection().execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk
-        )
-        returned.extend(row[0] for row in result)
-    return returned
+    else:
+        ids = [
+            int(new_id)
+            for (new_id,) in session.execute(_NEXT_IDS, {"table": table.name, "count": len(rows)})
+        ]
+    # Every row is built by the same code, so its keys come in the same order.
+    columns = ["id", *rows[0]]
+    insert_rows(
+        session,
+        table,
+        columns,
+        [(new_id, *row.values()) for new_id, row in zip(ids, rows, strict=True)],
+    )
+    return ids
+
+
+_NEXT_IDS = text(
+    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+)
 
 
 CARD_COLUMNS = (

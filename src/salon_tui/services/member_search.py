@@ -131,16 +131,18 @@ def gram_tuples(members: Iterable[tuple[int, str]]) -> list[tuple[bool, str, int
 # The grams of each name an import brings, once per name; the member rows are joined to
 # it by the database. A temporary table: private to the connection, gone with the
 # transaction's end on PostgreSQL and dropped at the end here.
-_NAME_GRAMS = "salon_import_name_gram"
 _NAME_GRAMS_TABLE = (
-    f"CREATE TEMPORARY TABLE {_NAME_GRAMS} "
+    "CREATE TEMPORARY TABLE salon_import_name_gram "
     "(name TEXT NOT NULL, gram TEXT NOT NULL, PRIMARY KEY (name, gram))"
 )
 _NAME_GRAMS_OPTIONS = {"sqlite": " WITHOUT ROWID", "postgresql": " ON COMMIT DROP"}
 _NAME_GRAMS_ROWS = 20_000  # name grams per executemany (bounds the memory)
+_NAME_GRAMS_INSERT = "INSERT INTO salon_import_name_gram (name, gram) VALUES (?, ?)"
+_NAME_GRAMS_COPY = "COPY salon_import_name_gram (name, gram) FROM STDIN"
 _GRAMS_OF_IMPORTED = text(
     "INSERT INTO member_gram (archived, gram, member_id) "
-    f"SELECT FALSE, g.gram, m.id FROM member m JOIN {_NAME_GRAMS} g ON g.name = m.name "  # noqa: S608
+    "SELECT FALSE, g.gram, m.id FROM member m "
+    "JOIN salon_import_name_gram g ON g.name = m.name "
     "WHERE m.id BETWEEN :low AND :high AND m.import_batch_id = :batch "
     "ORDER BY g.gram, m.id"
 )
@@ -159,20 +161,27 @@ def index_imported_members(
     database's (it spills to disk), so memory stays bounded.
     """
     connection = session.connection()
-    dialect = connection.dialect
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(_NAME_GRAMS_TABLE + _NAME_GRAMS_OPTIONS.get(dialect.name, ""))
-    statement = f"INSERT INTO {_NAME_GRAMS} (name, gram) VALUES ({marker}, {marker})"  # noqa: S608
-    rows: list[tuple[str, str]] = []
-    for name in dict.fromkeys(names):
-        rows.extend((name, gram) for gram in grams_for(name))
-        if len(rows) >= _NAME_GRAMS_ROWS:
-            connection.exec_driver_sql(statement, rows)
-            rows = []
-    if rows:
-        connection.exec_driver_sql(statement, rows)
+    dialect = connection.dialect.name
+    connection.exec_driver_sql(_NAME_GRAMS_TABLE + _NAME_GRAMS_OPTIONS.get(dialect, ""))
+    distinct = dict.fromkeys(names)
+    if dialect == "postgresql":
+        # COPY: the rows stream to the server without a statement per row.
+        raw: Any = connection.connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(_NAME_GRAMS_COPY) as copy:
+            for name in distinct:
+                for gram in grams_for(name):
+                    copy.write_row((name, gram))
+    else:
+        rows: list[tuple[str, str]] = []
+        for name in distinct:
+            rows.extend((name, gram) for gram in grams_for(name))
+            if len(rows) >= _NAME_GRAMS_ROWS:
+                connection.exec_driver_sql(_NAME_GRAMS_INSERT, rows)
+                rows = []
+        if rows:
+            connection.exec_driver_sql(_NAME_GRAMS_INSERT, rows)
     connection.execute(_GRAMS_OF_IMPORTED, {"low": low_id, "high": high_id, "batch": batch_id})
-    connection.exec_driver_sql(f"DROP TABLE {_NAME_GRAMS}")
+    connection.exec_driver_sql("DROP TABLE salon_import_name_gram")
 
 
 # --- searching ------------------------------------------------------------------------
