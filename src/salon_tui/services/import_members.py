@@ -108,12 +108,13 @@ class MemberRow:
     born: Birthday | None = None  # the birthday in ``fields``, parsed
 
 
-def _date_cell(value: object) -> date | str:
+def _date_cell(value: object, text: str) -> date | str:
+    """A date cell as a date (xlsx dates), else its text."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return cell_text(value)
+    return text
 
 
 def _birthday_reader(today: date) -> Any:
@@ -193,11 +194,53 @@ def _remembered(context: RowContext, name: str, parse: Any) -> Any:
     return lookup
 
 
+@dataclass(frozen=True)
+class _Readers:
+    """What every row of one import is read with, worked out once per import."""
+
+    region: str
+    currency: str
+    birthday: Any
+    joined: Any
+    gender: Any
+    tags: Any
+    known_levels: set[str]
+
+    @classmethod
+    def of(cls, context: RowContext) -> _Readers:
+        today: date = shop_today(context.session)
+        return cls(
+            region=str(getattr(context.shop, "country", "CN")),
+            currency=str(getattr(context.shop, "currency", "CNY")),
+            birthday=_remembered(context, "birthdays", _birthday_reader(today)),
+            joined=_remembered(context, "joined", _joined_reader(today)),
+            gender=_remembered(context, "genders", parse_gender),
+            tags=_remembered(context, "tags", clean_tags),
+            known_levels={
+                fold(level.name).strip() for level in context.session.exec(select(MemberLevel))
+            },
+        )
+
+
+_normalize = unicodedata.normalize
+
+
+def _cells_text(values: dict[str, Any]) -> dict[str, str]:
+    """``cell_text`` of every cell; text cells (nearly all) without the call."""
+    return {
+        key: _normalize("NFC", value).strip() if type(value) is str else cell_text(value)
+        for key, value in values.items()
+    }
+
+
 def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow:
     found: list[Any] = []
-    text = {key: cell_text(value) for key, value in values.items()}
-    region = str(getattr(context.shop, "country", "CN"))
-    currency = str(getattr(context.shop, "currency", "CNY"))
+    text = _cells_text(values)
+    readers: _Readers = context.memo.get("member_readers") or context.once(
+        "member_readers", lambda: _Readers.of(context)
+    )
+    region = readers.region
+    currency = readers.currency
     name = ""
     try:
         name = clean_member_name(text.get("name", ""))
@@ -236,42 +279,35 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
                     )
                 )
     member_fields: dict[str, Any] = {}
-    today: date = context.once("today", lambda: shop_today(context.session))
-    birthday_cell = _date_cell(values.get("birthday"))
+    birthday_cell = _date_cell(values.get("birthday"), text.get("birthday", ""))
     birthday: Birthday | None = None
     if birthday_cell:
         try:
-            birthday = context.once(
-                "read_birthday", lambda: _remembered(context, "birthdays", _birthday_reader(today))
-            )(birthday_cell)
+            birthday = readers.birthday(birthday_cell)
             assert birthday is not None
             member_fields["birthday"] = birthday.text()
         except ValueError as error:
             birthday = None
             found.append(problem(row, "birthday", text["birthday"], "bad_date", str(error)))
     joined = None
-    joined_cell = _date_cell(values.get("joined"))
+    joined_cell = _date_cell(values.get("joined"), text.get("joined", ""))
     if joined_cell:
         try:
-            joined = context.once(
-                "read_joined", lambda: _remembered(context, "joined", _joined_reader(today))
-            )(joined_cell)
+            joined = readers.joined(joined_cell)
         except ValueError as error:
             found.append(problem(row, "joined", text["joined"], "bad_date", str(error)))
             joined = None
     if text.get("gender"):
         try:
-            member_fields["gender"] = context.once(
-                "read_gender", lambda: _remembered(context, "genders", parse_gender)
-            )(text["gender"])
+            member_fields["gender"] = readers.gender(text["gender"])
         except ValueError as error:
             found.append(problem(row, "gender", text["gender"], "bad_gender", str(error)))
     level = text.get("level") or None
-    known_levels: set[str] = context.once(
-        "levels",
-        lambda: {fold(row.name).strip() for row in context.session.exec(select(MemberLevel))},
-    )
-    if level and fold(level).strip() not in known_levels and not context.options.create_levels:
+    if (
+        level
+        and fold(level).strip() not in readers.known_levels
+        and not context.options.create_levels
+    ):
         found.append(
             problem(
                 row,
@@ -309,9 +345,7 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
             )
         )
     try:
-        tags = context.once("read_tags", lambda: _remembered(context, "tags", clean_tags))(
-            text.get("tags", "")
-        )
+        tags = readers.tags(text.get("tags", ""))
     except ValueError as error:
         found.append(problem(row, "tags", text.get("tags", ""), "bad_tag", str(error)))
         tags = ()
