@@ -128,23 +128,31 @@ def gram_tuples(members: Iterable[tuple[int, str]]) -> list[tuple[bool, str, int
     return [(False, gram, member_id) for member_id, name in members for gram in grams_for(name)]
 
 
-# The grams of each name an import brings, once per name; the member rows are joined to
-# it by the database. A temporary table: private to the connection, gone with the
-# transaction's end on PostgreSQL and dropped at the end here.
-_NAME_GRAMS_TABLE = (
-    "CREATE TEMPORARY TABLE salon_import_name_gram "
-    "(name TEXT NOT NULL, gram TEXT NOT NULL, PRIMARY KEY (name, gram))"
+# The grams of each name an import brings, once per name, and the new members by name;
+# the database joins the two. Temporary tables: private to the connection, dropped at
+# the end (and with the transaction on PostgreSQL). Both are keyed for the join: read in
+# gram order, each gram's members come by name and id, so only the members sharing a
+# gram are sorted by id, not all 1.2 million rows at once.
+_NAME_GRAMS_TABLES = (
+    "CREATE TEMPORARY TABLE salon_import_gram_name "
+    "(gram TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (gram, name))",
+    "CREATE TEMPORARY TABLE salon_import_name_member "
+    "(name TEXT NOT NULL, member_id INTEGER NOT NULL, PRIMARY KEY (name, member_id))",
 )
-_NAME_GRAMS_OPTIONS = {"sqlite": " WITHOUT ROWID", "postgresql": " ON COMMIT DROP"}
+_TEMPORARY_OPTIONS = {"sqlite": " WITHOUT ROWID", "postgresql": " ON COMMIT DROP"}
 _NAME_GRAMS_ROWS = 20_000  # name grams per executemany (bounds the memory)
-_NAME_GRAMS_INSERT = "INSERT INTO salon_import_name_gram (name, gram) VALUES (?, ?)"
-_NAME_GRAMS_COPY = "COPY salon_import_name_gram (name, gram) FROM STDIN"
-_GRAMS_OF_IMPORTED = text(
+_NAME_GRAMS_INSERT = "INSERT INTO salon_import_gram_name (gram, name) VALUES (?, ?)"
+_NAME_GRAMS_COPY = "COPY salon_import_gram_name (gram, name) FROM STDIN"
+_NEW_MEMBERS = text(
+    "INSERT INTO salon_import_name_member (name, member_id) "
+    "SELECT name, id FROM member "
+    "WHERE id BETWEEN :low AND :high AND import_batch_id = :batch ORDER BY name, id"
+)
+_GRAMS_OF_NEW_MEMBERS = text(
     "INSERT INTO member_gram (archived, gram, member_id) "
-    "SELECT FALSE, g.gram, m.id FROM member m "
-    "JOIN salon_import_name_gram g ON g.name = m.name "
-    "WHERE m.id BETWEEN :low AND :high AND m.import_batch_id = :batch "
-    "ORDER BY g.gram, m.id"
+    "SELECT FALSE, g.gram, m.member_id FROM salon_import_gram_name g "
+    "JOIN salon_import_name_member m ON m.name = g.name "
+    "ORDER BY g.gram, m.member_id"
 )
 
 
@@ -157,12 +165,13 @@ def index_imported_members(
     Set-based: the grams of each distinct name go into a temporary table once (an
     import of 100,000 members has a few thousand different names), and one
     ``INSERT … SELECT`` joins the new members to them, sorted by key, so the grams'
-    B-tree grows at its end instead of at 1.2 million random places. The sort is the
+    B-tree grows at its end instead of at 1.2 million random places. The sorting is the
     database's (it spills to disk), so memory stays bounded.
     """
     connection = session.connection()
     dialect = connection.dialect.name
-    connection.exec_driver_sql(_NAME_GRAMS_TABLE + _NAME_GRAMS_OPTIONS.get(dialect, ""))
+    for create in _NAME_GRAMS_TABLES:
+        connection.exec_driver_sql(create + _TEMPORARY_OPTIONS.get(dialect, ""))
     distinct = dict.fromkeys(names)
     if dialect == "postgresql":
         # COPY: the rows stream to the server without a statement per row.
@@ -170,18 +179,20 @@ def index_imported_members(
         with raw.cursor() as cursor, cursor.copy(_NAME_GRAMS_COPY) as copy:
             for name in distinct:
                 for gram in grams_for(name):
-                    copy.write_row((name, gram))
+                    copy.write_row((gram, name))
     else:
         rows: list[tuple[str, str]] = []
         for name in distinct:
-            rows.extend((name, gram) for gram in grams_for(name))
+            rows.extend((gram, name) for gram in grams_for(name))
             if len(rows) >= _NAME_GRAMS_ROWS:
                 connection.exec_driver_sql(_NAME_GRAMS_INSERT, rows)
                 rows = []
         if rows:
             connection.exec_driver_sql(_NAME_GRAMS_INSERT, rows)
-    connection.execute(_GRAMS_OF_IMPORTED, {"low": low_id, "high": high_id, "batch": batch_id})
-    connection.exec_driver_sql("DROP TABLE salon_import_name_gram")
+    connection.execute(_NEW_MEMBERS, {"low": low_id, "high": high_id, "batch": batch_id})
+    connection.execute(_GRAMS_OF_NEW_MEMBERS)
+    connection.exec_driver_sql("DROP TABLE salon_import_name_member")
+    connection.exec_driver_sql("DROP TABLE salon_import_gram_name")
 
 
 # --- searching ------------------------------------------------------------------------
