@@ -281,6 +281,29 @@ def test_monthly_tiers_above_threshold_and_on_the_whole_month(
     assert [line.kind for line in whole.lines] == ["line", "line", "tier_top_up"]
 
 
+def test_a_tier_counts_what_earlier_lines_of_the_same_sale_added_to_the_month(
+    uow: UnitOfWork, owner: Actor, stylist: Actor, till: None
+) -> None:
+    # Only a tiered rule reads the month so far; a flat rule's line before it in the
+    # same sale still counts towards the tier.
+    commission.add_rule(uow, owner, name="retail flat", method="percent", rate_bp=500,
+                        staff_level="a", line_kind="product")  # fmt: skip
+    commission.add_rule(uow, owner, name="service tiered", method="percent", rate_bp=1_000,
+                        staff_level="a", line_kind="service", tiers=[(50_000, 2_000)],
+                        tier_mode="above")  # fmt: skip
+    commission.set_staff_level(uow, owner, stylist.staff_id or 0, "a")
+    cart = sales.open_sale(uow, owner)
+    sales.add_line(uow, owner, cart.sale_id, kind="product", description="Hair oil",
+                   unit_cents=40_000, staff=[StaffShare(stylist.staff_id or 0)])  # fmt: skip
+    cart = sales.add_line(uow, owner, cart.sale_id, kind="service", description="Cut",
+                          unit_cents=30_000, staff=[StaffShare(stylist.staff_id or 0)])  # fmt: skip
+    pay_sale(uow, owner, cart.sale_id, [PaymentIn("bank_card", 70_000)])
+    with uow.read() as session:
+        rows = session.exec(select(CommissionEntry).order_by(col(CommissionEntry.id))).all()
+    # retail: 40 000 × 5 %; the cut starts at 40 000 this month: 10 000 × 10 % + 20 000 × 20 %
+    assert [(r.basis_cents, r.amount_cents) for r in rows] == [(40_000, 2_000), (30_000, 5_000)]
+
+
 def test_a_stylist_sees_only_their_own_statement(
     uow: UnitOfWork, owner: Actor, stylist: Actor, helper: Actor
 ) -> None:

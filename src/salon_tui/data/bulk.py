@@ -165,15 +165,15 @@ def _insert(model: type[SQLModel]) -> Insert:
 def insert_row(session: Session, model: type[SQLModel], **values: Any) -> int | None:
     """Insert one row of ``model`` now, inside the session's transaction; its new id
     (None for a table whose key is not generated)."""
-    result = session.execute(_insert(model), values)
-    key = result.inserted_primary_key  # type: ignore[attr-defined]
+    result = session.connection().execute(_insert(model), values)
+    key = result.inserted_primary_key
     return int(key[0]) if key and key[0] is not None and isinstance(key[0], int) else None
 
 
 def insert_dicts(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     """Insert a few rows of ``model`` given as dicts (one executemany)."""
     if rows:
-        session.execute(_insert(model), rows)
+        session.connection().execute(_insert(model), rows)
 
 
 # Rows an action loaded and changes in place (a sale and its lines when it is paid) are

@@ -109,7 +109,7 @@ def record(
     digest = link_hash(link)
     # The entry goes in as a plain insert: it is never read back in this transaction, and
     # building an ORM object for it cost more than the rest of this function.
-    session.execute(_APPEND, {**link.__dict__, "hash": digest})
+    session.connection().execute(_APPEND, {**link.__dict__, "hash": digest})
     _move_head(session, link.seq, digest)
     _load_watchers()
     if WATCHERS:

@@ -374,11 +374,10 @@ def take_deposit(
         raise ValidationError(str(problem), field="deposit") from None
     drawer_id = None
     if tenders[part.tender].is_cash:
-        open_drawer = drawer.require_open(session)
-        drawer_id = open_drawer.id
+        drawer_id = drawer.require_open_id(session)
         drawer.add_movement(
             session,
-            open_drawer,
+            drawer_id,
             actor,
             "deposit",
             amount_cents,
@@ -446,11 +445,10 @@ def _release_deposit(session: Session, actor: Actor, booking: Booking, kind: str
             continue
         drawer_id = None
         if tender == "cash":
-            open_drawer = drawer.require_open(session)
-            drawer_id = open_drawer.id
+            drawer_id = drawer.require_open_id(session)
             drawer.add_movement(
                 session,
-                open_drawer,
+                drawer_id,
                 actor,
                 "deposit",
                 -part,

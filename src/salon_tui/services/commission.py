@@ -280,7 +280,8 @@ def fix_for_sale(
     levels = {staff_id: level for staff_id, level in connection.execute(_LEVELS)}
     now = utc_now()
     total = 0
-    month_basis: dict[int, int] = {}
+    month_basis: dict[int, int] = {}  # each person's basis this month before this sale
+    added_basis: dict[int, int] = {}  # and what this sale's lines added so far
     entries: list[dict[str, Any]] = []
     credited: list[dict[str, int]] = []
     by_line: dict[int, list[LineShare]] = {}
@@ -309,14 +310,15 @@ def fix_for_sale(
             )
             if rule is None:
                 continue
-            if share.staff_id not in month_basis:
+            # Only a tiered rule's rate depends on the month so far: read it then.
+            if rule.tiers and share.staff_id not in month_basis:
                 month_basis[share.staff_id] = _month_basis(session, share.staff_id, day)
-            before = month_basis[share.staff_id]
+            before = month_basis.get(share.staff_id, 0) + added_basis.get(share.staff_id, 0)
             earned = line_commission(rule, basis, line.qty, before)
             amount = earned.amount_cents
             if rule.method is CommissionMethod.FIXED:
                 amount = percent_of(amount, share.share_bp)
-            month_basis[share.staff_id] = before + basis
+            added_basis[share.staff_id] = added_basis.get(share.staff_id, 0) + basis
             assert line.id is not None
             entries.append(
                 {

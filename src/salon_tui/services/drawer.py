@@ -148,9 +148,30 @@ def require_open(session: Session) -> DrawerSession:
     return drawer
 
 
+_OPEN_ID_LOCKED = (
+    select(DrawerSession.id)
+    .where(
+        col(DrawerSession.status) == "open",
+        col(DrawerSession.store_id) == bindparam("store_id"),
+    )
+    .order_by(col(DrawerSession.id).desc())
+    .limit(1)
+    .with_for_update()
+)
+
+
+def require_open_id(session: Session) -> int:
+    """The open drawer's id (for a movement: no object needed), locked like ``require_open``."""
+    params = {"store_id": terminal_store(session).id}
+    drawer_id = session.connection().execute(_OPEN_ID_LOCKED, params).scalar()
+    if drawer_id is None:
+        raise Conflict(_("The cash drawer is not open: open it with a float first."))
+    return int(drawer_id)
+
+
 def add_movement(
     session: Session,
-    drawer: DrawerSession,
+    drawer_id: int,
     actor: Actor,
     kind: str,
     amount_cents: int,
@@ -160,12 +181,13 @@ def add_movement(
     sale_id: int | None = None,
     refund_id: int | None = None,
 ) -> int:
-    """Append one movement to the open drawer inside the caller's transaction; its id."""
-    assert drawer.id is not None and actor.staff_id is not None
-    if amount_cents < 0 and _expected(session, drawer.id) + amount_cents < 0:
+    """Append one movement to the open drawer ``drawer_id`` inside the caller's
+    transaction; its id."""
+    assert actor.staff_id is not None
+    if amount_cents < 0 and _expected(session, drawer_id) + amount_cents < 0:
         raise Conflict(_("The drawer does not hold that much cash."))
     values: dict[str, Any] = {
-        "session_id": drawer.id,
+        "session_id": drawer_id,
         "kind": kind,
         "amount_cents": amount_cents,
         "category": category,
@@ -232,7 +254,8 @@ def open_drawer(uow: UnitOfWork, actor: Actor, float_cents: int) -> DrawerView:
         )
         session.add(drawer)
         session.flush()
-        add_movement(session, drawer, actor, "float", float_cents)
+        assert drawer.id is not None
+        add_movement(session, drawer.id, actor, "float", float_cents)
         audit.record(
             session,
             actor,
@@ -256,8 +279,9 @@ def _movement_action(
 ) -> DrawerView:
     def body(session: Session) -> DrawerView:
         drawer = require_open(session)
+        assert drawer.id is not None
         movement_id = add_movement(
-            session, drawer, actor, kind, amount_cents, category=category, note=note
+            session, drawer.id, actor, kind, amount_cents, category=category, note=note
         )
         audit.record(
             session,

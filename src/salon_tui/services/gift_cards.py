@@ -291,7 +291,7 @@ def sell_in(
     if tender == "cash" and sale_id is None:
         drawer.add_movement(
             session,
-            drawer.require_open(session),
+            drawer.require_open_id(session),
             actor,
             "cash_in",
             value_cents,

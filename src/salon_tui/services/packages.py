@@ -525,7 +525,7 @@ def sell_package_in(
 
         drawer.add_movement(
             session,
-            drawer.require_open(session),
+            drawer.require_open_id(session),
             actor,
             "prepaid",
             found.price_cents,
@@ -850,7 +850,7 @@ def refund_package(
             from salon_tui.services import drawer
 
             drawer.add_movement(
-                session, drawer.require_open(session), actor, "prepaid", -amount, note=cleaned
+                session, drawer.require_open_id(session), actor, "prepaid", -amount, note=cleaned
             )
         elif method == "stored_value" and amount:
             from salon_tui.domain.prepaid import Split

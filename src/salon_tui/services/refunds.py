@@ -376,16 +376,16 @@ def _refund(
                 ItemMovement(sale_id, refund.id, line.id, line.item_id, qty, line.description),
             )
 
-    cash_drawer = None
+    cash_drawer_id: int | None = None
     for part in payouts:
         registered = load_tenders()[part.tender]
         drawer_id = None
         if registered.tender.is_cash:
-            cash_drawer = cash_drawer or drawer.require_open(session)
-            drawer_id = cash_drawer.id
+            cash_drawer_id = cash_drawer_id or drawer.require_open_id(session)
+            drawer_id = cash_drawer_id
             drawer.add_movement(
                 session,
-                cash_drawer,
+                drawer_id,
                 actor,
                 "refund",
                 -part.amount_cents,

@@ -248,16 +248,16 @@ def _pay(
         if adjustment.source.value in MANUAL_SOURCES
     )
 
-    cash_drawer = None
+    cash_drawer_id: int | None = None
     payment_values: list[dict[str, Any]] = []
     for part in settled:
         registered = TENDERS[part.tender]
         drawer_id = None
         if registered.tender.is_cash:
-            cash_drawer = cash_drawer or drawer.require_open(session)
-            drawer_id = cash_drawer.id
+            cash_drawer_id = cash_drawer_id or drawer.require_open_id(session)
+            drawer_id = cash_drawer_id
             drawer.add_movement(
-                session, cash_drawer, actor, "sale", part.amount_cents, sale_id=sale_id
+                session, drawer_id, actor, "sale", part.amount_cents, sale_id=sale_id
             )
         if registered.take is not None:
             registered.take(

@@ -12,11 +12,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, insert
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, func, select
 
-from salon_tui.data.bulk import insert_dicts, insert_row
+from salon_tui.data.bulk import insert_dicts
 from salon_tui.data.models import Sale, SaleLine, SaleLineStaff, SaleTip, Staff
 from salon_tui.data.sale_rows import SaleRow, StoredLine, StoredSale, line_rows, sale_row
 from salon_tui.data.uow import UnitOfWork
@@ -191,8 +191,12 @@ _TIPS = (
 _ACTIVE_STAFF = select_rows(_STAFF.id).where(
     _STAFF.id.in_(bindparam("staff_ids", expanding=True)), _STAFF.active.is_(True)
 )
-_LAST_POSITION = select_rows(func.coalesce(func.max(SaleLine.position), 0)).where(
-    col(SaleLine.sale_id) == bindparam("sale_id")
+_LINE = SaleLine.__table__.c  # type: ignore[attr-defined]
+# A new line goes in at the end of its sale, in one statement.
+_NEW_LINE = insert(SaleLine.__table__).values(  # type: ignore[attr-defined]
+    position=select_rows(func.coalesce(func.max(_LINE.position), 0) + 1)
+    .where(_LINE.sale_id == bindparam("line_sale_id"))
+    .scalar_subquery()
 )
 
 
@@ -626,23 +630,25 @@ def insert_line(
     sale_id = sale.id
     _check_shares(session, staff)
     # Plain statements: the line is read back with the cart, never used as an object here.
-    position = session.connection().execute(_LAST_POSITION, {"sale_id": sale_id}).scalar_one()
-    line_id = insert_row(
-        session,
-        SaleLine,
-        sale_id=sale_id,
-        position=int(position) + 1,
-        kind=kind.value,
-        item_id=item_id,
-        item_code=item_code[:40],
-        description=text,
-        category=category[:60],
-        qty=qty,
-        list_unit_cents=unit_cents,
-        unit_cents=unit_cents,
-        note=_clean_text(note, "note"),
+    inserted = session.connection().execute(
+        _NEW_LINE,
+        {
+            "line_sale_id": sale_id,
+            "sale_id": sale_id,
+            "kind": kind.value,
+            "item_id": item_id,
+            "item_code": item_code[:40],
+            "description": text,
+            "category": category[:60],
+            "qty": qty,
+            "list_unit_cents": unit_cents,
+            "unit_cents": unit_cents,
+            "note": _clean_text(note, "note"),
+        },
     )
-    assert line_id is not None
+    key = inserted.inserted_primary_key
+    assert key is not None
+    line_id = int(key[0])
     insert_dicts(
         session,
         SaleLineStaff,

@@ -406,7 +406,7 @@ def top_up_in(
 
         drawer.add_movement(
             session,
-            drawer.require_open(session),
+            drawer.require_open_id(session),
             actor,
             "prepaid",
             amount_cents,
@@ -545,7 +545,7 @@ def undo_top_up_in(
 
         drawer.add_movement(
             session,
-            drawer.require_open(session),
+            drawer.require_open_id(session),
             actor,
             "prepaid",
             -original.principal_cents,
@@ -640,7 +640,7 @@ def close_stored_value(
             from salon_tui.services import drawer
 
             drawer.add_movement(
-                session, drawer.require_open(session), actor, "prepaid", -refunded, note=cleaned
+                session, drawer.require_open_id(session), actor, "prepaid", -refunded, note=cleaned
             )
         account.status = "closed"
         account.closed_at = utc_now()
