@@ -47,3 +47,13 @@ def test_a_terminator_not_configured_does_not_end_a_scan() -> None:
     burst: KeyBurst[str] = KeyBurst(max_gap_ms=30, terminators=("enter",))
     end = type_keys(burst, "GC-2026", 0.0, 0.003)
     assert burst.finish("tab", end) is None
+
+
+def test_a_key_let_through_first_counts_in_the_scan_but_is_never_released_again() -> None:
+    burst: KeyBurst[str] = KeyBurst(max_gap_ms=30)
+    burst.hold("V", 0.0, "V", delivered=True)
+    end = type_keys(burst, "100000", 0.004, 0.004)
+    assert burst.finish("enter", end) == "V100000"
+    burst.hold("w", 5.0, "w", delivered=True)
+    burst.hold("a", 5.01, "a")
+    assert burst.release() == ["a"]

@@ -14,6 +14,7 @@ from salon_tui.screens.members import MembersScreen
 from salon_tui.screens.modals.member_card import CardModal
 from salon_tui.screens.modals.member_form import MemberFormModal
 from salon_tui.services import cards, database, member_safety, members, staff
+from salon_tui.widgets.member_results import MemberResults
 from tests.tui.conftest import PEOPLE, SIZE, log_in, settle
 
 pytestmark = pytest.mark.usefixtures("shop_on_disk")
@@ -42,9 +43,12 @@ def stored() -> list[Member]:
         uow.dispose()
 
 
+def results(app: SalonApp) -> MemberResults:
+    return app.screen.query_one("#member-results", MemberResults)
+
+
 def result_names(app: SalonApp) -> list[str]:
-    table = app.screen.query_one("#member-results", DataTable)
-    return [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
+    return [row[0] for row in results(app).rows]
 
 
 def profile(app: SalonApp) -> str:
@@ -158,8 +162,7 @@ async def test_a_stylist_sees_masked_phones_and_cannot_add(some_members: dict[st
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, "stylist")
         await type_query(pilot, "zs")
-        table = app.screen.query_one("#member-results", DataTable)
-        assert str(table.get_row_at(0)[1]) == "139****9001"
+        assert results(app).rows[0][1] == "139****9001"
         assert "139****9001" in profile(app) and "13900139001" not in profile(app)
 
 
@@ -353,7 +356,7 @@ async def test_names_with_markup_bidi_controls_and_emoji_are_shown_literally_eve
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot)
         await type_query(pilot, "8000")
-        assert [name.plain for name in map(_cell, result_names(app))] == [literal]
+        assert result_names(app) == [literal]
         assert literal in profile_plain(app) and "ALLERGY: [b]PPD[/b]" in profile_plain(app)
         await pilot.press("ctrl+y")
         await settle(pilot)
@@ -361,7 +364,7 @@ async def test_names_with_markup_bidi_controls_and_emoji_are_shown_literally_eve
         await settle(pilot)
         app.screen.query_one("#member-search", Input).value = "@长长"
         await settle(pilot)
-        assert [len(_cell(name).plain) for name in result_names(app)] == [200]
+        assert [len(name) for name in result_names(app)] == [200]
         await pilot.press("f2")
         await settle(pilot)
         await pilot.press("ctrl+e")
@@ -453,3 +456,116 @@ async def test_no_action_lands_on_the_previous_member_while_the_next_one_loads(
         assert screen.selected_member() is None  # Ctrl+K, Ctrl+G … wait for 张三
         await settle(pilot)
         assert screen.shown_member is not None and screen.shown_member.name == "张三"
+
+
+@pytest.fixture
+def three_wangs() -> dict[str, int]:
+    """Three members found by ``wangf``; 王芳芳 archived."""
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    made = {
+        name: members.add_member(uow, owner, name=name, phone=phone).id
+        for name, phone in [
+            ("汪帆", "13600136000"),
+            ("王芳", "13800138000"),
+            ("王芳芳", "13800138001"),
+        ]
+    }
+    member_safety.add_allergy(uow, owner, made["王芳"], "PPD", "", "severe")
+    members.archive_member(uow, owner, made["王芳芳"])
+    uow.dispose()
+    return made
+
+
+async def test_the_cursor_keys_and_a_click_open_each_members_profile(
+    three_wangs: dict[str, int],
+) -> None:
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "wangf")
+        assert sorted(result_names(app)) == ["汪帆", "王芳"]  # the archived one hidden
+        first = result_names(app)[0]
+        await pilot.press("enter")  # from the box to the results
+        assert app.focused is results(app)
+        await pilot.press("down")
+        await settle(pilot)
+        second = result_names(app)[1]
+        assert results(app).cursor_row == 1 and profile_plain(app).startswith(second)
+        await pilot.press("up")
+        await settle(pilot)
+        assert profile_plain(app).startswith(first)
+        await pilot.click("#member-results", offset=(3, 2))  # the second row
+        await settle(pilot)
+        assert results(app).cursor_row == 1 and profile_plain(app).startswith(second)
+        await pilot.press("escape")
+        assert app.focused is app.screen.query_one("#member-search", Input)
+
+
+async def test_archived_members_on_request_are_marked_and_dimmed_and_allergies_flagged(
+    three_wangs: dict[str, int],
+) -> None:
+    from textual.geometry import Region
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await pilot.press("ctrl+r")  # archived members too
+        await type_query(pilot, "wangf")
+        table = results(app)
+        rows = {row[0]: row for row in table.rows}
+        assert set(rows) == {"汪帆", "王芳", "王芳芳 (archived)"}
+        assert rows["王芳"][4] == "⚠" and rows["汪帆"][4] == ""
+        strips = table.render_lines(Region(0, 0, table.size.width, table.row_count + 1))
+        drawn = {strip.text.split()[0]: strip for strip in strips[1:]}
+        # Textual draws "dim" as a fainter colour: the archived row's text is darker.
+        assert brightness(drawn["王芳芳"]) < brightness(drawn["王芳"])
+
+
+def brightness(strip) -> int:  # type: ignore[no-untyped-def]
+    """How bright the text of a drawn row is (its first cell's colour)."""
+    first = next(iter(strip))
+    return sum(first.style.color.triplet)
+
+
+async def test_a_person_typing_in_the_search_box_waits_for_no_scan_gap(
+    some_members: dict[str, int],
+) -> None:
+    from tests.tui.test_hardware_screens import FakeClock, turn_keyboard_bursts_on
+
+    turn_keyboard_bursts_on()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.hub.keyboard.clock = FakeClock(0.200)  # type: ignore[union-attr]
+        await open_members(pilot)
+        app.hub.keyboard.burst.max_gap = 60.0  # type: ignore[union-attr]
+        search = app.screen.query_one("#member-search", Input)
+        await pilot.press("z")
+        assert search.value == "z"  # in the box now, not a minute later
+        await settle(pilot)
+        assert result_names(app) == ["张三"]
+
+
+async def test_a_card_scanned_by_a_keyboard_scanner_lists_its_member_and_says_it_was_lost(
+    some_members: dict[str, int],
+) -> None:
+    from tests.tui.test_hardware_screens import FakeClock, turn_keyboard_bursts_on
+
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    cards.report_lost(uow, Actor(found.id, found.name, Role.OWNER), "V100000")
+    uow.dispose()
+    turn_keyboard_bursts_on()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.hub.keyboard.clock = FakeClock(0.200)  # type: ignore[union-attr]
+        await open_members(pilot)
+        await type_query(pilot, "zs")
+        app.hub.keyboard.clock = FakeClock(0.002)  # type: ignore[union-attr]
+        await pilot.press(*"V100000", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#member-search", Input).value == "V100000"
+        notice = str(app.screen.query_one("#member-notice", Static).content)
+        assert "reported lost" in notice and "王芳" in notice
+        assert result_names(app) == ["王芳"]

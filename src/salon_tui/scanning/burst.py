@@ -5,6 +5,10 @@ scanner is just a fast keyboard. The app holds each typed key for up to ``max_ga
 if the next key comes sooner the burst grows; when Enter or Tab ends a burst of at least
 ``min_length`` keys that all came that fast, it is a scan and none of its keys reach a
 widget or a binding. Otherwise the held keys are let through, in order, as typed.
+
+The first key of a burst may be let through at once (``delivered``) by a caller that can
+take it back should the burst turn out to be a scan: a person typing into a search box
+then waits for no key at all.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ class HeldKey(Generic[Payload]):
     char: str
     time: float
     payload: Payload
+    delivered: bool = False  # let through already (the caller can take it back)
 
 
 class KeyBurst(Generic[Payload]):
@@ -39,9 +44,10 @@ class KeyBurst(Generic[Payload]):
         """Whether a key at ``now`` would belong to the burst being held."""
         return not self.held or now - self.held[-1].time <= self.max_gap
 
-    def hold(self, char: str, now: float, payload: Payload) -> None:
-        """Hold a typed character (the caller lets the old burst through when it has ended)."""
-        self.held.append(HeldKey(char, now, payload))
+    def hold(self, char: str, now: float, payload: Payload, *, delivered: bool = False) -> None:
+        """Hold a typed character (the caller lets the old burst through when it has ended);
+        ``delivered``: the caller let it through already and only counts it in the burst."""
+        self.held.append(HeldKey(char, now, payload, delivered))
 
     def finish(self, terminator: str, now: float) -> str | None:
         """The scanned code when ``terminator`` at ``now`` ends a scan burst, else None."""
@@ -58,7 +64,7 @@ class KeyBurst(Generic[Payload]):
         return bool(self.held) and now - self.held[-1].time > self.max_gap
 
     def release(self) -> list[Payload]:
-        """The held keys, oldest first, to be handled as ordinary typing."""
-        released = [key.payload for key in self.held]
+        """The held keys not let through yet, oldest first, to be handled as ordinary typing."""
+        released = [key.payload for key in self.held if not key.delivered]
         self.held.clear()
         return released

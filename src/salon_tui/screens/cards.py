@@ -30,6 +30,7 @@ from salon_tui.i18n import N_, _, current_locale
 from salon_tui.screens.base import SalonScreen, call_service
 from salon_tui.widgets.devices import Scanned
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.key_list import KeyList
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ class CardsScreen(SalonScreen):
                     id="cards-search",
                 )
                 yield DataTable(id="cards-results", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="cards-keys")
+                yield KeyList(id="cards-keys")
             with VerticalScroll(id="cards-right"):
                 yield Static(
                     _("Find a member to see their stored value and packages."), id="cards-member"
@@ -213,13 +214,12 @@ class CardsScreen(SalonScreen):
                     priority=True,
                 )
         self.refresh_bindings()
-        self.query_one("#cards-keys", Static).update(
-            " · ".join(
-                # no break between a key and what it does
-                f"[b]{self.app.get_key_display(Binding(action.key, ''))}[/b]\u00a0{_(action.title)}"
+        self.query_one("#cards-keys", KeyList).set_items(
+            [
+                (self.app.get_key_display(Binding(action.key, "")), _(action.title))
                 for action in self.actions.values()
                 if actor.can(action.permission)
-            )
+            ]
         )
         results = self.query_one("#cards-results", DataTable)
         results.add_columns(_("Name"), _("Phone"), _("Card"))

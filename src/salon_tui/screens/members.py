@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen, call_service
+from salon_tui.widgets.devices import Scanned
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.key_list import KeyList
+from salon_tui.widgets.member_results import MemberResults
 from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
@@ -96,6 +99,7 @@ class MembersScreen(SalonScreen):
         self.include_archived = False
         self.shown_member: MemberView | None = None
         self.wanted_member_id: int | None = None
+        self.notice_text = ""
 
     def compose(self) -> ComposeResult:
         yield ShopHeader(N_("Members"))
@@ -106,25 +110,33 @@ class MembersScreen(SalonScreen):
                     id="member-search",
                 )
                 yield Static("", id="member-notice")
-                yield DataTable(id="member-results", cursor_type="row", zebra_stripes=True)
-                yield Static(self._keys_line(), id="members-keys")
+                yield MemberResults(
+                    (_("Name"), _("Phone"), _("Level"), _("Card"), "⚠"), id="member-results"
+                )
+                yield KeyList(self._keys(), id="members-keys")
             with VerticalScroll(id="members-right"):
                 yield Static(_("Type to search; Ctrl+N adds a member."), id="member-profile")
         yield TranslatedFooter()
 
-    def _keys_line(self) -> str:
-        return " · ".join(
-            f"[b]{self.app.get_key_display(binding)}[/b]\u00a0{_(binding.description)}"
+    def _keys(self) -> list[tuple[str, str]]:
+        return [
+            (self.app.get_key_display(binding), _(binding.description))
             for binding in self.BINDINGS
             if isinstance(binding, Binding) and binding.key.startswith("ctrl+")
-        )
+        ]
 
     def on_mount(self) -> None:
-        table = self.query_one("#member-results", DataTable)
-        table.add_columns(_("Name"), _("Phone"), _("Level"), _("Card"), "⚠")
         self.query_one("#member-search", Input).focus()
 
     # --- searching -----------------------------------------------------------------------
+
+    def on_scanned(self, message: Scanned) -> None:
+        """A scanned card is searched like its typed number: the member is listed, with a
+        notice when the card was reported lost or replaced."""
+        search = self.query_one("#member-search", Input)
+        search.value = message.code.strip()
+        search.cursor_position = len(search.value)
+        search.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "member-search":
@@ -132,7 +144,7 @@ class MembersScreen(SalonScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "member-search" and self.hits:
-            self.query_one("#member-results", DataTable).focus()
+            self.query_one("#member-results", MemberResults).focus()
 
     def search(self, query: str) -> None:
         from salon_tui.services.member_search import search_members
@@ -149,9 +161,7 @@ class MembersScreen(SalonScreen):
     def show_results(self, result: SearchResult) -> None:
         if result.query != self.query_one("#member-search", Input).value:
             return  # an older keystroke's answer
-        notice = self.query_one("#member-notice", Static)
-        notice.update(shown(result.notice))
-        notice.set_class(bool(result.notice), "-error")
+        self.show_notice(result.notice, error=bool(result.notice))
         self.fill_results(list(result.hits))
         if not self.hits and result.query.strip():
             self.query_one("#member-profile", Static).update(
@@ -168,35 +178,34 @@ class MembersScreen(SalonScreen):
         text = _("Segment {title}: {count} members").format(title=segment.title, count=count)
         if count >= segment.limit:
             text += " · " + _("the first {limit} shown").format(limit=segment.limit)
-        notice = self.query_one("#member-notice", Static)
-        notice.update(shown(text))
-        notice.set_class(False, "-error")
+        self.show_notice(text, error=False)
         self.fill_results(list(segment.hits))
         if not self.hits:
             self.query_one("#member-profile", Static).update(_("No member is in this segment."))
 
+    def show_notice(self, text: str, *, error: bool) -> None:
+        """The line under the search box; left alone when it would not change (an update
+        lays the whole screen out again, on every keystroke)."""
+        notice = self.query_one("#member-notice", Static)
+        if text != self.notice_text:
+            self.notice_text = text
+            notice.update(shown(text))
+        notice.set_class(error, "-error")
+
     def fill_results(self, hits: list[MemberHit]) -> None:
         self.hits = hits
-        table = self.query_one("#member-results", DataTable)
-        table.clear()
-        for hit in self.hits:
-            name = hit.name + (f" ({_('archived')})" if hit.is_archived else "")
-            table.add_row(
-                shown(name),
-                hit.phone,
-                shown(hit.level),
-                hit.card_number,
-                "[b red]⚠[/]" if hit.allergies else "",
-                key=str(hit.id),
-            )
+        self.query_one("#member-results", MemberResults).show(hits)
         if self.hits:
             self.load_profile(self.hits[0].id)
         else:
             self.shown_member = None
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
-            self.load_profile(int(event.row_key.value))
+    def on_member_results_highlighted(self, event: MemberResults.Highlighted) -> None:
+        self.load_profile(event.hit.id)
+
+    def on_member_results_selected(self, event: MemberResults.Selected) -> None:
+        if self.wanted_member_id != event.hit.id:
+            self.load_profile(event.hit.id)
 
     def load_profile(self, member_id: int) -> None:
         from salon_tui.services import member_safety, members

@@ -8,7 +8,7 @@
 - ``hub.open_drawer(reason)`` for a "no sale";
 - every scan reaches the active screen as a ``Scanned`` message, whether it came from
   the grabbed evdev scanner or from a fast key burst typed by a keyboard-wedge scanner
-  (those keys never reach a widget, a PIN field or a binding).
+  (those keys never reach a binding, and a text box they were typed into is left as it was).
 
 Threads never touch widgets: they hand their news to the app with ``call_from_thread``.
 """
@@ -28,6 +28,8 @@ from textual.timer import Timer
 from salon_tui.i18n import N_, _
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from salon_tui.app import SalonApp
     from salon_tui.config import MachineConfig, PrinterConfig
     from salon_tui.printing.receipt import Receipt
@@ -114,6 +116,12 @@ class KeyboardScans:
 
     Keys of a burst that ends as a scan are dropped (the screen gets ``Scanned``);
     anything else is let through, in order, as if typed.
+
+    A key typed after a pause into a text box goes in at once: holding it would make every
+    keystroke of a person wait ``max_gap_ms`` (search-as-you-type would miss its 50 ms).
+    Only the keys that follow it within the gap are held. Should they end as a scan, the
+    box gets back the text and cursor it had before that first key, then the screen gets
+    ``Scanned``, so a scan still types nothing anywhere.
     """
 
     def __init__(
@@ -128,6 +136,8 @@ class KeyboardScans:
         self.deliver = deliver
         self.clock = clock
         self._timer: Timer | None = None
+        # The box the first key of the burst went into, with its text and cursor before.
+        self._typed_into: tuple[Input, str, int] | None = None
 
     @staticmethod
     def _typed_char(event: events.Key) -> str | None:
@@ -146,7 +156,7 @@ class KeyboardScans:
             code = self.burst.finish(terminator, now)
             if code is not None:
                 self._cancel_timer()
-                self.app.screen.post_message(Scanned(code, "keyboard", terminator))
+                self._announce(Scanned(code, "keyboard", terminator))
                 return True
             await self.release()
             return False
@@ -156,12 +166,45 @@ class KeyboardScans:
             return False
         if not self.burst.continues(now):
             await self.release()
+        if not self.burst.held:
+            typed_into = self._focused_input()
+            if typed_into is not None:
+                self._typed_into = (typed_into, typed_into.value, typed_into.cursor_position)
+                self.burst.hold(char, now, event, delivered=True)
+                self._arm_timer()
+                return False  # handled now, as typed
         self.burst.hold(char, now, event)
         self._arm_timer()
         return True
 
+    def _focused_input(self) -> Input | None:
+        from textual.widgets import Input
+
+        focused = self.app.focused
+        return focused if isinstance(focused, Input) else None
+
+    def _announce(self, scanned: Scanned) -> None:
+        """Post a scan, after taking its first key back out of the box it went into.
+
+        The undo runs in the box's own queue, after the key it takes back, and the scan is
+        posted only then: a screen that fills the box from the scan keeps what it put there.
+        """
+        typed_into, self._typed_into = self._typed_into, None
+        if typed_into is None or not typed_into[0].is_attached:
+            self.app.screen.post_message(scanned)
+            return
+        box, text, cursor = typed_into
+
+        def take_back_then_announce() -> None:
+            box.value = text
+            box.cursor_position = cursor
+            self.app.screen.post_message(scanned)
+
+        box.call_later(take_back_then_announce)
+
     async def release(self) -> None:
         self._cancel_timer()
+        self._typed_into = None
         for held in self.burst.release():
             await self.deliver(held)
 

@@ -23,3 +23,17 @@ def without_bidi_controls(text: str) -> str:
 def shown(text: str) -> str:
     """``text`` as markup that displays it literally, with no bidirectional controls."""
     return escape(without_bidi_controls(text))
+
+
+# Control characters (C0, DEL, C1) read as spaces, the bidirectional controls as nothing.
+_ONE_LINE = {
+    **dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], " "),
+    **BIDI_CONTROLS,
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` as plain characters for one line of a table drawn without markup: no
+    bidirectional controls, and control characters (newline, tab, escape …) as spaces so
+    none reaches the terminal."""
+    return text.translate(_ONE_LINE)
