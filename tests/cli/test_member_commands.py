@@ -150,3 +150,16 @@ def test_the_owner_exports_then_erases_a_members_personal_data(
         )
     again = run("member", "erase", f"#{member.id}", "--yes", env=OWNER_ENV)
     assert again.exit_code == 1 and "already erased" in again.stderr
+
+
+def test_on_a_terminal_a_name_that_reads_as_markup_is_listed_as_typed(
+    run, initialised, monkeypatch
+) -> None:
+    from salon_tui.commands import _common
+
+    added = run("member", "add", "[/] [b]王\u202e芳", "--phone", "13800138000", env=OWNER_ENV)
+    assert added.exit_code == 0, added.output
+    monkeypatch.setattr(_common, "on_terminal", lambda: True)  # a rich table, not tabs
+    found = run("member", "search", "8000", env=OWNER_ENV)
+    assert found.exit_code == 0, found.output
+    assert "[/] [b]王芳" in found.stdout and "\u202e" not in found.stdout

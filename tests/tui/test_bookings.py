@@ -146,3 +146,66 @@ async def test_stylist_sees_the_grid_with_masked_phones() -> None:
         await _cursor_on(pilot, "张三")
         detail = str(app.screen.query_one("#booking-detail").render())
         assert "138****8000" in detail
+
+
+TRICKY_CLIENT = "[/] [@click=app.quit]王\u202e芳"
+TRICKY_STYLIST = "[b]Kevin[/] [/]"
+
+
+@pytest.fixture
+def tricky_names(booked_shop: dict[str, Any]) -> None:  # noqa: F811
+    """A member and a stylist whose names read as markup, booked and waiting today."""
+    from salon_tui.domain.actor import Actor
+    from salon_tui.domain.permissions import Role
+    from salon_tui.services import booking_queue, bookings, members, schedule, staff
+    from tests.tui.bookings_shop import at
+    from tests.tui.conftest import PEOPLE
+
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    kevin = staff.add_staff(uow, owner, TRICKY_STYLIST, Role.STYLIST, "2580").id
+    schedule.set_shift(uow, owner, kevin, range(7), "10:00-20:00")
+    client = members.add_member(uow, owner, name=TRICKY_CLIENT, phone="13600136000").id
+    bookings.book(
+        uow, owner, [bookings.LineRequest(booked_shop["cut"], kevin)], at("15:00"), member_id=client
+    )
+    booking_queue.add_walk_in(
+        uow, owner, booked_shop["cut"], member_id=client, requested_staff_id=kevin
+    )
+    uow.dispose()
+
+
+async def test_names_that_read_as_markup_show_literally_on_the_bookings_screens(
+    tricky_names: None,
+) -> None:
+    from textual.widgets import Select, Static
+
+    from salon_tui.widgets.booking_grid import BookingGrid
+
+    literal_client = TRICKY_CLIENT.replace("\u202e", "")
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _bookings(pilot)
+        screen = app.screen
+        grid = screen.query_one(BookingGrid)
+        drawn = grid.render_lines(grid.region.reset_offset)
+        drawn_text = "\n".join(strip.text for strip in drawn)
+        assert TRICKY_STYLIST[:8] in drawn_text  # the column title, as typed
+        await _cursor_on(pilot, TRICKY_CLIENT)
+        detail = str(screen.query_one("#booking-detail", Static).render())
+        assert literal_client in detail and "\u202e" not in detail
+        queue = str(screen.query_one("#queue-body", Static).render())
+        assert literal_client in queue and f"→ {TRICKY_STYLIST}" in queue
+        await pilot.press("n")  # the booking dialog lists the stylist by name
+        await settle(pilot)
+        stylists = app.screen.query_one("#bk-stylist", Select)
+        stylists.value = next(
+            value for prompt, value in stylists._options if "Kevin" in str(prompt)
+        )
+        await settle(pilot)
+        on_screen = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any(TRICKY_STYLIST in line for line in on_screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running

@@ -114,19 +114,31 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
 
 
+def on_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def print_table(
     headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None
 ) -> None:
-    """A rich table on a terminal; tab-separated plain text in a pipe."""
-    if sys.stdout.isatty():
+    """A rich table on a terminal; tab-separated plain text in a pipe.
+
+    Cells are plain text, never markup: a name typed as ``[/]`` shows as typed (and the
+    bidirectional controls that would turn the rest of the line around are left out)."""
+    if on_terminal():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
+
+        from salon_tui.widgets.safe_text import without_bidi_controls
 
         table = Table(title=title, show_lines=False)
         for header in headers:
             table.add_column(header)
         for row in rows:
-            table.add_row(*("" if cell is None else str(cell) for cell in row))
+            table.add_row(
+                *(Text(without_bidi_controls("" if cell is None else str(cell))) for cell in row)
+            )
         Console().print(table)
         return
     if title:

@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from salon_tui.i18n import N_, _, ngettext
 from salon_tui.screens.base import SalonModal, SalonScreen, call_service
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ class AlertsScreen(SalonScreen):
             table.add_row(
                 str(flag.id),
                 shop_time(flag.raised_at, zone).strftime("%m-%d %H:%M"),
-                flag.label,
-                flag.staff_name,
+                shown(flag.label),
+                shown(flag.staff_name),
                 _("not reviewed") if flag.is_open else _("dismissed"),
                 key=str(flag.id),
             )
@@ -106,9 +107,11 @@ class AlertsScreen(SalonScreen):
         if flag is None:
             detail.update("")
             return
-        lines = [f"[b]{flag.label}[/b] · {flag.summary}"]
+        lines = [f"[b]{shown(flag.label)}[/b] · {shown(flag.summary)}"]
         lines.append(
-            _("By {name}; audit entry #{seq}.").format(name=flag.staff_name, seq=flag.audit_seq)
+            _("By {name}; audit entry #{seq}.").format(
+                name=shown(flag.staff_name), seq=flag.audit_seq
+            )
         )
         if not flag.is_open:
             lines.append(

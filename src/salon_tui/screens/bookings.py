@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -22,6 +21,7 @@ from salon_tui.screens.base import SalonScreen, call_service
 from salon_tui.widgets.booking_grid import BookingGrid, day_model, week_model
 from salon_tui.widgets.devices import Scanned
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ def book_for_member(screen: SalonScreen, member: MemberView) -> None:
         return
     if member.is_archived:
         screen.notify(
-            _("{name} is archived: restore the member to book them.").format(name=member.name),
+            _("{name} is archived: restore the member to book them.").format(
+                name=shown(member.name)
+            ),
             severity="warning",
         )
         return
@@ -83,7 +85,7 @@ def book_for_member(screen: SalonScreen, member: MemberView) -> None:
                 screen.notify(
                     _("Booked #{id} {client} for {time}.").format(
                         id=view.id,
-                        client=view.client_name,
+                        client=shown(view.client_name),
                         time=f"{shop_time(view.starts_at, zone):%Y-%m-%d %H:%M}",
                     )
                 )
@@ -214,7 +216,7 @@ class BookingsScreen(SalonScreen):
             title = _("Week of {day} · {name}").format(
                 day=(view.day - timedelta(days=view.day.weekday())).isoformat(), name=name
             )
-        parts = [f"[b]{escape(title)}[/b]", _("{count} bookings").format(count=len(active))]
+        parts = [f"[b]{shown(title)}[/b]", _("{count} bookings").format(count=len(active))]
         if view.opening is None:
             parts.append(f"[b red]{_('closed')}[/]")
         offered = [entry for entry in waiting if entry.status == "offered"]
@@ -245,8 +247,8 @@ class BookingsScreen(SalonScreen):
         for entry in waiting:
             who = entry.staff_name or _("any stylist")
             line = (
-                f"{escape(entry.client_name)} · {escape(entry.service_name)} · "
-                f"{escape(who)} · {entry.window_text}"
+                f"{shown(entry.client_name)} · {shown(entry.service_name)} · "
+                f"{shown(who)} · {entry.window_text}"
             )
             if entry.status == "offered" and entry.freed_start is not None:
                 line = f"[b yellow]★ {shop_time(entry.freed_start, zone):%H:%M}[/] " + line
@@ -261,8 +263,8 @@ class BookingsScreen(SalonScreen):
                             "Time freed: {client} on the waitlist wants {service} "
                             "({phone}); b books them."
                         ).format(
-                            client=entry.client_name,
-                            service=entry.service_name,
+                            client=shown(entry.client_name),
+                            service=shown(entry.service_name),
                             phone=entry.phone or "—",
                         ),
                         severity="warning",
@@ -276,20 +278,22 @@ class BookingsScreen(SalonScreen):
         self.queue_view = queue
         lines = []
         for walk_in in queue.waiting:
-            asked = f" → {walk_in.requested_staff_name}" if walk_in.requested_staff_name else ""
+            asked = (
+                f" → {shown(walk_in.requested_staff_name)}" if walk_in.requested_staff_name else ""
+            )
             lines.append(
                 f"{shop_time(walk_in.joined_at, self.timezone()):%H:%M} "
-                f"{escape(walk_in.client_name)} · {escape(walk_in.service_name)}{asked}"
+                f"{shown(walk_in.client_name)} · {shown(walk_in.service_name)}{asked}"
             )
         if not lines:
             lines.append(_("Nobody is waiting."))
         if queue.next_stylist is not None and queue.waiting:
-            lines.append(_("Next: {name} (r)").format(name=escape(queue.next_stylist[1])))
+            lines.append(_("Next: {name} (r)").format(name=shown(queue.next_stylist[1])))
         lines.append("")
         lines.append(f"[b]{_('Rotation')}[/b]")
         for seat in queue.board:
             free = _("free") if seat.free_now else _("busy")
-            lines.append(f"{escape(seat.name)} · {seat.turns} · {free}")
+            lines.append(f"{shown(seat.name)} · {seat.turns} · {free}")
         self.query_one("#queue-body", Static).update("\n".join(lines))
 
     # --- check-in by card ---------------------------------------------------------------
@@ -332,9 +336,9 @@ class BookingsScreen(SalonScreen):
             booking = result.arrived
             self.notify(
                 _("{name} has arrived for {time} · {services} (#{id}).").format(
-                    name=result.member_name,
+                    name=shown(result.member_name),
                     time=f"{shop_time(booking.starts_at, zone):%H:%M}",
-                    services=booking.services_text,
+                    services=shown(booking.services_text),
                     id=booking.id,
                 )
             )
@@ -355,7 +359,7 @@ class BookingsScreen(SalonScreen):
             self.app.push_screen(
                 BookingPickModal(
                     _("{name} has {count} bookings today: which one now?").format(
-                        name=result.member_name, count=len(result.choices)
+                        name=shown(result.member_name), count=len(result.choices)
                     ),
                     result.choices,
                     zone,
@@ -366,14 +370,14 @@ class BookingsScreen(SalonScreen):
         if result.already:
             self.notify(
                 _("{name} is already checked in (#{id}).").format(
-                    name=result.member_name, id=result.already[0].id
+                    name=shown(result.member_name), id=result.already[0].id
                 ),
                 severity="warning",
             )
             return
         self.notify(
             _("{name} has no booking waiting today; q adds them as a walk-in.").format(
-                name=result.member_name
+                name=shown(result.member_name)
             ),
             severity="warning",
         )
@@ -393,18 +397,18 @@ class BookingsScreen(SalonScreen):
 
         zone = self.timezone()
         text = (
-            f"[b]#{booking.id} {escape(booking.client_name)}[/b] {booking.phone} · "
+            f"[b]#{booking.id} {shown(booking.client_name)}[/b] {booking.phone} · "
             f"{shop_time(booking.starts_at, zone):%H:%M}–{shop_time(booking.ends_at, zone):%H:%M}"
-            f" · {escape(booking.services_text)} · {booking.status_label}"
+            f" · {shown(booking.services_text)} · {booking.status_label}"
         )
         if booking.deposit_held_cents:
             text += " · " + _("deposit {amount}").format(
                 amount=self.money(booking.deposit_held_cents)
             )
         if booking.warnings:
-            text += "\n[b red]⚠ " + escape(" · ".join(booking.warnings)) + "[/]"
+            text += "\n[b red]⚠ " + shown(" · ".join(booking.warnings)) + "[/]"
         if booking.note:
-            text += "\n" + escape(booking.note)
+            text += "\n" + shown(booking.note)
         detail.update(text)
 
     def money(self, cents: int) -> str:
@@ -502,7 +506,7 @@ class BookingsScreen(SalonScreen):
     def booked(self, view: BookingView | None) -> None:
         if view is None:
             return
-        self.notify(_("Booked #{id} {client}.").format(id=view.id, client=view.client_name))
+        self.notify(_("Booked #{id} {client}.").format(id=view.id, client=shown(view.client_name)))
         if view.business_day != self.day:
             self.day = view.business_day
         self.reload()
@@ -652,7 +656,7 @@ class BookingsScreen(SalonScreen):
 
         def added(view: Any) -> None:
             if view is not None:
-                self.notify(_("{client} joins the queue.").format(client=view.client_name))
+                self.notify(_("{client} joins the queue.").format(client=shown(view.client_name)))
                 self.reload()
 
         self.app.push_screen(WalkInModal(stylists), added)
@@ -668,7 +672,7 @@ class BookingsScreen(SalonScreen):
             if view is not None:
                 self.notify(
                     _("{client} is on the waitlist for {day}.").format(
-                        client=view.client_name, day=view.business_day.isoformat()
+                        client=shown(view.client_name), day=view.business_day.isoformat()
                     )
                 )
                 self.reload()
@@ -693,7 +697,7 @@ class BookingsScreen(SalonScreen):
                 uow, actor = self.salon.uow, self.salon.session_actor
                 self._call(
                     lambda: booking_waitlist.remove(uow, actor, entry_id),
-                    _("{client} is off the waitlist.").format(client=entry.client_name),
+                    _("{client} is off the waitlist.").format(client=shown(entry.client_name)),
                 )
             else:
                 self.book_entry(entry)
@@ -747,5 +751,5 @@ class BookingsScreen(SalonScreen):
         uow, actor = self.salon.uow, self.salon.session_actor
         self._call(
             lambda: booking_queue.serve(uow, actor, first.id),
-            _("{client} is being served.").format(client=first.client_name),
+            _("{client} is being served.").format(client=shown(first.client_name)),
         )

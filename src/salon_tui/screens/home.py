@@ -17,6 +17,7 @@ from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen
 from salon_tui.widgets.footer import TranslatedFooter
 from salon_tui.widgets.home_panels import HOME_PANELS
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
 WEEKDAYS = (
@@ -59,7 +60,7 @@ class HomeScreen(SalonScreen):
         now = shop_time(utc_now(), shop.timezone)
         weekday = _(WEEKDAYS[now.weekday()])
         actor = self.salon.actor
-        greeting = _("Hello, {name}.").format(name=actor.name) if actor else ""
+        greeting = _("Hello, {name}.").format(name=shown(actor.name)) if actor else ""
         self.query_one("#home-today", Static).update(
-            f"[b]{shop.name}[/b]   {now:%Y-%m-%d} {weekday}   {greeting}"
+            f"[b]{shown(shop.name)}[/b]   {now:%Y-%m-%d} {weekday}   {greeting}"
         )

@@ -15,6 +15,7 @@ from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonScreen, call_service
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.staff import StaffView
@@ -66,7 +67,7 @@ class LoginScreen(SalonScreen):
         options.clear_options()
         options.add_options(
             [
-                Option(f"{person.name}  ·  {person.role_label}", id=str(person.id))
+                Option(f"{shown(person.name)}  ·  {person.role_label}", id=str(person.id))
                 for person in people
             ]
         )

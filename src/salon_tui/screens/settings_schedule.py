@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,6 +14,7 @@ from textual.widgets.option_list import Option
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, SalonScreen, call_service
 from salon_tui.widgets.footer import TranslatedFooter
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
 SHOP_ROW = "shop"
@@ -101,7 +101,7 @@ class HolidaysModal(SalonModal[None]):
         options.clear_options()
         for holiday in holidays:
             state = _("open") if holiday.open else _("closed")
-            options.add_option(Option(f"{holiday.day:%m-%d} {escape(holiday.name)} · {state}"))
+            options.add_option(Option(f"{holiday.day:%m-%d} {shown(holiday.name)} · {state}"))
         options.highlighted = highlighted
         options.focus()
 
@@ -210,10 +210,10 @@ class ScheduleSettingsScreen(SalonScreen):
             self.row_keys.append(str(person.id))
             self.names[str(person.id)] = person.name
             week = by_id[person.id].week if person.id in by_id else (None,) * 7
-            table.add_row(escape(person.name), *(hours_text(day) if day else "—" for day in week))
+            table.add_row(shown(person.name), *(hours_text(day) if day else "—" for day in week))
         table.move_cursor(row=min(keep or 0, len(self.row_keys) - 1))
-        resource_text = ", ".join(f"{escape(r.name)} ({r.kind_label})" for r in resources)
-        skill_text = "; ".join(f"{escape(s.staff_name)}: {' '.join(s.services)}" for s in skills)
+        resource_text = ", ".join(f"{shown(r.name)} ({r.kind_label})" for r in resources)
+        skill_text = "; ".join(f"{shown(s.staff_name)}: {' '.join(s.services)}" for s in skills)
         self.query_one("#schedule-extra", Static).update(
             "\n".join(
                 [

@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from salon_tui.i18n import N_, _
+from salon_tui.widgets.safe_text import one_line
 
 if TYPE_CHECKING:
     from salon_tui.domain.bookings import Span
@@ -162,13 +163,15 @@ def _block_text(block: Block, index: int) -> str:
     booking = block.booking
     if index == 0:
         mark = "⚠" if booking.warnings else STATUS_GLYPHS.get(booking.status, "")
-        return f"{mark}{booking.client_name}"
+        return f"{mark}{one_line(booking.client_name)}"
     if index == 1:
-        return block.line.service_name
+        return one_line(block.line.service_name)
     if index == 2:
-        return booking.status_label + (f" {booking.warnings[0]}" if booking.warnings else "")
+        return booking.status_label + (
+            f" {one_line(booking.warnings[0])}" if booking.warnings else ""
+        )
     if index == 3 and len(booking.warnings) > 1:
-        return " ".join(booking.warnings[1:])
+        return one_line(" ".join(booking.warnings[1:]))
     return ""
 
 
@@ -205,7 +208,7 @@ def render_grid(
     out.append(" " * TIME_WIDTH)
     for index in shown:
         column = model.columns[index]
-        title = _fit(" " + column.title, each)
+        title = _fit(" " + one_line(column.title), each)
         style = "bold reverse" if index == cursor_column else "bold"
         out.append(title, style=style)
     if first > 0 or first + count < len(model.columns):

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import business_date, utc_now
 from salon_tui.i18n import N_, _, ngettext
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.worker import call_service
 
 
@@ -63,7 +64,7 @@ class StaffPanel(Panel):
         ]
         locked = [person.name for person in people if person.hard_locked or person.is_waiting(now)]
         if locked:
-            lines.append(_("Locked out: {names}").format(names=", ".join(locked)))
+            lines.append(_("Locked out: {names}").format(names=shown(", ".join(locked))))
         self.show("\n".join(lines))
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from salon_tui.domain.clock import shop_time, utc_now
 from salon_tui.domain.permissions import ROLE_LABELS
 from salon_tui.i18n import _
+from salon_tui.widgets.safe_text import shown
 
 
 class ShopHeader(Horizontal):
@@ -45,11 +46,11 @@ class ShopHeader(Horizontal):
         self.set_interval(15, self._tick)
 
     def _show_shop(self, shop: Any) -> None:
-        self.query_one("#header-shop", Static).update(shop.name if shop else "salon_tui")
+        self.query_one("#header-shop", Static).update(shown(shop.name) if shop else "salon_tui")
         self._tick()
 
     def _show_actor(self, actor: Any) -> None:
-        text = f"{actor.name} · {_(ROLE_LABELS[actor.role])}" if actor and actor.role else ""
+        text = f"{shown(actor.name)} · {_(ROLE_LABELS[actor.role])}" if actor and actor.role else ""
         self.query_one("#header-actor", Static).update(text)
 
     def _show_devices(self, devices: Any) -> None:

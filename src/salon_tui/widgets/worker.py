@@ -23,7 +23,8 @@ Result = TypeVar("Result")
 
 
 def show_error(node: DOMNode, error: SalonError) -> None:
-    node.app.notify(error.message, title=_(error.title), severity="error", timeout=8)
+    # Plain text: a message may quote a name as typed, "[/]" and all.
+    node.app.notify(error.message, title=_(error.title), severity="error", timeout=8, markup=False)
 
 
 def show_unexpected(node: DOMNode) -> None:

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,6 +16,7 @@ from textual.widgets.option_list import Option
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.booking_waitlist import WaitlistView
@@ -40,7 +40,7 @@ class _Dialog(SalonModal[Any]):
 
     def show_problem(self, text: str) -> None:
         message = self.query_one("#form-message", Static)
-        message.update(escape(text))
+        message.update(shown(text))
         message.add_class("-error")
 
     def problem(self, error: SalonError) -> None:
@@ -97,7 +97,10 @@ class BookingFormModal(_Dialog):
             yield Static("", id="bk-services-found", classes="hint")
             yield Label(_("Stylist"))
             yield Select(
-                [(_("Any stylist"), ANY), *[(name, str(sid)) for sid, name in self.stylists]],
+                [
+                    (_("Any stylist"), ANY),
+                    *[(shown(name), str(sid)) for sid, name in self.stylists],
+                ],
                 value=str(self.staff_id) if self.staff_id is not None else ANY,
                 allow_blank=False,
                 id="bk-stylist",
@@ -139,7 +142,7 @@ class BookingFormModal(_Dialog):
                 self.query_one("#bk-client", Input).value = self.waitlist.client_name
                 self.query_one("#bk-phone", Input).value = self.waitlist.phone
             self.query_one(".dialog-title", Static).update(
-                _("Book {client} from the waitlist").format(client=self.waitlist.client_name)
+                _("Book {client} from the waitlist").format(client=shown(self.waitlist.client_name))
             )
         if self.preset is not None:
             self.query_one("#bk-client", Input).value = self.preset.name
@@ -183,7 +186,7 @@ class BookingFormModal(_Dialog):
         options.clear_options()
         for hit in self.hits:
             warn = " ⚠" if hit.allergies else ""
-            options.add_option(Option(f"{escape(hit.name)} {hit.phone} {hit.card_number}{warn}"))
+            options.add_option(Option(f"{shown(hit.name)} {hit.phone} {hit.card_number}{warn}"))
         options.display = bool(self.hits)
         if self.hits:
             options.highlighted = 0
@@ -208,13 +211,13 @@ class BookingFormModal(_Dialog):
 
         uow, actor = self.salon.uow, self.salon.session_actor
 
-        def shown(warnings: tuple[str, ...]) -> None:
-            line = f"[b]{escape(hit.name)}[/b] #{hit.id} {hit.phone}"
+        def show_warnings(warnings: tuple[str, ...]) -> None:
+            line = f"[b]{shown(hit.name)}[/b] #{hit.id} {hit.phone}"
             if warnings:
-                line += "  [b red]⚠ " + escape(" · ".join(warnings)) + "[/]"
+                line += "  [b red]⚠ " + shown(" · ".join(warnings)) + "[/]"
             self.query_one("#bk-member", Static).update(line)
 
-        call_service(self, lambda: client_warnings(uow, actor, hit.id), shown)
+        call_service(self, lambda: client_warnings(uow, actor, hit.id), show_warnings)
 
     # --- services ------------------------------------------------------------------------
 
@@ -231,11 +234,11 @@ class BookingFormModal(_Dialog):
             from salon_tui.i18n import current_locale
 
             self.query_one("#bk-services-found", Static).update(
-                " + ".join(f"{escape(v.label(current_locale()))} {v.duration_min}′" for v in views)
+                " + ".join(f"{shown(v.label(current_locale()))} {v.duration_min}′" for v in views)
             )
 
         def missing(error: SalonError) -> None:
-            self.query_one("#bk-services-found", Static).update(escape(error.message))
+            self.query_one("#bk-services-found", Static).update(shown(error.message))
 
         if codes:
             call_service(self, find, found, failed=missing, group="booking-services")
@@ -285,7 +288,7 @@ class BookingFormModal(_Dialog):
         options = self.query_one("#bk-slots", OptionList)
         options.clear_options()
         for slot in slots:
-            options.add_option(Option(escape(slot.text(self.timezone))))
+            options.add_option(Option(shown(slot.text(self.timezone))))
         options.display = bool(slots)
         if slots:
             options.highlighted = 0
@@ -357,11 +360,11 @@ class BookingActionsModal(_Dialog):
         b = self.booking
         with Vertical(classes="dialog"):
             yield Static(
-                f"#{b.id} {escape(b.client_name)} · {escape(b.services_text)} · {b.status_label}",
+                f"#{b.id} {shown(b.client_name)} · {shown(b.services_text)} · {b.status_label}",
                 classes="dialog-title",
             )
             if b.warnings:
-                yield Static("[b red]⚠ " + escape(" · ".join(b.warnings)) + "[/]")
+                yield Static("[b red]⚠ " + shown(" · ".join(b.warnings)) + "[/]")
             if self.actions:
                 yield OptionList(
                     *[Option(_(label)) for _key, label in self.actions], id="booking-actions"
@@ -394,7 +397,7 @@ class BookingPickModal(_Dialog):
                 *[
                     Option(
                         f"{b.starts_at.astimezone(zone):%H:%M} #{b.id} "
-                        f"{escape(b.services_text)} · {b.status_label}"
+                        f"{shown(b.services_text)} · {b.status_label}"
                     )
                     for b in self.bookings
                 ],
@@ -424,7 +427,7 @@ class WalkInModal(_Dialog):
             yield Input(id="wi-service")
             yield Label(_("Asked for"))
             yield Select(
-                [(_("Rotation (轮牌)"), ANY), *[(n, str(s)) for s, n in self.stylists]],
+                [(_("Rotation (轮牌)"), ANY), *[(shown(n), str(s)) for s, n in self.stylists]],
                 value=ANY,
                 allow_blank=False,
                 id="wi-stylist",
@@ -490,7 +493,7 @@ class WaitlistModal(_Dialog):
             yield Input(id="wl-service", compact=True)
             yield Label(_("Stylist"))
             yield Select(
-                [(_("Any stylist"), ANY), *[(n, str(s)) for s, n in self.stylists]],
+                [(_("Any stylist"), ANY), *[(shown(n), str(s)) for s, n in self.stylists]],
                 value=ANY,
                 allow_blank=False,
                 id="wl-stylist",
@@ -580,8 +583,8 @@ class WaitlistPickModal(_Dialog):
                 )
                 options.append(
                     Option(
-                        f"{freed}#{e.id} {escape(e.client_name)} {e.phone} · "
-                        f"{escape(e.service_name)} · {escape(e.staff_name or _('any stylist'))}"
+                        f"{freed}#{e.id} {shown(e.client_name)} {e.phone} · "
+                        f"{shown(e.service_name)} · {shown(e.staff_name or _('any stylist'))}"
                         f" · {e.window_text} · {e.status_label}"
                     )
                 )

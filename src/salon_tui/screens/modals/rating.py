@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Static
 
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.ratings import RatingTarget
@@ -84,7 +85,9 @@ class RatingModal(SalonModal[int]):
     def show_target(self) -> None:
         target = self.targets[self.index]
         self.query_one("#rating-title", Static).update(
-            _("How was {name}? (sale {number})").format(name=target.staff_name, number=self.number)
+            _("How was {name}? (sale {number})").format(
+                name=shown(target.staff_name), number=self.number
+            )
         )
         picker = self.query_one(StarPicker)
         picker.stars = 0

@@ -23,6 +23,7 @@ from salon_tui.screens.base import call_service
 from salon_tui.screens.modals.catalog_forms import CatalogForm, FormField, FormProblem, money_text
 from salon_tui.services.catalog import ServiceDraft
 from salon_tui.widgets.devices import Scanned
+from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.tables import fill_table
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class ServiceForm(CatalogForm):
         for person in people:
             if not person.active and person.id not in chosen:
                 continue
-            label = f"{person.name} · {_(ROLE_LABELS[person.role])}"
+            label = f"{shown(person.name)} · {_(ROLE_LABELS[person.role])}"
             if not person.active:
                 label += " · " + _("has left")
             stylists.add_option((label, person.id, person.id in chosen))
