@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Static
 
 from salon_tui.i18n import N_, _, current_locale
 from salon_tui.screens.base import SalonScreen, call_service
+from salon_tui.screens.checkout_patch_tests import PatchTestNotice
 from salon_tui.widgets.footer import TranslatedFooter
 from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
@@ -75,6 +76,9 @@ class CheckoutScreen(SalonScreen):
         self.panel_member_id: int | None = None
         # A booking's deposit this sale may use (the "Booking deposit" way to pay).
         self.deposit_cents = 0
+        # Lines whose service needs a patch test the client lacks: id → confirmed.
+        self.patch_marks: dict[int, bool] = {}
+        self.item_column: Any = None
 
     def compose(self) -> ComposeResult:
         yield ShopHeader(N_("Checkout"))
@@ -86,6 +90,7 @@ class CheckoutScreen(SalonScreen):
                     id="checkout-entry",
                 )
                 yield DataTable(id="cart-table", cursor_type="row", zebra_stripes=True)
+                yield PatchTestNotice(id="patch-tests")
                 yield Static("", id="line-detail")
             with Vertical(id="checkout-right"):
                 yield Static("", id="checkout-totals")
@@ -105,7 +110,7 @@ class CheckoutScreen(SalonScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#cart-table", DataTable)
-        table.add_columns(
+        self.item_column, *_others = table.add_columns(
             _("Item"), _("Qty"), _("Stylist"), _("Price"), _("Discount"), _("Charged")
         )
         self.query_one("#checkout-entry", Input).focus()
@@ -163,7 +168,7 @@ class CheckoutScreen(SalonScreen):
                 for s in line.staff
             )
             table.add_row(
-                self.line_label(line),
+                self.marked_label(line),
                 str(line.qty),
                 stylists or ("—" if line.kind != "service" else _("choose (Ctrl+S)")),
                 money(self, line.unit_cents),
@@ -193,6 +198,28 @@ class CheckoutScreen(SalonScreen):
         lines.append(f"[b]{_('Total'):<10} {money(self, cart.total_cents):>14}[/b]")
         self.query_one("#checkout-totals", Static).update("\n".join(lines))
         self.show_line_detail()
+        self.query_one(PatchTestNotice).check_cart(cart)
+
+    def marked_label(self, line: CartLineView) -> Any:
+        """The line's label, marked ⚠ when its service needs a patch test the client
+        lacks (red until the cashier confirms going ahead)."""
+        from rich.text import Text
+
+        label = self.line_label(line)
+        confirmed = self.patch_marks.get(line.id)
+        if confirmed is None:
+            return label
+        return Text("⚠ ", style="yellow" if confirmed else "bold red") + Text(label)
+
+    def on_patch_test_notice_checked(self, message: PatchTestNotice.Checked) -> None:
+        marks = {warning.line_id: warning.confirmed for warning in message.warnings}
+        if marks == self.patch_marks or self.cart is None:
+            return
+        self.patch_marks = marks
+        table = self.query_one("#cart-table", DataTable)
+        for line in self.cart.lines:
+            if str(line.id) in table.rows:
+                table.update_cell(str(line.id), self.item_column, self.marked_label(line))
 
     @staticmethod
     def line_label(line: CartLineView) -> str:
@@ -520,6 +547,11 @@ class CheckoutScreen(SalonScreen):
             self.notify(
                 _("The cart is empty: add a service or a product first."), severity="warning"
             )
+            return
+        self.query_one(PatchTestNotice).before_pay(self.cart, self.open_payment)
+
+    def open_payment(self) -> None:
+        if self.cart is None:
             return
         from salon_tui.screens.modals.checkout_pay import PaymentModal
 

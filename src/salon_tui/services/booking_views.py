@@ -116,11 +116,9 @@ def no_show_count(session: Session, member_id: int) -> int:
 
 
 def _patch_category(service: Service | None) -> str:
-    """The patch-test category a service needs: lashes for lash services, else colour."""
-    if service is None:
-        return "colour"
-    text = f"{service.code} {service.name} {service.name_en}".lower()
-    return "lash" if ("lash" in text or "睫" in text) else "colour"
+    from salon_tui.services.member_safety import patch_test_category
+
+    return patch_test_category(service)
 
 
 def booking_views(

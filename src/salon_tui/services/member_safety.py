@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from salon_tui.data.models import Allergy, Formula, PatchTest, Staff
+from salon_tui.data.models import Allergy, Formula, PatchTest, Service, Staff
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
@@ -191,6 +191,14 @@ def add_patch_test(
             after={"patch_test_id": row.id, "result": result},
         )
         return _patch_view(session, row)
+
+
+def patch_test_category(service: Service | None) -> str:
+    """The patch-test category a service needs: lashes for lash services, else colour."""
+    if service is None:
+        return "colour"
+    text = f"{service.code} {service.name} {service.name_en}".lower()
+    return "lash" if ("lash" in text or "睫" in text) else "colour"
 
 
 def patch_valid_until(session: Session, row: PatchTest) -> date:

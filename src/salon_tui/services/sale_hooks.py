@@ -48,6 +48,7 @@ PLUGIN_MODULES: list[str] = [
     "salon_tui.services.loyalty_checkout",
     "salon_tui.services.member_upgrades",
     "salon_tui.services.package_checkout",
+    "salon_tui.services.checkout_safety",
 ]
 _loaded = False
 
