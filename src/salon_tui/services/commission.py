@@ -3,6 +3,8 @@
 Managers keep the rules and each person's level. ``fix_for_sale`` runs inside the
 paying transaction and writes one entry per person and line (plus a whole-month
 top-up when a tier is reached); ``reverse_for_refund`` writes the negative entries.
+A card sold at the Cards desk earns by the same rules (``services.card_commission``),
+so a seller's month, and its tiers, count every card sold with a rule for its kind.
 A stylist sees their own statement; managers see everyone's.
 """
 
@@ -443,7 +445,10 @@ def may_see_statement(actor: Actor, staff_id: int) -> bool:
 
 
 def statement(uow: UnitOfWork, actor: Actor, staff_id: int, start: date, end: date) -> Statement:
-    """One person's commission entries from ``start`` to ``end`` (shop business days)."""
+    """One person's commission entries from ``start`` to ``end`` (shop business days),
+    those of the cards they sold at the Cards desk included."""
+    from salon_tui.services.card_commission import card_description
+
     if not may_see_statement(actor, staff_id):
         raise PermissionDenied(_("You may only see your own commission statement."))
     with uow.read() as session:
@@ -452,8 +457,8 @@ def statement(uow: UnitOfWork, actor: Actor, staff_id: int, start: date, end: da
             raise NotFound(_("There is no staff member #{id}.").format(id=staff_id))
         rows = session.exec(
             select(CommissionEntry, Sale.number, SaleLine.description)
-            .join(Sale, col(Sale.id) == col(CommissionEntry.sale_id))
-            .join(SaleLine, col(SaleLine.id) == col(CommissionEntry.sale_line_id))
+            .outerjoin(Sale, col(Sale.id) == col(CommissionEntry.sale_id))
+            .outerjoin(SaleLine, col(SaleLine.id) == col(CommissionEntry.sale_line_id))
             .where(
                 col(CommissionEntry.staff_id) == staff_id,
                 col(CommissionEntry.business_day) >= start,
@@ -470,7 +475,9 @@ def statement(uow: UnitOfWork, actor: Actor, staff_id: int, start: date, end: da
                 StatementLine(
                     entry.business_day,
                     number or "",
-                    description,
+                    description
+                    if entry.sale_line_id is not None
+                    else card_description(entry.card_kind),
                     entry.kind,
                     entry.basis_cents,
                     entry.rate_bp,

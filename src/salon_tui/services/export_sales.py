@@ -447,19 +447,23 @@ def _commission_rows(request: ExportRequest) -> Iterator[Sequence[Any]]:
                     col(SaleLine.description),
                     col(SaleLine.kind),
                 )
-                .join(Sale, col(Sale.id) == col(CommissionEntry.sale_id))
-                .join(SaleLine, col(SaleLine.id) == col(CommissionEntry.sale_line_id))
+                .outerjoin(Sale, col(Sale.id) == col(CommissionEntry.sale_id))
+                .outerjoin(SaleLine, col(SaleLine.id) == col(CommissionEntry.sale_line_id))
                 .outerjoin(Refund, and_(col(Refund.id) == col(CommissionEntry.refund_id)))
                 .where(col(CommissionEntry.id).in_(part))
                 .order_by(col(CommissionEntry.business_day), col(CommissionEntry.id))
             ):
+                if entry.sale_line_id is None:  # a card sold at the Cards desk
+                    from salon_tui.services.card_commission import card_description
+
+                    kind, description = entry.card_kind, card_description(entry.card_kind)
                 yield [
                     entry.id,
                     entry.business_day,
                     context.local(entry.created_at),
                     context.staff(entry.staff_id),
                     levels.get(entry.staff_id, ""),
-                    sale_number,
+                    sale_number or "",
                     refund_number or "",
                     kind,
                     description,

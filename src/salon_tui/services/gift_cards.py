@@ -288,6 +288,11 @@ def sell_in(
     session.add(card)
     session.flush()
     add_entry(session, actor, card, "sold", value_cents, sale_id=sale_id)
+    if sale_id is None:
+        from salon_tui.services.card_commission import fix_for_card
+
+        assert card.id is not None
+        fix_for_card(session, card.sold_by, "gift_card", card.id, value_cents, today, card.store_id)
     if tender == "cash" and sale_id is None:
         drawer.add_movement(
             session,

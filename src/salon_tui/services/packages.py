@@ -508,6 +508,13 @@ def sell_package_in(
             sale_id=sale_id,
             sale_line_id=sale_line_id,
         )
+    if sale_id is None:
+        from salon_tui.services.card_commission import fix_for_card
+
+        fix_for_card(
+            session, package.staff_id, "package", package.id, found.price_cents, day,
+            package.store_id,
+        )  # fmt: skip
     # Sold on a sale, the sale's payments took the money; otherwise the method does.
     if sale_id is None and method == "stored_value":
         from salon_tui.services.stored_value import spend_in
@@ -846,6 +853,12 @@ def refund_package(
         )
         left = sum(item.uses_left for item in items)
         amount = unused_value(package.price_cents, package.total_uses, left)
+        from salon_tui.services.card_commission import reverse_for_card
+
+        reverse_for_card(
+            session, "package", package_id, amount, package.price_cents, day,
+            terminal_store(session).id,
+        )  # fmt: skip
         if method == "cash" and amount:
             from salon_tui.services import drawer
 

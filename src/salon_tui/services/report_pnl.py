@@ -104,13 +104,17 @@ def _commission(session: Session, period: Period, store: int | None) -> int:
 
 def commission_in_store(query: Any, store: int | None) -> Any:
     """``query`` over commission entries kept to those of ``store``: a line's commission
-    belongs to the store of its sale, a reversal to the store of its refund."""
+    belongs to the store of its sale, a reversal to the store of its refund, a card sold
+    at the Cards desk to the store that sold it."""
     if store is None:
         return query
     return (
-        query.join(Sale, col(Sale.id) == col(CommissionEntry.sale_id))
+        query.outerjoin(Sale, col(Sale.id) == col(CommissionEntry.sale_id))
         .outerjoin(Refund, col(Refund.id) == col(CommissionEntry.refund_id))
-        .where(func.coalesce(col(Refund.store_id), col(Sale.store_id)) == store)
+        .where(
+            func.coalesce(col(Refund.store_id), col(Sale.store_id), col(CommissionEntry.store_id))
+            == store
+        )
     )
 
 

@@ -401,6 +401,10 @@ def top_up_in(
         staff_id=seller_id,
     )
     assert entry.id is not None
+    if sale_id is None:
+        from salon_tui.services.card_commission import fix_for_card
+
+        fix_for_card(session, entry.staff_id, "top_up", entry.id, amount_cents, day, entry.store_id)
     if method == "cash" and sale_id is None:
         from salon_tui.services import drawer
 
@@ -540,6 +544,18 @@ def undo_top_up_in(
         refund_id=refund_id,
     )
     assert entry.id is not None
+    if original.sale_id is None:
+        from salon_tui.services.card_commission import reverse_for_card
+
+        reverse_for_card(
+            session,
+            "top_up",
+            entry_id,
+            original.principal_cents,
+            original.principal_cents,
+            day,
+            entry.store_id,
+        )
     if original.method == "cash" and original.sale_id is None:
         from salon_tui.services import drawer
 

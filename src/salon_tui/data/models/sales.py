@@ -261,18 +261,33 @@ class CommissionRule(SQLModel, table=True):
 
 
 class CommissionEntry(SQLModel, table=True):
-    """Commission earned (positive) or reversed by a refund (negative); append-only."""
+    """Commission earned (positive) or reversed by a refund (negative); append-only.
+
+    A sale's line earns it (``sale_id``, ``sale_line_id``); a top-up, package or gift card
+    sold at the Cards desk, outside a sale, earns it as ``card_kind`` and ``card_id``
+    (the stored value entry, the member package, the gift card) in ``store_id``.
+    """
 
     __tablename__ = "commission_entry"
     __table_args__ = (
         Index("ix_commission_entry_staff_day", "staff_id", "business_day"),
         Index("ix_commission_entry_line", "sale_line_id"),
+        Index("ix_commission_entry_card", "card_kind", "card_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
-    sale_id: int = Field(sa_column=Column(Integer, ForeignKey("sale.id"), nullable=False))
-    sale_line_id: int = Field(sa_column=Column(Integer, ForeignKey("sale_line.id"), nullable=False))
+    sale_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("sale.id"), nullable=True)
+    )
+    sale_line_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("sale_line.id"), nullable=True)
+    )
+    card_kind: str = Field(default="", max_length=12)
+    card_id: int | None = Field(default=None)
+    store_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("store.id"), nullable=True)
+    )
     refund_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("refund.id"), nullable=True)
     )
