@@ -125,3 +125,55 @@ def test_checkout_selling_a_top_up_beside_a_service(
         steady_cursor(pilot.app)
 
     assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=ready)
+
+
+@pytest.fixture
+def member_with_warnings(shop_on_disk: object) -> None:
+    """周洁 (phone 13800138000) is allergic to PPD and failed a colour patch test in
+    October; D01 染发 needs a valid patch test."""
+    from salon_tui.services import catalog, categories, member_safety, members
+
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    member = members.add_member(uow, owner, name="周洁", phone="13800138000").id
+    member_safety.add_allergy(uow, owner, member, "PPD 对苯二胺", "红肿 rash", "severe")
+    member_safety.add_patch_test(uow, owner, member, "2026-10-30", "欧莱雅 L'Oréal", "fail")
+    categories.add_category(uow, owner, "烫染", "Colour")
+    catalog.add_service(
+        uow,
+        owner,
+        catalog.ServiceDraft(
+            code="D01",
+            name="染发",
+            name_en="Colour",
+            category="烫染",
+            price_cents=38_800,
+            duration_min=120,
+            needs_patch_test=True,
+        ),
+    )
+    uow.dispose()
+
+
+@pytest.mark.usefixtures("member_with_warnings")
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_checkout_member_with_allergy_and_patch_test_warnings(snap_compare, locale: str) -> None:
+    i18n.install(locale)
+
+    async def ready(pilot) -> None:
+        await _checkout(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press(*"13800138000")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#checkout-entry", Input).value = "D01"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # who does it: the first stylist offered
+        await settle(pilot)
+        steady_cursor(pilot.app)
+
+    assert snap_compare(SalonApp(), terminal_size=(120, 36), run_before=ready)
