@@ -41,9 +41,14 @@ class NotFound(SalonError):
 
 
 class Conflict(SalonError):
-    """The change clashes with what is stored (a duplicate, a state that moved on)."""
+    """The change clashes with what is stored (a duplicate, a state that moved on);
+    ``field`` names the input that clashes, when one does (a form puts the cursor there)."""
 
     title = N_("Conflict")
+
+    def __init__(self, message: str, field: str | None = None, title: str | None = None) -> None:
+        super().__init__(message, title)
+        self.field = field
 
 
 class PermissionDenied(SalonError):

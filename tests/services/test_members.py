@@ -88,8 +88,9 @@ def test_a_duplicate_phone_is_refused_naming_the_holder(
     uow: UnitOfWork, owner: Actor, clock
 ) -> None:
     first = members.add_member(uow, owner, name="段海燕", phone="14726616630")
-    with pytest.raises(Conflict, match=f"段海燕 \\(#{first.id}\\)"):
+    with pytest.raises(Conflict, match=f"段海燕 \\(#{first.id}\\)") as refused:
         members.add_member(uow, owner, name="宾军", phone="147 2661 6630")
+    assert refused.value.field == "phone"  # a form puts the cursor on the phone
     other = members.add_member(uow, owner, name="宾军")
     with pytest.raises(Conflict, match="段海燕"):
         members.edit_member(uow, owner, other.id, phone="14726616630")

@@ -569,3 +569,27 @@ async def test_a_card_scanned_by_a_keyboard_scanner_lists_its_member_and_says_it
         notice = str(app.screen.query_one("#member-notice", Static).content)
         assert "reported lost" in notice and "王芳" in notice
         assert result_names(app) == ["王芳"]
+
+
+async def test_a_refused_save_is_read_beside_save_with_the_cursor_on_the_field(
+    some_members: dict[str, int],
+) -> None:
+    from textual.widgets import Button
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#name", Input).value = "宾军"
+        form.query_one("#phone", Input).value = "138 0013 8000"  # 王芳's
+        form.query_one("#preferences", Input).focus()  # the bottom of a long form
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        message = form.query_one("#form-message", Static)
+        assert "already belongs to 王芳" in str(message.content)
+        assert app.focused is form.query_one("#phone", Input)
+        for widget in (message, form.query_one("#ok", Button)):  # in view, not scrolled off
+            assert form.get_widget_at(*widget.region.offset)[0] is widget
+    assert [m.name for m in stored()] == ["张三", "王芳", "李四"]

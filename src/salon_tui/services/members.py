@@ -236,7 +236,8 @@ def _check_phone_free(session: Session, phone: str, member_id: int | None) -> No
                 phone=local_phone(phone, calling_code(shop_region(session))),
                 name=holder.name,
                 id=holder.id,
-            )
+            ),
+            field="phone",
         )
 
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from salon_tui.errors import SalonError, ValidationError
+from salon_tui.errors import Conflict, SalonError, ValidationError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
 from salon_tui.widgets.safe_text import shown
@@ -39,34 +39,37 @@ class MemberFormModal(SalonModal["MemberView"]):
         title = (
             _("New member") if member is None else _("Edit {name}").format(name=shown(member.name))
         )
-        with VerticalScroll(classes="dialog member-dialog"):
+        # The fields scroll; the title, the message and the buttons stay in view, so a
+        # refusal is read next to Save however far down the form the cursor is.
+        with Vertical(classes="dialog member-dialog member-form"):
             yield Static(title, classes="dialog-title")
-            labels = {
-                "name": _("Name"),
-                "phone": _("Phone"),
-                "birthday": _("Birthday (YYYY-MM-DD, or MM-DD)"),
-                "tags": _("Tags (comma separated)"),
-                "source": _("Source"),
-                "referrer": _("Referred by (card, phone or #member id)"),
-                "notes": _("Notes"),
-                "preferences": _("Preferences"),
-            }
-            for field in TEXT_FIELDS[:3]:
-                yield Label(labels[field])
-                yield Input(id=field, max_length=200)
-            yield Label(_("Gender"))
-            yield Select(
-                [(_(label), key) for key, label in GENDERS.items()], id="gender", prompt="—"
-            )
-            yield Label(_("Level"))
-            yield Select([], id="level", prompt="—")
-            yield Label(_("Preferred stylist"))
-            yield Select([], id="preferred_stylist", prompt="—")
-            for field in TEXT_FIELDS[3:]:
-                yield Label(labels[field])
-                yield Input(id=field, max_length=400)
-            yield Checkbox(_("Accepts marketing SMS"), id="consent_sms")
-            yield Checkbox(_("Accepts marketing email"), id="consent_email")
+            with VerticalScroll(id="member-fields"):
+                labels = {
+                    "name": _("Name"),
+                    "phone": _("Phone"),
+                    "birthday": _("Birthday (YYYY-MM-DD, or MM-DD)"),
+                    "tags": _("Tags (comma separated)"),
+                    "source": _("Source"),
+                    "referrer": _("Referred by (card, phone or #member id)"),
+                    "notes": _("Notes"),
+                    "preferences": _("Preferences"),
+                }
+                for field in TEXT_FIELDS[:3]:
+                    yield Label(labels[field])
+                    yield Input(id=field, max_length=200)
+                yield Label(_("Gender"))
+                yield Select(
+                    [(_(label), key) for key, label in GENDERS.items()], id="gender", prompt="—"
+                )
+                yield Label(_("Level"))
+                yield Select([], id="level", prompt="—")
+                yield Label(_("Preferred stylist"))
+                yield Select([], id="preferred_stylist", prompt="—")
+                for field in TEXT_FIELDS[3:]:
+                    yield Label(labels[field])
+                    yield Input(id=field, max_length=400)
+                yield Checkbox(_("Accepts marketing SMS"), id="consent_sms")
+                yield Checkbox(_("Accepts marketing email"), id="consent_email")
             yield Static("", id="form-message")
             with Horizontal(classes="buttons"):
                 if member is None or not member.is_archived:
@@ -117,12 +120,12 @@ class MemberFormModal(SalonModal["MemberView"]):
     def show_choices(self, loaded: tuple[list[Any], list[Any]]) -> None:
         levels, people = loaded
         select = self.query_one("#level", Select)
-        select.set_options([(level.name, level.name) for level in levels])
+        select.set_options([(shown(level.name), level.name) for level in levels])
         if self.member is not None and self.member.level:
             select.value = self.member.level
             self.original["level"] = self.member.level
         stylists = self.query_one("#preferred_stylist", Select)
-        stylists.set_options([(person.name, person.name) for person in people])
+        stylists.set_options([(shown(person.name), person.name) for person in people])
         if self.member is not None and self.member.preferred_stylist:
             stylists.value = self.member.preferred_stylist
         self.original["preferred_stylist"] = self.collect()["preferred_stylist"]
@@ -210,7 +213,7 @@ class MemberFormModal(SalonModal["MemberView"]):
         message = self.query_one("#form-message", Static)
         message.update(shown(error.message))
         message.add_class("-error")
-        field = error.field if isinstance(error, ValidationError) else None
+        field = error.field if isinstance(error, ValidationError | Conflict) else None
         if field:
             target = self.query(f"#{field}")
             if target:
