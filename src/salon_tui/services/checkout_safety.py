@@ -21,7 +21,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from salon_tui.data.models import AuditEntry, PatchTest, Sale, SaleLine, Service
+from salon_tui.data.models import AuditEntry, PatchTest, Sale, Service
+from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.sales import LineKind
@@ -82,7 +83,7 @@ def _line_key(line_id: int, service_id: int) -> str:
     return f"{line_id}:{service_id}"
 
 
-def _confirmed_keys(session: Session, sale: Sale) -> set[str]:
+def _confirmed_keys(session: Session, sale: StoredSale) -> set[str]:
     keys: set[str] = set()
     for after in session.exec(
         select(AuditEntry.after).where(
@@ -97,7 +98,9 @@ def _confirmed_keys(session: Session, sale: Sale) -> set[str]:
     return keys
 
 
-def warnings_in(session: Session, sale: Sale, lines: Sequence[SaleLine]) -> list[PatchTestWarning]:
+def warnings_in(
+    session: Session, sale: StoredSale, lines: Sequence[StoredLine]
+) -> list[PatchTestWarning]:
     """The sale's service lines that need a valid patch test the client does not have."""
     service_ids = {line.item_id for line in lines if line.kind == LineKind.SERVICE and line.item_id}
     if not service_ids:
