@@ -120,7 +120,8 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator
         def plain() -> Iterator[Row]:
             try:
                 for number, cells in enumerate(values, start=2):
-                    if cells and any(cell not in (None, "") for cell in cells):
+                    # Not every cell None or "" (counted in C, not a generator per row).
+                    if cells and cells.count(None) + cells.count("") < len(cells):
                         yield Row(number, tuple(cells))
             finally:
                 workbook.close()
@@ -223,7 +224,7 @@ def _csv_rows(path: Path, encoding: str) -> tuple[tuple[str, ...], Iterator[Row]
                         )
                     ) from error
                 number = reader.line_num
-                if any(cell.strip() for cell in cells):
+                if "".join(cells).strip():  # some cell holds more than blanks
                     yield Row(number, tuple(cells))
         finally:
             handle.close()

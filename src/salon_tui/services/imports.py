@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -322,6 +323,12 @@ def check_import(
     from salon_tui.services.settings import load_shop_settings
 
     positions = list(match.positions.items())
+    keys = [key for key, _index in positions]
+    indexes = [index for _key, index in positions]
+    # The cells of a full row are picked in one C call; a short row (trailing empty
+    # cells left out) key by key.
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
+    full_width = max(indexes) + 1
     with uow.read() as session:
         context = RowContext(options, session, load_shop_settings(session))
         records: list[Any] = []
@@ -333,7 +340,12 @@ def check_import(
                 rows += 1
                 cells = row.cells
                 width = len(cells)
-                values = {key: cells[index] if index < width else None for key, index in positions}
+                if width >= full_width:
+                    values = dict(zip(keys, pick(cells), strict=True))
+                else:
+                    values = {
+                        key: cells[index] if index < width else None for key, index in positions
+                    }
                 try:
                     records.append(read_row(context, row.number, values))
                 except RowProblems as found:
