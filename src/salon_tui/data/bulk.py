@@ -8,11 +8,11 @@ without SQLAlchemy's per-row parameter processing, in the driver's own parameter
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import Column, Connection, Insert, Table, Update, bindparam, insert, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
@@ -74,14 +74,33 @@ def indexes_built_after(session: Session, table: Table) -> Iterator[None]:
         index.create(connection)
 
 
+def driver_value(session: Session, column: Column[Any]) -> Callable[[Any], Any]:
+    """The conversion SQLAlchemy applies to ``column``'s values for this dialect (an
+    aware timestamp becomes naive UTC, text on SQLite), or one that changes nothing."""
+    dialect = session.connection().dialect
+    convert = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return convert if convert is not None else _unchanged
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
 def insert_rows(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    converted: bool = False,
 ) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) with the driver's executemany.
 
     Each value goes through its column type's conversion for this dialect (an aware
     timestamp becomes naive UTC text on SQLite, a bool an int …), as SQLAlchemy would
     do, but only for the columns that have one, without building a dict per row.
+    ``converted``: the caller gives every value as the driver takes it already (through
+    ``driver_value``, or plain text, numbers, bools and None).
     """
     if not rows:
         return
@@ -90,13 +109,15 @@ def insert_rows(
     conversions = [
         (position, convert)
         for position, name in enumerate(columns)
-        if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        if not converted
+        and (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        is not None
     ]
     if conversions:
         # A conversion depends on the value alone, and imports repeat values a great
         # deal (the same "now", the same joining days): each is converted once.
         known: list[dict[Any, Any]] = [{} for _conversion in conversions]
-        converted: list[tuple[Any, ...]] = []
+        done: list[tuple[Any, ...]] = []
         for row in rows:
             values = list(row)
             for (position, convert), seen in zip(conversions, known, strict=True):
@@ -105,8 +126,8 @@ def insert_rows(
                 if key not in seen:
                     seen[key] = convert(value)
                 values[position] = seen[key]
-            converted.append(tuple(values))
-        rows = converted
+            done.append(tuple(values))
+        rows = done
     quote = dialect.identifier_preparer.quote
     if dialect.name == "postgresql":
         _copy_rows(

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, text
 from sqlmodel import Session, col, func, select
 
-from salon_tui.data.bulk import indexes_built_after, insert_rows
+from salon_tui.data.bulk import driver_value, indexes_built_after, insert_rows
 from salon_tui.data.models import Allergy, Card, Member, MemberGram, MemberLevel
 from salon_tui.domain import cards as card_rules
 from salon_tui.domain.actor import Actor
@@ -534,14 +534,23 @@ def _joined_at(joined: date | None, zone: ZoneInfo, now: datetime) -> datetime:
     return min(datetime.combine(joined, time(12), tzinfo=zone).astimezone(UTC), now)
 
 
+@lru_cache(maxsize=65_536)
+def _name_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
 def _member_values(
-    record: MemberRow, level_id: int | None, created: datetime, now: datetime, batch_id: int
+    record: MemberRow, level_id: int | None, created: Any, now: Any, batch_id: int
 ) -> dict[str, Any]:
-    """The member row for a new member, the same values ``create_member`` would write."""
+    """The member row for a new member, the same values ``create_member`` would write.
+
+    ``created`` and ``now`` are timestamps as the driver takes them (``driver_value``);
+    every other value is plain text, a number, a bool or None.
+    """
     born = record.born
     return {
         "name": record.name,
-        "name_key": " ".join(fold(record.name).split()),
+        "name_key": _name_key(record.name),
         "phone": record.phone,
         "phone_tail": record.phone[-4:] if record.phone else None,
         "gender": record.fields.get("gender", ""),
@@ -594,6 +603,7 @@ def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any
         table,
         columns,
         [(new_id, *row.values()) for new_id, row in zip(ids, rows, strict=True)],
+        converted=True,
     )
     return ids
 
@@ -635,8 +645,10 @@ def _add_new(
 
     zone = ZoneInfo(str(read_setting(session, SHOP_PREFIX + "timezone", "Asia/Shanghai")))
     now = utc_now()
-    # Many members joined on the same day: each day's moment is worked out once.
-    joined_at = lru_cache(maxsize=None)(lambda day: _joined_at(day, zone, now))
+    # Timestamps go to the driver as it takes them, converted once each: many members
+    # joined on the same day, and each day's moment is worked out once.
+    stored = driver_value(session, Member.__table__.c.created_at)  # type: ignore[attr-defined]
+    joined_at = lru_cache(maxsize=None)(lambda day: stored(_joined_at(day, zone, now)))
     lowest = lowest_level(session)
     default_level = lowest.id if lowest is not None else None
     session.flush()
@@ -647,7 +659,15 @@ def _add_new(
         for table in (Member.__table__, Card.__table__, MemberGram.__table__):  # type: ignore[attr-defined]
             deferred.enter_context(indexes_built_after(session, table))
         _insert_slices(
-            session, actor, records, level_ids, default_level, batch_id, joined_at, now, new_ids
+            session,
+            actor,
+            records,
+            level_ids,
+            default_level,
+            batch_id,
+            joined_at,
+            (now, stored(now)),
+            new_ids,
         )
     # Archived members' names are found only when asked for archived members.
     for record in records:
@@ -664,9 +684,10 @@ def _insert_slices(
     default_level: int | None,
     batch_id: int,
     joined_at: Any,
-    now: datetime,
+    moments: tuple[datetime, Any],  # now, and now as the driver takes it
     new_ids: dict[int, int],
 ) -> None:
+    now, now_stored = moments
     for start in range(0, len(records), SLICE):
         part = records[start : start + SLICE]
         rows = [
@@ -674,7 +695,7 @@ def _insert_slices(
                 record,
                 level_ids.get(record.level or "") or default_level,
                 joined_at(record.joined),
-                now,
+                now_stored,
                 batch_id,
             )
             for record in part
@@ -689,6 +710,7 @@ def _insert_slices(
                 for mid, rec, row in zip(member_ids, part, rows, strict=True)
                 if rec.card_number
             ],
+            converted=True,
         )
         allergies = [
             {
