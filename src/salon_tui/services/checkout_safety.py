@@ -18,11 +18,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
 from salon_tui.data.models import AuditEntry, PatchTest, Sale, Service
-from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.sales import LineKind
@@ -45,6 +45,26 @@ FAILED = "failed"  # the latest one failed
 EXPIRED = "expired"  # the latest one passed but is too old
 
 CATEGORY_LABELS = {"colour": N_("colour"), "lash": N_("lash"), "perm": N_("perm")}
+
+
+class SaleRow(Protocol):
+    """What the check reads of a sale: a table row or the rows paying holds."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def member_id(self) -> int | None: ...
+
+
+class LineRow(Protocol):
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def item_id(self) -> int | None: ...
+    @property
+    def description(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -83,7 +103,7 @@ def _line_key(line_id: int, service_id: int) -> str:
     return f"{line_id}:{service_id}"
 
 
-def _confirmed_keys(session: Session, sale: StoredSale) -> set[str]:
+def _confirmed_keys(session: Session, sale: SaleRow) -> set[str]:
     keys: set[str] = set()
     for after in session.exec(
         select(AuditEntry.after).where(
@@ -99,7 +119,7 @@ def _confirmed_keys(session: Session, sale: StoredSale) -> set[str]:
 
 
 def warnings_in(
-    session: Session, sale: StoredSale, lines: Sequence[StoredLine]
+    session: Session, sale: SaleRow, lines: Sequence[LineRow]
 ) -> list[PatchTestWarning]:
     """The sale's service lines that need a valid patch test the client does not have."""
     service_ids = {line.item_id for line in lines if line.kind == LineKind.SERVICE and line.item_id}
