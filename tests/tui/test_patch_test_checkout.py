@@ -85,6 +85,7 @@ async def colour_in_the_cart(pilot, card: str | None) -> CheckoutScreen:
     assert isinstance(screen, CheckoutScreen)
     if card:
         await type_entry(pilot, card)
+        assert screen.cart is not None and screen.cart.member_id is not None
     await type_entry(pilot, "D01")
     await pilot.press("enter")  # who does it: the first stylist offered
     await settle(pilot)
