@@ -168,6 +168,8 @@ class MemberResults(ScrollView, can_focus=True):
         self.cursor_row = 0
         self._widths_for: tuple[int, tuple[int, ...]] | None = None
         self._styles = _RowStyles(*[Style.null()] * 6)
+        self._width = 0  # of the frame being drawn
+        self._top = 0
 
     # --- contents ------------------------------------------------------------------------
 
@@ -258,15 +260,31 @@ class MemberResults(ScrollView, can_focus=True):
         self._widths_for = (width, fitted)
         return fitted
 
-    def _cells(self, cells: Sequence[str], widths: Sequence[int], style: Style) -> list[Segment]:
+    def _line(
+        self,
+        cells: Sequence[str],
+        widths: Sequence[int],
+        style: Style,
+        mark_style: Style | None = None,
+    ) -> Strip:
+        """One row as a strip exactly as wide as the widget: the cells padded to their
+        columns in ``style``, the last (the allergy mark) in ``mark_style``."""
+        width = self._width
         pad = " " * PADDING
-        return [
-            Segment(pad + _fit(cell, width) + pad, style)
-            for cell, width in zip(cells, widths, strict=True)
+        texts = [
+            pad + _fit(cell, cell_width) + pad
+            for cell, cell_width in zip(cells, widths, strict=True)
         ]
+        segments = [Segment("".join(texts[:-1]), style), Segment(texts[-1], mark_style or style)]
+        used = sum(cell_width + 2 * PADDING for cell_width in widths)
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+        elif used > width:
+            return Strip(segments, used).crop(0, width)
+        return Strip(segments, width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Styles are looked up once a frame: each look-up walks the CSS of every ancestor.
+        # Looked up once a frame, not per line: each walks the CSS of every ancestor.
         component = self.get_component_rich_style
         self._styles = _RowStyles(
             base=self.rich_style,
@@ -276,21 +294,19 @@ class MemberResults(ScrollView, can_focus=True):
             archived=component("member-results--archived", partial=True),
             allergy=component("member-results--allergy", partial=True),
         )
+        self._width = self.scrollable_content_region.width
+        self._top = round(self.scroll_y)
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
         styles = self._styles
-        base = styles.base
-        widths = self._column_widths(width)
+        widths = self._column_widths(self._width)
         if y == 0:
-            header = base + styles.header
-            segments = self._cells(self.headers, widths, header)
-            return Strip(segments).adjust_cell_length(width, header).crop(0, width)
-        index = round(self.scroll_y) + y - 1
+            return self._line(self.headers, widths, styles.base + styles.header)
+        index = self._top + y - 1
         if index >= len(self.rows):
-            return Strip.blank(width, base)
-        style = base
+            return Strip.blank(self._width, styles.base)
+        style = styles.base
         if index % 2 == 0:
             style += styles.even
         if self.hits[index].is_archived:
@@ -298,9 +314,6 @@ class MemberResults(ScrollView, can_focus=True):
         if index == self.cursor_row:
             style += styles.cursor
         row = self.rows[index]
-        segments = self._cells(row[:-1], widths[:-1], style)
-        mark = row[-1]
         # The mark in red, except under the cursor (drawn in the cursor's colours).
-        marked = mark and index != self.cursor_row
-        segments += self._cells((mark,), widths[-1:], style + styles.allergy if marked else style)
-        return Strip(segments).adjust_cell_length(width, style).crop(0, width)
+        marked = bool(row[-1]) and index != self.cursor_row
+        return self._line(row, widths, style, style + styles.allergy if marked else None)
