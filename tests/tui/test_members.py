@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.text import Text
 from sqlmodel import col, select
 from textual.widgets import DataTable, Input, OptionList, Static
 
@@ -593,3 +594,43 @@ async def test_a_refused_save_is_read_beside_save_with_the_cursor_on_the_field(
         for widget in (message, form.query_one("#ok", Button)):  # in view, not scrolled off
             assert form.get_widget_at(*widget.region.offset)[0] is widget
     assert [m.name for m in stored()] == ["张三", "王芳", "李四"]
+
+
+async def test_a_refused_level_is_read_beside_save_and_a_markup_name_is_kept_literal() -> None:
+    from textual.widgets import Button
+
+    from salon_tui.screens.modals.level_form import LevelFormModal
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "owner")
+        await pilot.press("f9")
+        await settle(pilot)
+        sections = app.screen.query_one("#settings-sections", OptionList)
+        sections.highlighted = next(
+            index
+            for index in range(sections.option_count)
+            if sections.get_option_at_index(index).id == "levels"
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LevelFormModal)
+        form.query_one("#name", Input).value = "[b]钻石[/]"
+        form.query_one("#upgrade_points", Input).value = "lots"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        message = form.query_one("#form-message", Static)
+        assert "'lots' is not a number." in str(message.render())
+        assert app.focused is form.query_one("#upgrade_points", Input)
+        for widget in (message, form.query_one("#ok", Button)):
+            assert form.get_widget_at(*widget.region.offset)[0] is widget
+        form.query_one("#upgrade_points", Input).value = "5000"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one("#levels-table", DataTable)
+        names = [Text.from_markup(str(table.get_row_at(i)[0])).plain for i in range(4)]
+        assert "[b]钻石[/]" in names
+        assert app.is_running

@@ -121,7 +121,7 @@ class LevelSettingsScreen(SalonScreen):
 
         def saved(result: LevelView | None) -> None:
             if result is not None:
-                self.notify(_("{name} saved.").format(name=result.name))
+                self.notify(_("{name} saved.").format(name=escape(result.name)))
                 self.reload(keep_id=result.id)
 
         self.app.push_screen(LevelFormModal(level), saved)

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from salon_tui.errors import SalonError, ValidationError
 from salon_tui.i18n import N_, _
 from salon_tui.screens.base import SalonModal, call_service
+from salon_tui.widgets.safe_text import shown
 
 if TYPE_CHECKING:
     from salon_tui.services.member_levels import LevelView
@@ -47,20 +48,24 @@ class LevelFormModal(SalonModal["LevelView"]):
 
     def compose(self) -> ComposeResult:
         level = self.level
-        with VerticalScroll(classes="dialog member-dialog"):
-            yield Static(_("New level") if level is None else level.name, classes="dialog-title")
-            yield Label(_("Name"))
-            yield Input(level.name if level else "", id="name", max_length=40)
-            for field, (label, scale, _optional) in FIELDS.items():
-                yield Label(_(label))
-                value = getattr(level, field) if level else NEW_LEVEL.get(field)
-                yield Input(_shown(value, scale), id=field)
-            yield Checkbox(
-                _("Members can drop back below this level"),
-                level.can_drop if level else False,
-                id="can_drop",
+        # The fields scroll; the message and the buttons stay in view.
+        with Vertical(classes="dialog member-dialog member-form"):
+            yield Static(
+                _("New level") if level is None else shown(level.name), classes="dialog-title"
             )
-            yield Checkbox(_("In use"), level.active if level else True, id="active")
+            with VerticalScroll(classes="form-fields"):
+                yield Label(_("Name"))
+                yield Input(level.name if level else "", id="name", max_length=40)
+                for field, (label, scale, _optional) in FIELDS.items():
+                    yield Label(_(label))
+                    value = getattr(level, field) if level else NEW_LEVEL.get(field)
+                    yield Input(_shown(value, scale), id=field)
+                yield Checkbox(
+                    _("Members can drop back below this level"),
+                    level.can_drop if level else False,
+                    id="can_drop",
+                )
+                yield Checkbox(_("In use"), level.active if level else True, id="active")
             yield Static("", id="form-message")
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), variant="primary", id="ok")
@@ -125,7 +130,7 @@ class LevelFormModal(SalonModal["LevelView"]):
 
     def show_problem(self, error: SalonError) -> None:
         message = self.query_one("#form-message", Static)
-        message.update(error.message)
+        message.update(shown(error.message))
         message.add_class("-error")
         field = error.field if isinstance(error, ValidationError) else None
         if field and self.query(f"#{field}"):

@@ -43,7 +43,7 @@ class MemberFormModal(SalonModal["MemberView"]):
         # refusal is read next to Save however far down the form the cursor is.
         with Vertical(classes="dialog member-dialog member-form"):
             yield Static(title, classes="dialog-title")
-            with VerticalScroll(id="member-fields"):
+            with VerticalScroll(id="member-fields", classes="form-fields"):
                 labels = {
                     "name": _("Name"),
                     "phone": _("Phone"),
