@@ -226,9 +226,12 @@ _normalize = unicodedata.normalize
 
 
 def _cells_text(values: dict[str, Any]) -> dict[str, str]:
-    """``cell_text`` of every cell; text cells (nearly all) without the call."""
+    """``cell_text`` of every cell; text cells (nearly all) without the call, unless one
+    starts with the apostrophe our exports put before a would-be formula."""
     return {
-        key: _normalize("NFC", value).strip() if type(value) is str else cell_text(value)
+        key: _normalize("NFC", value).strip()
+        if type(value) is str and value[:1] != "'"
+        else cell_text(value)
         for key, value in values.items()
     }
 
