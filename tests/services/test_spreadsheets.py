@@ -179,3 +179,36 @@ def test_a_sheet_without_formulas_reads_in_one_pass(
     assert table.headers == ("姓名", "生日")
     assert rows[0][0] == 2 and rows[0][1][0] == "张三"
     assert rows[1][0] == 4 and rows[1][1][0] == "李四"
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_a_sheet_with_or_without_its_dimension_reads_as_openpyxl_reads_it(
+    tmp_path: Path, write_only: bool
+) -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from salon_tui.data import spreadsheets
+
+    path = tmp_path / "members.xlsx"
+    book = openpyxl.Workbook(write_only=write_only)
+    sheet = book.create_sheet("会员") if write_only else book.active
+    assert sheet is not None
+    rows = [["会员卡号", "姓名", "手机号"], ["V1", "张三", "13800138000"], ["V2", "李四"]]
+    rows += [[None, None, None], ["V3", None, "13900139000", None, "extra"]]
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    # openpyxl's write-only mode writes no <dimension>: openpyxl then parses the whole
+    # sheet to learn that, a search the reader leaves out. A normal workbook has one.
+    assert spreadsheets._no_sheet_has_dimension(path) is write_only
+    size = ReadOnlyWorksheet._get_size
+    expected = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    wanted = [
+        cells
+        for cells in list(expected.worksheets[0].iter_rows(values_only=True))[1:]
+        if any(cell not in (None, "") for cell in cells)
+    ]
+    expected.close()
+    table = read_table(path)
+    assert [row.cells for row in table.rows] == wanted
+    assert ReadOnlyWorksheet._get_size is size  # put back

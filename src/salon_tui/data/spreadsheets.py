@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = _open_read_only(path)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise SpreadsheetError(
             _("{name} is not a readable xlsx file (damaged or truncated).").format(name=path.name)
@@ -153,6 +154,52 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator
             typed.close()
 
     return _header(header), rows()
+
+
+def _open_read_only(path: Path) -> Any:
+    """openpyxl's read-only workbook of ``path``.
+
+    Opening a sheet, openpyxl looks for its ``<dimension>``; when there is none (files
+    written by openpyxl's write-only mode and other exporters) it finds out by parsing
+    the whole sheet, a second reading as long as the real one. When no sheet of the file
+    has one — seen in the first bytes of each sheet, before its data — that search is
+    left out: openpyxl then reads the rows exactly as when its search comes back empty.
+    """
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    if not _no_sheet_has_dimension(path):
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    with _SKIP_DIMENSION_SEARCH:
+        original = ReadOnlyWorksheet._get_size
+        ReadOnlyWorksheet._get_size = lambda self: None
+        try:
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        finally:
+            ReadOnlyWorksheet._get_size = original
+
+
+_SKIP_DIMENSION_SEARCH = threading.Lock()
+_SHEET_HEAD_BYTES = 1 << 16
+
+
+def _no_sheet_has_dimension(path: Path) -> bool:
+    """True when every worksheet of ``path`` starts its data without a ``<dimension>``."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        ]
+        if not parts:
+            return False
+        for part in parts:
+            with archive.open(part) as stream:
+                head = stream.read(_SHEET_HEAD_BYTES)
+            data = head.find(b"sheetData")
+            if data < 0 or b"dimension" in head[:data]:
+                return False
+    return True
 
 
 def _header(cells: Sequence[Any]) -> tuple[str, ...]:
