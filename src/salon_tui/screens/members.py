@@ -86,7 +86,7 @@ class MembersScreen(SalonScreen):
         Binding("ctrl+t", "safety", N_("Safety record"), show=False, priority=True),
         Binding("ctrl+y", "history", N_("Timeline"), priority=True),
         Binding("ctrl+b", "book", N_("Book"), priority=True),
-        Binding("ctrl+o", "cards", N_("Cards · top up"), show=False, priority=True),
+        Binding("ctrl+o", "cards", N_("Top up on Cards"), show=False, priority=True),
         Binding("ctrl+f", "segments", N_("Segments"), show=False, priority=True),
         Binding("ctrl+g", "merge", N_("Merge"), show=False, priority=True),
         Binding("ctrl+r", "toggle_archived", N_("Archived on/off"), show=False, priority=True),
