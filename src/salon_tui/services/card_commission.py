@@ -20,9 +20,13 @@ from salon_tui.data.bulk import insert_dicts
 from salon_tui.data.models import CommissionEntry, CommissionStaffLevel
 from salon_tui.domain.clock import utc_now
 from salon_tui.domain.commission import choose_rule, line_commission
-from salon_tui.domain.pricing import pro_rata
 from salon_tui.i18n import N_, _
-from salon_tui.services.commission import _ACTIVE_RULES, _month_basis, domain_rule
+from salon_tui.services.commission import (
+    _ACTIVE_RULES,
+    _month_basis,
+    domain_rule,
+    post_reversals,
+)
 
 CARD_LABELS = {
     "top_up": N_("Top-up at the Cards desk"),
@@ -115,29 +119,12 @@ def reverse_for_card(
     ).all()
     if not earned or sold_cents <= 0 or returned_cents <= 0:
         return 0
-    now = utc_now()
-    total = 0
-    for entry in earned:
-        amount = pro_rata(entry.amount_cents, returned_cents, sold_cents, 0)
-        basis = pro_rata(entry.basis_cents, returned_cents, sold_cents, 0)
-        if not (amount or basis):
-            continue
-        session.add(
-            CommissionEntry(
-                staff_id=entry.staff_id,
-                card_kind=kind,
-                card_id=card_id,
-                store_id=store_id,
-                rule_id=entry.rule_id,
-                kind="reversal",
-                business_day=day,
-                basis_cents=-basis,
-                rate_bp=entry.rate_bp,
-                amount_cents=-amount,
-                explanation=_("Refund"),
-                created_at=now,
-            )
-        )
-        total -= amount
-    session.flush()
-    return total
+    return post_reversals(
+        session,
+        earned,
+        (returned_cents, sold_cents, 0),
+        day,
+        card_kind=kind,
+        card_id=card_id,
+        store_id=store_id,
+    )

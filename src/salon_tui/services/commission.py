@@ -378,19 +378,37 @@ def reverse_for_refund(
             col(CommissionEntry.sale_line_id) == line.id, col(CommissionEntry.kind) == "line"
         )
     ).all()
+    return post_reversals(
+        session,
+        earned,
+        (refund_qty, line.qty, refunded_qty_before),
+        day,
+        sale_line_id=line.id,
+        refund_id=refund_id,
+    )
+
+
+def post_reversals(
+    session: Session,
+    earned: Sequence[CommissionEntry],
+    part: tuple[int, int, int],
+    day: date,
+    **links: Any,
+) -> int:
+    """Negative entries taking back ``part`` (given, of whole, given before: as
+    ``pro_rata``) of each earned entry's commission and basis, carrying the entry's sale
+    and ``links`` (the refund, the line, or the desk card); the (negative) total."""
     now = utc_now()
     total = 0
     for entry in earned:
-        amount = pro_rata(entry.amount_cents, refund_qty, line.qty, refunded_qty_before)
-        basis = pro_rata(entry.basis_cents, refund_qty, line.qty, refunded_qty_before)
+        amount = pro_rata(entry.amount_cents, *part)
+        basis = pro_rata(entry.basis_cents, *part)
         if not (amount or basis):
             continue
         session.add(
             CommissionEntry(
                 staff_id=entry.staff_id,
                 sale_id=entry.sale_id,
-                sale_line_id=line.id,
-                refund_id=refund_id,
                 rule_id=entry.rule_id,
                 kind="reversal",
                 business_day=day,
@@ -399,6 +417,7 @@ def reverse_for_refund(
                 amount_cents=-amount,
                 explanation=_("Refund"),
                 created_at=now,
+                **links,
             )
         )
         total -= amount
