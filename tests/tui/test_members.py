@@ -428,6 +428,40 @@ async def test_the_form_sets_referrer_and_stylist_then_archives_and_restores(
     assert (zhang.status, zhang.referrer_id) == ("active", some_members["王芳"])
 
 
+async def test_archiving_keeps_the_profile_when_the_search_answers_last(
+    some_members: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search run after a change and the profile load race; a slow search (archived
+    members hidden, so it finds nobody) must not replace the archived profile with
+    "no member matches"."""
+    import time
+
+    from textual.widgets import Button
+
+    from salon_tui.services import member_search
+
+    real_search = member_search.search_members
+
+    def slow_search(*args: object, **kwargs: object) -> object:
+        time.sleep(0.3)
+        return real_search(*args, **kwargs)  # type: ignore[arg-type]
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot)
+        await type_query(pilot, "zs")
+        monkeypatch.setattr(member_search, "search_members", slow_search)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        app.screen.query_one("#archive", Button).press()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MembersScreen)
+        assert "archived" in profile(app) and "No member matches" not in profile(app)
+        assert screen.shown_member is not None and screen.shown_member.name == "张三"
+        assert result_names(app) == []  # the list still follows the search
+
+
 async def test_a_card_is_closed_from_the_card_dialog(some_members: dict[str, int]) -> None:
     from textual.widgets import Button
 

@@ -99,6 +99,9 @@ class MembersScreen(SalonScreen):
         self.include_archived = False
         self.shown_member: MemberView | None = None
         self.wanted_member_id: int | None = None
+        # The member just added, edited or archived: the search run after the change
+        # keeps showing them (see ``refresh_after_change``).
+        self.changed_member_id: int | None = None
         self.notice_text = ""
 
     def compose(self) -> ComposeResult:
@@ -162,7 +165,14 @@ class MembersScreen(SalonScreen):
         if result.query != self.query_one("#member-search", Input).value:
             return  # an older keystroke's answer
         self.show_notice(result.notice, error=bool(result.notice))
-        self.fill_results(list(result.hits))
+        changed, self.changed_member_id = self.changed_member_id, None
+        if changed is not None and not any(hit.id == changed for hit in result.hits):
+            # Archived (and archived are hidden): the list follows the search, the
+            # profile stays on the member just changed, not "no member matches".
+            self.hits = list(result.hits)
+            self.query_one("#member-results", MemberResults).show(self.hits)
+            return
+        self.fill_results(list(result.hits), keep=changed)
         if not self.hits and result.query.strip():
             self.query_one("#member-profile", Static).update(
                 _("No member matches {query!r}. Ctrl+N adds one.").format(query=shown(result.query))
@@ -192,10 +202,15 @@ class MembersScreen(SalonScreen):
             notice.update(shown(text))
         notice.set_class(error, "-error")
 
-    def fill_results(self, hits: list[MemberHit]) -> None:
+    def fill_results(self, hits: list[MemberHit], keep: int | None = None) -> None:
+        """Show ``hits``; the cursor and profile on the first, or on ``keep`` when listed."""
         self.hits = hits
-        self.query_one("#member-results", MemberResults).show(hits)
-        if self.hits:
+        table = self.query_one("#member-results", MemberResults)
+        table.show(hits)
+        row = next((i for i, hit in enumerate(hits) if hit.id == keep), 0)
+        if row:
+            table.move_cursor(row)  # says Highlighted: its profile loads
+        elif self.hits:
             self.load_profile(self.hits[0].id)
         else:
             self.shown_member = None
@@ -233,6 +248,9 @@ class MembersScreen(SalonScreen):
 
     def refresh_after_change(self, member_id: int, message: str) -> None:
         self.notify(shown(message))
+        # The search and the profile load in parallel, in either order: the search's
+        # answer must not move the profile off this member (see ``show_results``).
+        self.changed_member_id = member_id
         self.search(self.query_one("#member-search", Input).value)
         self.load_profile(member_id)
 
