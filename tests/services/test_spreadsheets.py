@@ -212,3 +212,88 @@ def test_a_sheet_with_or_without_its_dimension_reads_as_openpyxl_reads_it(
     table = read_table(path)
     assert [row.cells for row in table.rows] == wanted
     assert ReadOnlyWorksheet._get_size is size  # put back
+
+
+@pytest.fixture
+def read_by_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every xlsx, however small, parsed by the second process (as a large one is)."""
+    from salon_tui.data import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "PROCESS_MIN_BYTES", 0)
+    monkeypatch.setattr(spreadsheets.os, "cpu_count", lambda: 2)
+
+
+def _processes_reading() -> list[str]:
+    import subprocess
+
+    listed = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
+    return [line for line in listed.stdout.splitlines() if "salon_tui.data.spreadsheets" in line]
+
+
+def test_a_large_xlsx_read_by_a_process_gives_the_same_rows(
+    tmp_path: Path, read_by_a_process: None
+) -> None:
+    from salon_tui.data import spreadsheets
+    from salon_tui.i18n import install
+
+    path = tmp_path / "members.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "生日", "余额", "备注"])
+    for index in range(5000):  # more than one batch
+        sheet.append([f"会员{index}", date(1990, 1, 1 + index % 28), index * 1.5, None])
+    sheet.append([None, None, None, None])
+    sheet.append(["=名字", "=1+2", 3, "末行"])  # a formula nobody calculated
+    book.save(path)
+    headers, here = spreadsheets._xlsx_rows_here(path, None)
+    wanted = [(row.number, row.cells) for row in here]
+    table = read_table(path)
+    assert table.headers == headers
+    assert [(row.number, row.cells) for row in table.rows] == wanted
+    assert wanted[-1] == (5003, ("=名字", "=1+2", 3, "末行"))
+    # An error comes back translated, as from the reader in this process.
+    install("zh_CN")
+    with pytest.raises(SpreadsheetError, match="没有"):
+        read_table(path, sheet="不存在")
+    assert not _processes_reading()
+
+
+def test_a_damaged_sheet_read_by_a_process_is_refused_with_a_message(
+    tmp_path: Path, read_by_a_process: None
+) -> None:
+    path = tmp_path / "members.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "手机号"])
+    for index in range(3000):
+        sheet.append([f"会员{index}", f"138{index:08d}"])
+    book.save(path)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path) as original, zipfile.ZipFile(broken, "w") as out:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # the XML stops in the middle of the rows
+            out.writestr(item, data)
+    table = read_table(broken)
+    with pytest.raises(SpreadsheetError, match="could not be read"):
+        list(table.rows)
+    assert not _processes_reading()
+
+
+def test_stopping_early_ends_the_reading_process(tmp_path: Path, read_by_a_process: None) -> None:
+    path = tmp_path / "members.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名"])
+    for index in range(20_000):
+        sheet.append([f"会员{index}"])
+    book.save(path)
+    rows = read_table(path).rows
+    assert next(rows).cells == ("会员0",)
+    assert _processes_reading()  # parsed over there
+    rows.close()  # type: ignore[attr-defined]
+    assert not _processes_reading()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import threading
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -84,6 +85,152 @@ def _check_zip(path: Path) -> None:
 
 def _xlsx_rows(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator[Row]]:
     _check_zip(path)
+    if _worth_a_reading_process(path):
+        return _xlsx_rows_from_a_process(path, sheet)
+    return _xlsx_rows_here(path, sheet)
+
+
+# --- a large xlsx is parsed by a second process ------------------------------------------
+#
+# openpyxl's parsing is most of an xlsx import's time, and it is pure Python: a thread
+# would share the interpreter's lock with the checking it should overlap. A second
+# process parses the sheet and sends its rows in batches through a pipe while this one
+# checks them. The pipe blocks the reader when this side falls behind, so memory stays
+# bounded; errors come back as the same translated ``SpreadsheetError``. Small files
+# (and one-core machines) are read here: starting a process costs about half a second.
+
+PROCESS_MIN_BYTES = 2 << 20  # an xlsx of this size holds some 30,000 rows
+_BATCH_ROWS = 2000
+
+
+def _worth_a_reading_process(path: Path) -> bool:
+    return (os.cpu_count() or 1) > 1 and path.stat().st_size >= PROCESS_MIN_BYTES
+
+
+def _xlsx_rows_from_a_process(
+    path: Path, sheet: str | None
+) -> tuple[tuple[str, ...], Iterator[Row]]:
+    """The rows of ``path``, parsed by ``python -m salon_tui.data.spreadsheets``.
+
+    A plain subprocess, not ``multiprocessing``: its spawn start re-runs the caller's
+    main script, and forking the app's threads is unsafe. The batches come back pickled
+    on the child's stdout (it is our own child, and cells may be dates).
+    """
+    import pickle
+    import subprocess
+    import sys
+
+    import salon_tui
+    from salon_tui.i18n import current_locale
+
+    package_root = str(Path(salon_tui.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (package_root, env.get("PYTHONPATH", "")) if part
+    )
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "salon_tui.data.spreadsheets",
+            str(path),
+            sheet if sheet is not None else "",
+            current_locale(),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # the TUI owns the terminal; errors come as messages
+        env=env,
+    )
+    pipe = reader.stdout
+    assert pipe is not None
+
+    def receive() -> tuple[str, Any]:
+        try:
+            message: tuple[str, Any] = pickle.load(pipe)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            raise SpreadsheetError(
+                _("{name} could not be read: the reading process stopped.").format(name=path.name)
+            ) from None
+        return message
+
+    def stop() -> None:
+        pipe.close()
+        if reader.poll() is None:
+            reader.kill()
+        reader.wait()
+
+    try:
+        what, payload = receive()
+        if what != "header":
+            raise SpreadsheetError(payload)
+    except BaseException:
+        stop()
+        raise
+
+    def rows() -> Iterator[Row]:
+        try:
+            while True:
+                what, payload = receive()
+                if what == "rows":
+                    for number, cells in payload:
+                        yield Row(number, cells)
+                elif what == "end":
+                    return
+                else:
+                    raise SpreadsheetError(payload)
+        finally:
+            stop()
+
+    return payload, rows()
+
+
+def _reading_process(path_text: str, sheet: str, locale: str) -> None:
+    """In the reading process: the header, then batches of rows, then "end" or "error"."""
+    import pickle
+    import sys
+
+    from salon_tui.i18n import install
+
+    install(locale)
+    path = Path(path_text)
+    out = sys.stdout.buffer
+
+    def send(message: tuple[str, Any]) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    try:
+        try:
+            headers, rows = _xlsx_rows_here(path, sheet or None)
+            send(("header", headers))
+            batch: list[tuple[int, tuple[Any, ...]]] = []
+            for row in rows:
+                batch.append((row.number, row.cells))
+                if len(batch) == _BATCH_ROWS:
+                    send(("rows", batch))
+                    batch = []
+            if batch:
+                send(("rows", batch))
+            send(("end", None))
+        except SpreadsheetError as error:
+            send(("error", str(error)))
+        except (BrokenPipeError, ConnectionResetError):
+            raise
+        except Exception as error:  # a damaged file: said to the importer, not a crash
+            send(
+                (
+                    "error",
+                    _("{name} could not be read safely: {detail}").format(
+                        name=path.name, detail=type(error).__name__
+                    ),
+                )
+            )
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the importer stopped reading
+
+
+def _xlsx_rows_here(path: Path, sheet: str | None) -> tuple[tuple[str, ...], Iterator[Row]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -348,3 +495,9 @@ def rows_as_text(sheet: Sheet) -> str:
     for row in sheet.rows:
         writer.writerow(["" if cell is None else cell for cell in row])
     return buffer.getvalue()
+
+
+if __name__ == "__main__":  # the reading process of a large xlsx (see above)
+    import sys
+
+    _reading_process(*sys.argv[1:4])
