@@ -224,10 +224,22 @@ def read_by_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _processes_reading() -> list[str]:
-    import subprocess
+    """This test process's own reading children (others may be importing meanwhile)."""
+    import os
 
-    listed = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
-    return [line for line in listed.stdout.splitlines() if "salon_tui.data.spreadsheets" in line]
+    mine = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # it ended meanwhile
+        parent = next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:"))
+        if int(parent) == os.getpid() and "salon_tui.data.spreadsheets" in command:
+            mine.append(command)
+    return mine
 
 
 def test_a_large_xlsx_read_by_a_process_gives_the_same_rows(
