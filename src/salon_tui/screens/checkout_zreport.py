@@ -95,18 +95,9 @@ class ZReportScreen(SalonScreen):
         if self.result is None:
             return
         from salon_tui.services.sale_receipts import queue_day_close
+        from salon_tui.services.sales_reports import z_report_print_rows
 
-        summary = next(s for s in self.result.sections if s.key == "summary")
-        tenders = next(s for s in self.result.sections if s.key == "tenders")
-        rows = [(row["item"], row["amount"], row["count"]) for row in summary.rows]
-        rows += [(row["method"], row["net"], None) for row in tenders.rows]
-        drawer = next(s for s in self.result.sections if s.key == "drawer")
-        for row in drawer.rows:
-            rows += [
-                (_("Expected"), row["expected"], None),
-                (_("Counted"), row["counted"], None),
-                (_("Difference"), row["difference"], None),
-            ]
+        rows = z_report_print_rows(self.result)
         uow, actor, day = self.salon.uow, self.salon.session_actor, self.day
         call_service(
             self,

@@ -1,20 +1,31 @@
-"""Top-ups in the day's figures, wherever they were sold, and the money the Cards desk
-(F7) takes and pays back outside a sale.
+"""The money taken and paid back outside a sale, by method, and the top-ups of the days
+wherever they were sold.
 
-A top-up sold on a sale is a line of it: the sale's payments took its money. A top-up
-at the Cards desk is its own action: its money came in by the method recorded on the
-stored value ledger, cash into the drawer as "stored value and packages". The day
-close (Z report) and the sales report show top-ups as a figure of their own and add
-the desk's money to the takings by method, so both agree with the drawer and the bank
-however the top-up was sold.
+A top-up, package or gift card sold on a sale is a line of it: the sale's payments took
+its money. Sold at the Cards desk (F7) or the gift-card screen, each is its own action
+and its money came in by the method it recorded; so did a booking's deposit. The day
+close (Z report) and the sales report add this money to the takings by method, so both
+agree with the drawer and the bank to the fen, whatever was sold where.
 
-What counts as the desk's money: top-ups and their undos made outside a sale, and the
-principal paid back when a member's stored value is closed. A refund of a sale that
-sold a top-up pays back through the refund's own payments, never counted twice.
+What counts as money outside sales (``OUTSIDE_KINDS``):
+
+- top-ups and their undos made outside a sale, and the principal paid back when a
+  member's stored value is closed (the stored value ledger's method);
+- packages sold outside a sale, and their unused uses paid back at the desk (the
+  package's method and refund method; paid from or back to stored value shows as the
+  "Stored value" tender, as a sale paid so does);
+- gift cards sold outside a sale (the card's tender);
+- booking deposits taken and given back (the deposit ledger's tender). A deposit
+  used on a sale is one of that sale's payments ("Booking deposit").
+
+A refund of a sale that sold a card pays back through the refund's own payments, never
+counted twice.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,10 +33,26 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
-from salon_tui.data.models import StoredValueEntry
+from salon_tui.data.models import (
+    Booking,
+    BookingDeposit,
+    GiftCard,
+    MemberPackage,
+    StoredValueEntry,
+)
+from salon_tui.domain.prepaid import PACKAGE_METHODS
+from salon_tui.i18n import N_
 
 # Ledger kinds of the money a desk takes or pays back outside a sale.
 DESK_KINDS = ("top_up", "reversal", "close")
+
+# Each kind of money outside sales, in the order the day close lists them (msgids).
+OUTSIDE_KINDS: dict[str, str] = {
+    "top_up": N_("Stored value at the Cards desk (top-ups, undos, closings)"),
+    "package": N_("Packages at the Cards desk (sold, refunded)"),
+    "gift_card": N_("Gift cards sold outside a sale"),
+    "deposit": N_("Booking deposits (taken, given back)"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +66,20 @@ class MethodMoney:
 
 
 @dataclass(frozen=True)
+class OutsideMoney:
+    """One kind of money outside sales over some days (``OUTSIDE_KINDS``)."""
+
+    kind: str
+    count: int  # money-in movements
+    taken_cents: int
+    paid_back_cents: int  # positive
+
+    @property
+    def net_cents(self) -> int:
+        return self.taken_cents - self.paid_back_cents
+
+
+@dataclass(frozen=True)
 class TopUpFigures:
     """Every top-up of the days, on a sale or at the Cards desk, and their undos."""
 
@@ -48,6 +89,7 @@ class TopUpFigures:
     on_sales_count: int
     undone_count: int
     undone_cents: int  # positive: the principal taken back (by an undo or a refund)
+    on_sales_cents: int = 0  # the principal of the top-ups sold on sales
 
     @property
     def net_cents(self) -> int:
@@ -85,6 +127,18 @@ def top_up_figures(
                 ),
                 0,
             ),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (
+                            is_top_up & col(StoredValueEntry.sale_id).is_not(None),
+                            col(StoredValueEntry.principal_cents),
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
             func.coalesce(func.sum(case((is_top_up, 0), else_=1)), 0),
             func.coalesce(
                 func.sum(case((is_top_up, 0), else_=col(StoredValueEntry.principal_cents))), 0
@@ -99,46 +153,69 @@ def top_up_figures(
         paid_cents=int(row[1]),
         bonus_cents=int(row[2]),
         on_sales_count=int(row[3]),
-        undone_count=int(row[4]),
-        undone_cents=-int(row[5]),
+        on_sales_cents=int(row[4]),
+        undone_count=int(row[5]),
+        undone_cents=-int(row[6]),
     )
 
 
 def desk_money_by_method(
     session: Session, start: date, end: date, store_id: int | None = None
 ) -> list[MethodMoney]:
-    """What the Cards desk took and paid back outside a sale, by method, on the shop days
-    ``start``–``end`` (top-ups, their undos, stored value closed and paid back)."""
-    money: dict[str, list[int]] = {}
+    """The money taken and paid back outside a sale, by method, on the shop days
+    ``start``–``end`` in the store ``store_id`` (every store when None)."""
+    money: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for _kind, method, count, taken, paid_back in _outside_rows(session, start, end, store_id):
+        figures = money[method]
+        figures[0] += count
+        figures[1] += taken
+        figures[2] += paid_back
+    return [
+        MethodMoney(method, count, taken, refunded)
+        for method, (count, taken, refunded) in money.items()
+        if count or taken or refunded
+    ]
+
+
+def outside_sales(
+    session: Session, start: date, end: date, store_id: int | None = None
+) -> list[OutsideMoney]:
+    """The money taken and paid back outside a sale by kind (``OUTSIDE_KINDS``, each
+    listed even when nothing moved), on the shop days ``start``–``end``."""
+    money: dict[str, list[int]] = {kind: [0, 0, 0] for kind in OUTSIDE_KINDS}
+    for kind, _method, count, taken, paid_back in _outside_rows(session, start, end, store_id):
+        figures = money[kind]
+        figures[0] += count
+        figures[1] += taken
+        figures[2] += paid_back
+    return [OutsideMoney(kind, *figures) for kind, figures in money.items()]
+
+
+Row = tuple[str, str, int, int, int]  # kind, method, money-in count, taken, paid back
+
+
+def _outside_rows(session: Session, start: date, end: date, store_id: int | None) -> Iterator[Row]:
+    yield from _stored_value_rows(session, start, end, store_id)
+    yield from _package_rows(session, start, end, store_id)
+    yield from _gift_card_rows(session, start, end, store_id)
+    yield from _deposit_rows(session, start, end, store_id)
+
+
+def _signed_sums(amount: Any) -> tuple[Any, Any, Any]:
+    """Count of positive amounts, their sum, and the sum of the negative ones."""
+    return (
+        func.coalesce(func.sum(case((amount > 0, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((amount > 0, amount), else_=0)), 0),
+        func.coalesce(func.sum(case((amount < 0, amount), else_=0)), 0),
+    )
+
+
+def _stored_value_rows(
+    session: Session, start: date, end: date, store_id: int | None
+) -> Iterator[Row]:
+    """Top-ups, their undos and closings made outside a sale."""
     for method, count, amount_in, amount_out in session.execute(
-        select(
-            col(StoredValueEntry.method),
-            func.coalesce(func.sum(case((col(StoredValueEntry.principal_cents) > 0, 1))), 0),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (
-                            col(StoredValueEntry.principal_cents) > 0,
-                            col(StoredValueEntry.principal_cents),
-                        ),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (
-                            col(StoredValueEntry.principal_cents) < 0,
-                            col(StoredValueEntry.principal_cents),
-                        ),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-        )
+        select(col(StoredValueEntry.method), *_signed_sums(col(StoredValueEntry.principal_cents)))
         .where(
             *_in_days(start, end, store_id),
             col(StoredValueEntry.kind).in_(DESK_KINDS),
@@ -147,16 +224,84 @@ def desk_money_by_method(
             col(StoredValueEntry.method) != "",
         )
         .group_by(col(StoredValueEntry.method))
-    ).all():
-        figures = money.setdefault(str(method), [0, 0, 0])
-        figures[0] += int(count)
-        figures[1] += int(amount_in)
-        figures[2] -= int(amount_out)
-    return [
-        MethodMoney(method, count, taken, refunded)
-        for method, (count, taken, refunded) in money.items()
-        if count or taken or refunded
+    ):
+        yield "top_up", str(method), int(count), int(amount_in), -int(amount_out)
+
+
+def _package_rows(session: Session, start: date, end: date, store_id: int | None) -> Iterator[Row]:
+    """Packages sold outside a sale, and unused uses paid back at the desk (a refund of
+    the sale that sold one is that refund's money, method "sale"; an imported package
+    brought no money)."""
+    methods = tuple(PACKAGE_METHODS)
+    sold_in = [
+        col(MemberPackage.sale_id).is_(None),
+        col(MemberPackage.method).in_(methods),
+        col(MemberPackage.sold_on) >= start,
+        col(MemberPackage.sold_on) <= end,
     ]
+    if store_id is not None:
+        sold_in.append(col(MemberPackage.store_id) == store_id)
+    for method, count, amount in session.execute(
+        select(col(MemberPackage.method), func.count(), func.sum(col(MemberPackage.price_cents)))
+        .where(*sold_in)
+        .group_by(col(MemberPackage.method))
+    ):
+        yield "package", str(method), int(count), int(amount or 0), 0
+    refunded_in = [
+        col(MemberPackage.refund_method).in_(methods),
+        col(MemberPackage.refunded_on) >= start,
+        col(MemberPackage.refunded_on) <= end,
+    ]
+    if store_id is not None:
+        refunded_in.append(col(MemberPackage.refund_store_id) == store_id)
+    for method, amount in session.execute(
+        select(col(MemberPackage.refund_method), func.sum(col(MemberPackage.refunded_cents)))
+        .where(*refunded_in)
+        .group_by(col(MemberPackage.refund_method))
+    ):
+        yield "package", str(method), 0, 0, int(amount or 0)
+
+
+def _gift_card_rows(
+    session: Session, start: date, end: date, store_id: int | None
+) -> Iterator[Row]:
+    """Gift cards sold outside a sale (one sold on a sale has the tender "sale")."""
+    from salon_tui.domain.prepaid import SALE_METHOD
+
+    where = [
+        col(GiftCard.tender).not_in((SALE_METHOD, "")),
+        col(GiftCard.business_day) >= start,
+        col(GiftCard.business_day) <= end,
+    ]
+    if store_id is not None:
+        where.append(col(GiftCard.store_id) == store_id)
+    for tender, count, amount in session.execute(
+        select(col(GiftCard.tender), func.count(), func.sum(col(GiftCard.value_cents)))
+        .where(*where)
+        .group_by(col(GiftCard.tender))
+    ):
+        yield "gift_card", str(tender), int(count), int(amount or 0), 0
+
+
+def _deposit_rows(session: Session, start: date, end: date, store_id: int | None) -> Iterator[Row]:
+    """Booking deposits taken and given back (applied to a sale or forfeited moves no
+    money: the sale's payment, or nothing)."""
+    query = (
+        select(col(BookingDeposit.tender), *_signed_sums(col(BookingDeposit.amount_cents)))
+        .where(
+            col(BookingDeposit.kind).in_(("taken", "returned")),
+            col(BookingDeposit.business_day) >= start,
+            col(BookingDeposit.business_day) <= end,
+            col(BookingDeposit.tender) != "",
+        )
+        .group_by(col(BookingDeposit.tender))
+    )
+    if store_id is not None:
+        query = query.join(Booking, col(Booking.id) == col(BookingDeposit.booking_id)).where(
+            col(Booking.store_id) == store_id
+        )
+    for tender, count, amount_in, amount_out in session.execute(query):
+        yield "deposit", str(tender), int(count), int(amount_in), -int(amount_out)
 
 
 def method_labels() -> dict[str, str]:

@@ -256,6 +256,7 @@ def _packages(context: ExportContext, window: _Window) -> Iterator[list[Any]]:
                             use.kind,
                             count=use.uses,
                             value=context.money(now_owed - owed),
+                            method=_package_method(package, use.kind),
                             reference=package.reference,
                             sale_number=sales.get(use.sale_id) if use.sale_id else None,
                             note=use.reason,
@@ -267,6 +268,15 @@ def _packages(context: ExportContext, window: _Window) -> Iterator[list[Any]]:
     rows.sort(key=lambda item: (item[0], item[1]))
     for _at, _id, row in rows:
         yield row
+
+
+def _package_method(package: MemberPackage, kind: str) -> str:
+    """How the money of a package's sale or refund moved ("sale": with a sale's lines)."""
+    if kind == "sold":
+        return package.method
+    if kind == "refund":
+        return package.refund_method
+    return ""
 
 
 def _points(context: ExportContext, window: _Window) -> Iterator[list[Any]]:

@@ -610,11 +610,13 @@ def _end_refunded(
     reason: str,
     day: date,
     *,
+    method: str,
     sale_id: int | None = None,
     **audited: object,
 ) -> None:
-    """Take every unused use out of the ledger and end the package as refunded, audited
-    with what the caller adds (how the money went back)."""
+    """Take every unused use out of the ledger and end the package as refunded by
+    ``method`` on ``day`` in this desk's store (the day close counts that money), audited
+    with what the caller adds."""
     left = sum(item.uses_left for item in items)
     for item in items:
         if item.uses_left:
@@ -631,6 +633,9 @@ def _end_refunded(
             )
     package.status = "refunded"
     package.refunded_cents = amount_cents
+    package.refund_method = method
+    package.refunded_on = day
+    package.refund_store_id = terminal_store(session).id
     session.add(package)
     session.flush()
     audit.record(
@@ -643,6 +648,7 @@ def _end_refunded(
             "package_id": package.id,
             "uses": left,
             "refunded_cents": amount_cents,
+            "method": method,
             **audited,
             "reason": reason,
         },

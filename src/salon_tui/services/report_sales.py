@@ -5,8 +5,9 @@ Revenue (营业额) is what the lines cost after every discount and rounding: th
 the paid sales' line ``net_cents``, tips apart. A sale counts on the shop day it was
 paid; a refund on the day it was made (a refund of last month's sale lowers this
 month). Money taken by each way of paying includes tips, refunds paid back and the
-top-ups made at the Cards desk (``services.desk_money``), so that column agrees with
-the drawer and the bank, not with revenue.
+money taken outside sales (top-ups, packages and gift cards sold at the desk, booking
+deposits: ``services.desk_money``), so that column agrees with the drawer, the bank and
+the day close, not with revenue.
 """
 
 from __future__ import annotations
@@ -193,8 +194,8 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         notes=(
             _(
                 "Revenue is what the lines cost after discounts and rounding, tips apart. "
-                "Ways of paying include tips, refunds paid back and top-ups made at the "
-                "Cards desk."
+                "Ways of paying include tips, refunds paid back and the money taken outside "
+                "sales (top-ups, packages and gift cards sold at the desk, booking deposits)."
             ),
         ),
     )

@@ -1,9 +1,12 @@
 """The day close (Z report) and commission statements, as figures and as reports.
 
-``day_summary`` gathers one business day (or a range): sales, refunds, top-ups,
-takings by method (the sales' payments and the Cards desk's top-up money, see
-``services.desk_money``), discounts by source, tips, commission by person and every
-cash drawer session with expected and counted cash. The ``daily`` and ``commission`` reports in the
+``day_summary`` gathers one business day (or a range): sales, refunds, the money taken
+outside sales (top-ups, packages and gift cards sold at the Cards desk, booking
+deposits, see ``services.desk_money``), takings by method (the sales' payments and that
+money), top-ups wherever sold, discounts by source, tips, commission by person and every
+cash drawer session with expected and counted cash. The totals add up: net takings =
+sales − refunds + money outside sales; a drawer's expected cash = its float + the cash
+takings it held + cash in − cash out − expenses. The ``daily`` and ``commission`` reports in the
 reports framework render it (``salon report daily --date D --json``).
 """
 
@@ -31,14 +34,17 @@ from salon_tui.data.models import (
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.pricing import ADJUSTMENT_LABELS, AdjustmentSource
-from salon_tui.domain.sales import SaleStatus
+from salon_tui.domain.sales import LineKind, SaleStatus
 from salon_tui.i18n import N_, _
 from salon_tui.services import reports
 from salon_tui.services.commission import may_see_statement
 from salon_tui.services.desk_money import (
+    OUTSIDE_KINDS,
+    OutsideMoney,
     TopUpFigures,
     desk_money_by_method,
     method_labels,
+    outside_sales,
     top_up_figures,
 )
 from salon_tui.services.drawer import MOVEMENT_LABELS
@@ -48,6 +54,7 @@ from salon_tui.services.reports import Kind, ReportColumn, ReportRequest, Report
 from salon_tui.services.settings import load_shop_settings
 
 PAID_STATES = (SaleStatus.PAID.value, SaleStatus.REFUNDED.value)
+CARD_LINE_KINDS = (LineKind.TOP_UP.value, LineKind.PACKAGE.value, LineKind.GIFT_CARD.value)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,8 @@ class DrawerFigures:
     no_sale_openings: int
     expected_cents: int
     counted_cents: int | None
-    prepaid_cents: int = 0  # top-ups, packages and stored value paid back at the Cards desk
+    # Top-ups, packages, gift cards and stored value paid back outside a sale.
+    prepaid_cents: int = 0
     deposits_cents: int = 0  # booking deposits taken in cash
 
     @property
@@ -112,10 +120,17 @@ class DaySummary:
     drawers: tuple[DrawerFigures, ...]
     staff: tuple[StaffFigures, ...]
     top_ups: TopUpFigures
+    outside: tuple[OutsideMoney, ...] = ()  # money taken outside sales, by kind
+    card_lines_count: int = 0  # top-ups, packages and gift cards sold on the sales
+    card_lines_cents: int = 0  # … their lines' amount, part of ``total_cents``
 
     @property
     def net_takings_cents(self) -> int:
         return sum(t.net_cents for t in self.tenders)
+
+    @property
+    def outside_net_cents(self) -> int:
+        return sum(money.net_cents for money in self.outside)
 
 
 def day_summary(
@@ -204,6 +219,16 @@ def day_summary(
             pair[0] += desk.taken_cents
             pair[1] += desk.refunded_cents
         top_ups = top_up_figures(session, start, end, store_id)
+        outside = tuple(outside_sales(session, start, end, store_id))
+        card_lines_count, card_lines_cents = session.execute(
+            sa_select(func.count(), func.coalesce(func.sum(SaleLine.net_cents), 0))
+            .join(Sale, col(Sale.id) == col(SaleLine.sale_id))
+            .where(
+                *in_days,
+                col(Sale.status).in_(PAID_STATES),
+                col(SaleLine.kind).in_(CARD_LINE_KINDS),
+            )
+        ).one()
         tenders = tuple(
             TenderTakings(code, tender_labels.get(code, code), pair[0], pair[1])
             for code, pair in sorted(takings.items(), key=lambda item: -item[1][0])
@@ -231,14 +256,22 @@ def day_summary(
         ):
             sums: dict[str, int] = {}
             no_sales = 0
-            for kind, amount, how_many in session.exec(
-                select(DrawerMovement.kind, func.sum(DrawerMovement.amount_cents), func.count())
+            for kind, category, amount, how_many in session.exec(
+                select(
+                    DrawerMovement.kind,
+                    DrawerMovement.category,
+                    func.sum(DrawerMovement.amount_cents),
+                    func.count(),
+                )
                 .where(col(DrawerMovement.session_id) == drawer.id)
-                .group_by(col(DrawerMovement.kind))
+                .group_by(col(DrawerMovement.kind), col(DrawerMovement.category))
             ):
-                sums[kind] = int(amount)
+                # A gift card's cash is a "cash in" marked gift_card: money outside sales.
+                if kind == "cash_in" and category == "gift_card":
+                    kind = "prepaid"
+                sums[kind] = sums.get(kind, 0) + int(amount)
                 if kind == "no_sale":
-                    no_sales = int(how_many)
+                    no_sales += int(how_many)
             expected = (
                 drawer.expected_cents if drawer.expected_cents is not None else sum(sums.values())
             )
@@ -317,6 +350,9 @@ def day_summary(
         drawers=tuple(drawers),
         staff=staff,
         top_ups=top_ups,
+        outside=outside,
+        card_lines_count=int(card_lines_count),
+        card_lines_cents=int(card_lines_cents),
     )
 
 
@@ -349,29 +385,73 @@ MONEY = Kind.MONEY
 
 def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
     figures = day_summary(uow, actor, request.period.start, request.period.end, request.store_id)
+    outside_count = sum(money.count for money in figures.outside)
     summary_rows = [
         (N_("Sales"), figures.total_cents, figures.sales_count),
+        (
+            N_("of which top-ups, packages and gift cards"),
+            figures.card_lines_cents,
+            figures.card_lines_count,
+        ),
         (N_("Before discounts"), figures.subtotal_cents, None),
         (N_("Discounts"), figures.discount_cents, None),
         (N_("Rounding"), figures.rounding_cents, None),
         (N_("Tips"), figures.tips_cents, None),
         (N_("Refunds"), figures.refunds_cents, figures.refunds_count),
-        (N_("Top-ups (stored value)"), figures.top_ups.paid_cents, figures.top_ups.count),
-        (N_("Top-up bonus given"), figures.top_ups.bonus_cents, None),
-        (N_("Top-ups undone"), figures.top_ups.undone_cents, figures.top_ups.undone_count),
+        (N_("Money taken outside sales"), figures.outside_net_cents, outside_count),
         (N_("Net takings"), figures.net_takings_cents, None),
         (N_("Voided sales"), None, figures.voided_count),
+    ]
+    top_ups = figures.top_ups
+    top_up_rows = [
+        (N_("Top-ups (stored value)"), top_ups.paid_cents, top_ups.count),
+        (N_("of which sold on sales (in Sales)"), top_ups.on_sales_cents, top_ups.on_sales_count),
+        (
+            N_("of which at the Cards desk (in money taken outside sales)"),
+            top_ups.paid_cents - top_ups.on_sales_cents,
+            top_ups.count - top_ups.on_sales_count,
+        ),
+        (N_("Top-up bonus given"), top_ups.bonus_cents, None),
+        (N_("Top-ups undone"), top_ups.undone_cents, top_ups.undone_count),
+    ]
+    item_amount_count = [
+        ReportColumn("item", _("Item")),
+        ReportColumn("amount", _("Amount"), MONEY),
+        ReportColumn("count", _("Count"), Kind.INT),
     ]
     sections = [
         Section(
             "summary",
             _("Day close"),
+            item_amount_count,
+            [{"item": _(label), "amount": amount, "count": n} for label, amount, n in summary_rows],
+        ),
+        Section(
+            "outside",
+            _("Money taken outside sales"),
             [
                 ReportColumn("item", _("Item")),
-                ReportColumn("amount", _("Amount"), MONEY),
+                ReportColumn("taken", _("Taken"), MONEY),
+                ReportColumn("paid_back", _("Paid back"), MONEY),
+                ReportColumn("net", _("Net"), MONEY),
                 ReportColumn("count", _("Count"), Kind.INT),
             ],
-            [{"item": _(label), "amount": amount, "count": n} for label, amount, n in summary_rows],
+            [
+                {
+                    "item": _(OUTSIDE_KINDS[money.kind]),
+                    "taken": money.taken_cents,
+                    "paid_back": money.paid_back_cents,
+                    "net": money.net_cents,
+                    "count": money.count,
+                }
+                for money in figures.outside
+            ],
+        ),
+        Section(
+            "top_ups",
+            _("Top-ups, for information (counted above)"),
+            item_amount_count,
+            [{"item": _(label), "amount": amount, "count": n} for label, amount, n in top_up_rows],
         ),
         Section(
             "tenders",
@@ -410,7 +490,7 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
                 ReportColumn("cash_in", _(MOVEMENT_LABELS["cash_in"]), MONEY),
                 ReportColumn("cash_out", _(MOVEMENT_LABELS["cash_out"]), MONEY),
                 ReportColumn("expenses", _("Expenses"), MONEY),
-                ReportColumn("prepaid", _(MOVEMENT_LABELS["prepaid"]), MONEY),
+                ReportColumn("prepaid", _("Stored value, packages, gift cards"), MONEY),
                 ReportColumn("deposits", _(MOVEMENT_LABELS["deposit"]), MONEY),
                 ReportColumn("no_sale", _("No-sale openings"), Kind.INT),
                 ReportColumn("expected", _("Expected"), MONEY),
@@ -463,14 +543,14 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
                 count=figures.late_refunds_count
             )
         )
-    if figures.top_ups.on_sales_count:
+    notes.append(_("Net takings = Sales − Refunds + Money taken outside sales."))
+    if figures.card_lines_count:
         notes.append(
             _(
-                "{count} top-up(s) were sold on sales: they are in Sales as well as in Top-ups."
-            ).format(count=figures.top_ups.on_sales_count)
+                "{count} top-up(s), package(s) or gift card(s) were sold on sales: they are "
+                "in Sales, not in money taken outside sales."
+            ).format(count=figures.card_lines_count)
         )
-    if figures.top_ups.count > figures.top_ups.on_sales_count:
-        notes.append(_("Takings by payment method include the top-ups made at the Cards desk."))
     if any(d.status == "open" for d in figures.drawers):
         notes.append(_("A cash drawer is still open: its cash is not counted yet."))
     return ReportResult(
@@ -481,6 +561,26 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
         sections=sections,
         notes=notes,
     )
+
+
+def z_report_print_rows(result: ReportResult) -> list[tuple[str, int | None, int | None]]:
+    """The lines of a printed Z report (label, amount, count) from the ``daily`` report:
+    the summary, the money taken outside sales, the top-ups for information, the net
+    takings by method, and each drawer's expected, counted and difference."""
+    by_key = {section.key: section for section in result.sections}
+    printed: list[tuple[str, int | None, int | None]] = [
+        (row["item"], row["amount"], row["count"]) for row in by_key["summary"].rows
+    ]
+    printed += [(row["item"], row["net"], row["count"] or None) for row in by_key["outside"].rows]
+    printed += [(row["item"], row["amount"], row["count"]) for row in by_key["top_ups"].rows]
+    printed += [(row["method"], row["net"], None) for row in by_key["tenders"].rows]
+    for row in by_key["drawer"].rows:
+        printed += [
+            (_("Expected"), row["expected"], None),
+            (_("Counted"), row["counted"], None),
+            (_("Difference"), row["difference"], None),
+        ]
+    return printed
 
 
 def build_commission(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:

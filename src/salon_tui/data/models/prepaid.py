@@ -185,6 +185,13 @@ class MemberPackage(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("store.id"), nullable=True)
     )
     sold_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # How its unused uses were paid back (a method, or "sale" for a refund of the sale
+    # that sold it), on which shop day, in which store: the day close counts the money.
+    refund_method: str = Field(default="", max_length=20)
+    refunded_on: date | None = Field(default=None)
+    refund_store_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("store.id"), nullable=True)
+    )
 
 
 class MemberPackageItem(SQLModel, table=True):
