@@ -171,6 +171,8 @@ async def test_day_close_counts_the_drawer_and_shows_the_z_report() -> None:
         assert type(app.screen).__name__ == "ZReportScreen"
         body = str(app.screen.query_one("#z-body").render())
         assert "Day close" in body
+        for part in ("Money taken outside sales", "Net takings", "Top-ups, for information"):
+            assert part in body
     (session,) = stored(select(DrawerSession))
     assert (session.status, session.counted_cents, session.expected_cents) == (
         "closed",
