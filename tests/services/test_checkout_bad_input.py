@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, func, select
@@ -17,7 +18,7 @@ from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.permissions import Role
 from salon_tui.domain.tenders import PaymentIn
-from salon_tui.errors import Conflict, DatabaseBusy
+from salon_tui.errors import Conflict, DatabaseBusy, DatabaseError
 from salon_tui.services import (
     coupons,
     drawer,
@@ -29,6 +30,7 @@ from salon_tui.services import (
 )
 from salon_tui.services.sale_payment import pay_sale
 from salon_tui.services.sales import StaffShare
+from tests.full_disk import a_disk_that_fills
 
 CUT = 40_000
 
@@ -126,3 +128,65 @@ def test_a_database_locked_by_another_terminal_at_pay_says_so_and_the_sale_can_b
         busy.dispose()
     with uow.read() as session:
         assert session.exec(select(func.count()).select_from(Payment)).one() == 1
+
+
+def written(uow: UnitOfWork) -> dict[str, int]:
+    """How many rows each table a sale writes to holds."""
+    from salon_tui.data.models import (
+        AuditEntry,
+        CommissionEntry,
+        DrawerMovement,
+        IdempotencyRecord,
+        PrintJob,
+        SaleLine,
+        StockMovement,
+    )
+
+    tables = (Payment, StoredValueEntry, AuditEntry, CommissionEntry, DrawerMovement,
+              IdempotencyRecord, PrintJob, SaleLine, StockMovement)  # fmt: skip
+    with uow.read() as session:
+        counts = {
+            table.__name__: session.exec(select(func.count()).select_from(table)).one()
+            for table in tables
+        }
+        counts["numbered sales"] = session.exec(
+            select(func.count()).select_from(Sale).where(col(Sale.number).is_not(None))
+        ).one()
+    return counts
+
+
+def test_a_full_disk_at_pay_says_so_writes_nothing_and_the_sale_pays_once_space_is_freed(
+    uow: UnitOfWork, owner: Actor, desk: Actor, member_id: int
+) -> None:
+    if uow.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's page limit stands in for a full disk (PostgreSQL: the server's)")
+    from salon_tui.services import inventory
+    from tests.services.catalog_helpers import make_product
+
+    sale_id = cut_for(uow, desk, member_id)
+    shampoo = make_product(uow, owner)
+    inventory.receive(uow, owner, shampoo.id, 5)
+    sales.add_line(uow, desk, sale_id, kind="product", description=shampoo.name,
+                   unit_cents=shampoo.retail_price_cents, item_id=shampoo.id,
+                   item_code=shampoo.sku)  # fmt: skip
+    cart = sales.get_cart(uow, desk, sale_id)
+    uow.engine.dispose()
+    with a_disk_that_fills(Path(str(uow.engine.url.database))) as disk:
+        before = written(uow)
+        disk.full = True
+        with pytest.raises(DatabaseError) as refused:
+            pay_sale(uow, desk, sale_id, [PaymentIn("cash", cart.total_cents)])
+        assert "database or disk is full" in str(refused.value.__cause__)  # SQLITE_FULL
+        assert str(refused.value) == (
+            "The disk is full: nothing was saved. Free some space and try again."
+        )
+        disk.full = False
+        assert written(uow) == before  # no number, ledger, stock move, audit, payment, job
+        nothing_paid(uow, sale_id)
+        assert sales.get_cart(uow, desk, sale_id) == cart  # still in the cart to retry
+        paid = pay_sale(uow, desk, sale_id, [PaymentIn("cash", cart.total_cents)])
+        assert paid.total_cents == cart.total_cents and paid.number.endswith("-0001")
+        after = written(uow)
+    assert after["numbered sales"] == 1 and after["Payment"] == 1
+    assert after["StockMovement"] == before["StockMovement"] + 1
+    assert after["AuditEntry"] > before["AuditEntry"]
