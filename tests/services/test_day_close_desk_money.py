@@ -28,8 +28,13 @@ from salon_tui.services import (
     stored_value,
 )
 from salon_tui.services.sale_payment import pay_sale
+from salon_tui.services.sale_receipts import queue_day_close
 from salon_tui.services.sales import StaffShare
-from salon_tui.services.sales_reports import day_summary, z_report_print_rows
+from salon_tui.services.sales_reports import (
+    day_summary,
+    z_report_net_takings,
+    z_report_print_rows,
+)
 
 DAY = date(2026, 11, 22)
 CUT = 30_000
@@ -190,12 +195,42 @@ def test_the_drawer_holds_the_cash_takings_and_the_sales_report_agrees(
     assert summary["Money taken outside sales"][0] == outside_net
     assert summary["Net takings"][0] == (summary["Sales"][0] - summary["Refunds"][0] + outside_net)
     assert summary["Net takings"][0] == sum(row["net"] for row in rows(daily, "tenders"))
-    # Printed, the Z report has the same lines.
-    printed = {label: amount for label, amount, _count in z_report_print_rows(daily)}
+    # Printed, the Z report has the same lines under the same headings, and its total is
+    # the net takings (it used to print a total of ¥0.00).
+    rows_printed = z_report_print_rows(daily)
+    printed: dict[str, int | None] = {}
+    for label, amount, _count in rows_printed:
+        printed.setdefault(label, amount)  # the summary's line before the section heading
     assert printed["Money taken outside sales"] == outside_net
     assert printed["Net takings"] == summary["Net takings"][0]
     assert printed["Cash"] == cash["net"]
     assert printed["Expected"] == expected
+    assert ("Takings by payment method", None, None) in rows_printed
+    net = z_report_net_takings(daily)
+    assert net == summary["Net takings"][0]
+    job = queue_day_close(uow, owner, DAY, rows_printed, net)
+    lines = printed_lines(uow, job.id)
+    assert any(line.startswith("Money taken outside sales") for line in lines)
+    assert "Takings by payment method" in [line.strip() for line in lines], lines
+    total = next(line for line in lines if line.startswith(("Total", "合计")))
+    assert total.endswith(f"{net // 100:,}.{net % 100:02d}")
+
+
+def printed_lines(uow: UnitOfWork, job_id: int) -> list[str]:
+    """The text lines of a queued print job, as the printer would get them."""
+    from salon_tui.data.models import PrintJob
+    from salon_tui.printing.escpos import PrinterProfile, render
+    from salon_tui.printing.layout import ReceiptLayout
+    from salon_tui.printing.receipt import receipt_from_json
+    from tests.printing.escpos_reader import read
+
+    with uow.read() as session:
+        job = session.get(PrintJob, job_id)
+        assert job is not None
+        receipt = receipt_from_json(job.document_json)
+    profile = PrinterProfile(columns=48)
+    elements = ReceiptLayout(profile.columns, profile.hanzi).lay_out(receipt)
+    return read(render(elements, profile, open_drawer=False)).text_lines
 
 
 def test_a_top_up_sold_on_a_sale_is_counted_once_in_every_total(

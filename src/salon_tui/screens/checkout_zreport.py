@@ -95,12 +95,13 @@ class ZReportScreen(SalonScreen):
         if self.result is None:
             return
         from salon_tui.services.sale_receipts import queue_day_close
-        from salon_tui.services.sales_reports import z_report_print_rows
+        from salon_tui.services.sales_reports import z_report_net_takings, z_report_print_rows
 
         rows = z_report_print_rows(self.result)
+        total = z_report_net_takings(self.result)
         uow, actor, day = self.salon.uow, self.salon.session_actor, self.day
         call_service(
             self,
-            lambda: queue_day_close(uow, actor, day, rows),
+            lambda: queue_day_close(uow, actor, day, rows, total),
             lambda _job: self.notify(_("The Z report is in the print queue.")),
         )

@@ -345,9 +345,14 @@ def queue_refund_receipt(uow: UnitOfWork, actor: Actor, refund_id: int) -> Print
 
 
 def queue_day_close(
-    uow: UnitOfWork, actor: Actor, day: date, rows: list[tuple[str, int | None, int | None]]
+    uow: UnitOfWork,
+    actor: Actor,
+    day: date,
+    rows: list[tuple[str, int | None, int | None]],
+    total_cents: int = 0,
 ) -> PrintJobView:
-    """Queue the Z report of ``day`` (label, amount, count rows) for the printer."""
+    """Queue the Z report of ``day`` (label, amount, count rows) for the printer, ending
+    with ``total_cents`` (the day's net takings)."""
     with uow.read() as session:
         settings = load_shop_settings(session)
     receipt = Receipt(
@@ -360,5 +365,6 @@ def queue_day_close(
         shop=_shop(settings),
         cashier=actor.name,
         summary=tuple(SummaryRow(label, amount, count) for label, amount, count in rows),
+        total_cents=total_cents,
     )
     return printing.enqueue_receipt(uow, actor, receipt, open_drawer=False)

@@ -565,22 +565,33 @@ def build_daily(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> Report
 
 def z_report_print_rows(result: ReportResult) -> list[tuple[str, int | None, int | None]]:
     """The lines of a printed Z report (label, amount, count) from the ``daily`` report:
-    the summary, the money taken outside sales, the top-ups for information, the net
-    takings by method, and each drawer's expected, counted and difference."""
+    the summary, then under their headings the money taken outside sales, the top-ups for
+    information and the net takings by method, and each drawer's expected, counted and
+    difference. A heading is a line with neither amount nor count."""
     by_key = {section.key: section for section in result.sections}
     printed: list[tuple[str, int | None, int | None]] = [
         (row["item"], row["amount"], row["count"]) for row in by_key["summary"].rows
     ]
+    printed.append((by_key["outside"].title, None, None))
     printed += [(row["item"], row["net"], row["count"] or None) for row in by_key["outside"].rows]
+    printed.append((by_key["top_ups"].title, None, None))
     printed += [(row["item"], row["amount"], row["count"]) for row in by_key["top_ups"].rows]
+    printed.append((by_key["tenders"].title, None, None))
     printed += [(row["method"], row["net"], None) for row in by_key["tenders"].rows]
     for row in by_key["drawer"].rows:
         printed += [
+            (by_key["drawer"].title, None, None),
             (_("Expected"), row["expected"], None),
             (_("Counted"), row["counted"], None),
             (_("Difference"), row["difference"], None),
         ]
     return printed
+
+
+def z_report_net_takings(result: ReportResult) -> int:
+    """The total a printed Z report ends with: the net takings of every method."""
+    tenders = next(section for section in result.sections if section.key == "tenders")
+    return sum(int(row["net"]) for row in tenders.rows)
 
 
 def build_commission(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult:
