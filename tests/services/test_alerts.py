@@ -278,3 +278,28 @@ def test_what_the_owner_does_is_not_flagged(
     sale_id, _line = sell(uow, owner, 5_000)
     pay(uow, owner, sale_id)
     assert flags(uow) == []
+
+
+def test_money_taken_outside_a_sale_out_of_hours_is_flagged_once_and_a_card_on_a_sale_is_not_twice(
+    uow: UnitOfWork, owner: Actor, desk: Actor, till: None
+) -> None:
+    from salon_tui.services import gift_cards, packages, sale_cards
+    from tests.services.catalog_helpers import make_service
+
+    make_service(uow, owner, "S001", name="洗吹", price=6_000)
+    packages.add_template(uow, owner, "洗吹10次", 58_000, 180, [("S001", 10)])
+    member_id = members.add_member(uow, owner, name="周洁").id
+    schedule.set_shop_hours(uow, owner, [6], "11:00-20:00")  # it is 10:00 on a Sunday
+    packages.sell_package(uow, desk, member_id, "洗吹10次", "cash")
+    gift_cards.sell(uow, desk, 20_000, "wechat", key="g-1", reference="WX1", print_receipt=False)
+    summaries = [view.summary for view in alerts.list_alerts(uow, owner)]
+    assert summaries == [
+        "A gift card sold at 2026-11-22 10:00, outside opening hours (11:00-20:00).",
+        "A package sold at 2026-11-22 10:00, outside opening hours (11:00-20:00).",
+    ]
+    sale_id = sales.open_sale(uow, desk, member_id=member_id).sale_id
+    sale_cards.add_top_up(uow, desk, sale_id, 50_000)
+    sale_cards.add_package(uow, desk, sale_id, "洗吹10次")
+    pay(uow, desk, sale_id)
+    assert [flag.action for flag in flags(uow)].count("sales.pay") == 1
+    assert len(flags(uow)) == 3  # the sale's flag, not its top-up's or package's too

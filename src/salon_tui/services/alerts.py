@@ -54,7 +54,15 @@ MONEY_ACTIONS: dict[str, str] = {
     "sales.refund": N_("A refund"),
     "prepaid.top_up": N_("A top-up"),
     "printer.drawer_open": N_("The drawer opened without a sale"),
+    "package.sell": N_("A package sold"),
+    "package.refund": N_("A package refunded"),
+    "giftcard.sell": N_("A gift card sold"),
+    "prepaid.undo_top_up": N_("A top-up undone"),
+    "prepaid.close": N_("A card closed and refunded"),
 }
+# Card actions that are part of a sale or its refund when their audit names one: the
+# sale's own flag covers the moment, so none is raised twice for it.
+PART_OF_A_SALE = ("prepaid.top_up", "package.sell", "package.refund", "giftcard.sell")
 # Balances changed by a person rather than by a sale: each is flagged when the rule is on.
 MANUAL_BALANCE_ACTIONS: dict[str, str] = {
     "points.adjust": N_("Points adjusted by hand"),
@@ -264,7 +272,10 @@ def _findings(
                     },
                 )
             )
-    if action in MONEY_ACTIONS and rules.outside_hours:
+    on_a_sale = action in PART_OF_A_SALE and (
+        bool(after.get("sale_id")) or after.get("method") == "sale"
+    )
+    if action in MONEY_ACTIONS and rules.outside_hours and not on_a_sale:
         facts = _hours_facts(session, action, now)
         if facts is not None:
             found.append((AlertKind.OUTSIDE_HOURS, facts))
