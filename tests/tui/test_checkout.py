@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from salon_tui.app import SalonApp
 from salon_tui.data.models import DrawerSession, Payment, Refund, Sale
@@ -73,6 +73,36 @@ async def test_a_regular_sale_takes_at_most_eight_keystrokes() -> None:
         assert len(keys) <= 8
     (sale,) = stored(select(Sale).where(col(Sale.status) == "paid"))
     assert (sale.number, sale.total_cents) == ("20261122-0001", 12_800)
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_a_refund_goes_back_by_the_method_named_in_words() -> None:
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    cart = sales.open_sale(uow, owner)
+    cart = sales.add_line(
+        uow, owner, cart.sale_id, kind="product", description="Oil", unit_cents=9_900
+    )
+    pay_sale(uow, owner, cart.sale_id, [PaymentIn("wechat", 9_900, reference="WX1")])
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "manager")
+        for key in ("f2", "ctrl+o", "ctrl+f"):
+            await pilot.press(key)
+            await settle(pilot)
+        label = " ".join(str(widget.render()) for widget in app.screen.query(Label))
+        assert "Back by (Cash, Bank card, WeChat Pay, Alipay" in label
+        await pilot.press(*"allergy", "enter", *"bitcoin", "enter")
+        await settle(pilot)
+        message = str(app.screen.query_one("#form-message", Static).render())
+        assert message.startswith("Back by one of: Cash, Bank card")
+        assert stored(select(Refund)) == []
+        app.screen.query_one("#refund-tender", Input).value = " cash "
+        await pilot.press("enter")
+        await settle(pilot)
+    paid_back = stored(select(Payment).where(col(Payment.refund_id).is_not(None)))
+    assert [(p.tender, p.amount_cents) for p in paid_back] == [("cash", -9_900)]
 
 
 @pytest.mark.usefixtures("open_till")

@@ -192,9 +192,29 @@ class RefundModal(SalonModal[Any]):
                 )
             yield Label(_("Reason"))
             yield Input(id="refund-reason", max_length=200)
-            yield Label(_("Back by (cash, bank_card, wechat, alipay; empty = as paid)"))
+            yield Label(
+                _("Back by ({methods}; empty = as paid)").format(
+                    methods=", ".join(_(label) for label in self.money_tenders().values())
+                )
+            )
             yield Input(id="refund-tender")
             yield Static("", id="form-message")
+
+    @staticmethod
+    def money_tenders() -> dict[str, str]:
+        """The ways a refund may go back (code → msgid); the refund checks the amounts."""
+        from salon_tui.services.tenders import list_tenders
+
+        return {t.code: t.label for t in list_tenders() if t.refundable}
+
+    def tender_typed(self, text: str) -> str | None:
+        """The tender code for what the manager typed: its name in this language or in
+        English, or its code; None when it names none."""
+        wanted = " ".join(text.split()).casefold()
+        for code, label in self.money_tenders().items():
+            if wanted in (code.casefold(), label.casefold(), _(label).casefold()):
+                return code
+        return None
 
     def on_mount(self) -> None:
         if not self.open_lines:
@@ -227,7 +247,16 @@ class RefundModal(SalonModal[Any]):
             if int(text):
                 wanted[line.id] = int(text)
         reason = self.query_one("#refund-reason", Input).value
-        tender = self.query_one("#refund-tender", Input).value.strip() or None
+        typed = self.query_one("#refund-tender", Input).value.strip()
+        tender = self.tender_typed(typed) if typed else None
+        if typed and tender is None:
+            self.show_problem(
+                _("Back by one of: {methods}; or leave it empty to pay back as paid.").format(
+                    methods=", ".join(_(label) for label in self.money_tenders().values())
+                )
+            )
+            self.query_one("#refund-tender", Input).focus()
+            return
         uow, actor, sale_id, key = (
             self.salon.uow,
             self.salon.session_actor,
