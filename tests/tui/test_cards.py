@@ -144,6 +144,42 @@ async def test_sell_a_package_and_use_it() -> None:
         assert "9/10" in panel(screen, "packages")
 
 
+async def test_a_manager_refunds_a_package_by_wechat_and_the_day_close_counts_it() -> None:
+    from salon_tui.domain.clock import business_date, utc_now
+    from salon_tui.services import drawer
+    from salon_tui.services.sales_reports import day_summary
+
+    member = seed_prepaid_shop()
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    drawer.open_drawer(uow, owner, 50_000)
+    sold = packages.sell_package(uow, owner, member, "洗吹10次卡", "cash")
+    packages.use_package(uow, owner, sold.id, None, "到店核销")
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await open_cards(pilot, "desk")
+        assert "ctrl+f" not in set(desk._bindings.key_to_bindings)  # a manager's action
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = await open_cards(pilot, "manager")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await fill(pilot, method="wechat", reference="4200000009", reason="搬家")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "洗吹10次卡" not in panel(screen, "packages")
+    uow = database.open_shop_database()
+    today = business_date(utc_now(), "Asia/Shanghai")
+    figures = day_summary(uow, owner, today)
+    uow.dispose()
+    takings = {t.tender: (t.taken_cents, t.refunded_cents) for t in figures.tenders}
+    assert takings == {"cash": (48_000, 0), "wechat": (0, 43_200)}  # 9 of 10 uses back
+
+
 async def test_a_front_desk_is_not_offered_undo_close_or_transfer() -> None:
     seed_prepaid_shop(with_history=True)
     app = SalonApp()

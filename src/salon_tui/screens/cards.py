@@ -146,6 +146,14 @@ def _prepaid_actions() -> list[CardAction]:
             act.open_transfer,
             footer=False,
         ),
+        CardAction(
+            "refund",
+            "ctrl+f",
+            N_("Refund package"),
+            "package.refund",
+            act.open_refund,
+            footer=False,
+        ),
     ]
 
 

@@ -316,3 +316,58 @@ def open_transfer(screen: CardsScreen, member: MemberView) -> None:
             ok_label=_("Transfer package"),
         ),
     )
+
+
+def open_refund(screen: CardsScreen, member: MemberView) -> None:
+    """Pay back the unused uses of one of the member's refundable packages (manager), by
+    the method chosen: the day close counts that money."""
+    from salon_tui.services import packages
+
+    uow, actor = screen.salon.uow, screen.salon.session_actor
+    found = [p for p in packages.member_packages(uow, actor, member.id) if p.refundable]
+    if not found:
+        screen.notify(
+            _("{name} has no package to refund.").format(name=shown(member.name)),
+            severity="warning",
+        )
+        return
+    choices = [
+        (
+            f"#{p.id} {p.name} · {p.uses_left}/{p.total_uses} · "
+            + screen.money(p.value_left_cents),
+            str(p.id),
+        )
+        for p in found
+    ]
+
+    def submit(values: dict[str, str], key: str) -> str:
+        done = packages.refund_package(
+            uow,
+            actor,
+            int(values["package"]),
+            values["method"],
+            values["reason"],
+            values["reference"],
+            key=key,
+        )
+        return _("Package #{id} refunded: {uses} unused uses, {amount} back.").format(
+            id=done.package_id,
+            uses=done.uses_refunded,
+            amount=screen.money(done.refunded_cents),
+        )
+
+    _show(
+        screen,
+        PrepaidForm(
+            _("Refund a package of {name}").format(name=shown(member.name)),
+            [
+                FormField("package", _("Package"), choices=choices),
+                FormField("method", _("Refund by"), choices=_methods(with_stored_value=True)),
+                FormField("reference", _("Transaction reference (not for cash)")),
+                FormField("reason", _("Reason"), max_length=200),
+            ],
+            submit,
+            intro=_("The unused uses are paid back at the package's price; the package ends."),
+            ok_label=_("Refund package"),
+        ),
+    )
