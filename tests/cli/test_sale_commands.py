@@ -139,6 +139,30 @@ def test_report_daily_json_adds_up_the_day(run, two_sales) -> None:
     assert "still open" in " ".join(report["notes"])
 
 
+def test_report_daily_json_counts_a_gift_card_sold_outside_a_sale(run, two_sales) -> None:
+    from salon_tui.services import gift_cards
+
+    uow = two_sales["uow"]
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        owner_view = staff.find_staff(uow, "王芳")
+        owner = Actor(owner_view.id, owner_view.name, Role.OWNER)
+        gift_cards.sell(uow, owner, 30_000, "cash", key="g-1", print_receipt=False)
+        result = run("report", "daily", "--date", "2026-11-22", "--json", env=OWNER_ENV)
+    assert result.exit_code == 0, result.output
+    sections = {s["key"]: s for s in json.loads(result.stdout)["sections"]}
+    summary = {row["item"]: row["amount"] for row in sections["summary"]["rows"]}
+    assert summary["Money taken outside sales"] == 30_000
+    assert summary["Net takings"] == summary["Sales"] - summary["Refunds"] + 30_000
+    outside = {row["item"]: row["net"] for row in sections["outside"]["rows"]}
+    assert outside["Gift cards sold outside a sale"] == 30_000
+    takings = {row["method"]: row["net"] for row in sections["tenders"]["rows"]}
+    assert takings == {"WeChat Pay": 50_000, "Bank card": 12_800, "Cash": 6_000 + 30_000}
+    (drawer_row,) = sections["drawer"]["rows"]
+    assert (drawer_row["cash_in"], drawer_row["prepaid"]) == (0, 30_000)
+    assert drawer_row["expected"] == 20_000 + 6_000 + 30_000
+    assert "top_ups" in sections
+
+
 def test_commission_rules_from_the_cli_and_the_statement_report(run, two_sales) -> None:
     with time_machine.travel(FROZEN_NOW, tick=False):
         added = run(
