@@ -458,3 +458,24 @@ async def test_a_top_up_and_a_service_on_one_cart_paid_split() -> None:
         assert stored_value.get_balance(uow, _owner(uow), member_id).principal_cents == 100_000
     finally:
         uow.dispose()
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_the_home_drawer_panel_says_which_top_ups_are_already_in_the_sales() -> None:
+    from salon_tui.services import members, sale_cards, stored_value
+    from salon_tui.widgets.home_panels import DrawerPanel
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    member = members.add_member(uow, owner, name="周洁").id
+    cart = sales.open_sale(uow, owner, member_id=member)
+    cart = sale_cards.add_top_up(uow, owner, cart.sale_id, 50_000)
+    pay_sale(uow, owner, cart.sale_id, [PaymentIn("wechat", 50_000, reference="WX1")])
+    stored_value.top_up(uow, owner, member, 20_000, "cash", print_receipt=False)
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "owner")
+        text = str(app.screen.query_one(DrawerPanel).query_one(".panel-body").render())
+    assert "1 sale, CN¥500.00" in text
+    assert "Top-ups: 2, CN¥700.00 (1 on sales, in their total)" in text

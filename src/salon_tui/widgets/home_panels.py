@@ -312,7 +312,16 @@ class DrawerPanel(Panel):
                     count=summary.refunds_count, total=money(summary.refunds_cents)
                 )
             )
-        if summary.top_ups.count:
+        if summary.top_ups.on_sales_count:
+            # Those sold on sales are in the sales' total above too: say so, once.
+            lines.append(
+                _("Top-ups: {count}, {total} ({on_sales} on sales, in their total)").format(
+                    count=summary.top_ups.count,
+                    total=money(summary.top_ups.paid_cents),
+                    on_sales=summary.top_ups.on_sales_count,
+                )
+            )
+        elif summary.top_ups.count:
             lines.append(
                 _("Top-ups: {count}, {total}").format(
                     count=summary.top_ups.count, total=money(summary.top_ups.paid_cents)
