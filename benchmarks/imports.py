@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -31,11 +32,11 @@ FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
 
 
-def _rows() -> list[list[str]]:
+def _rows(count: int = ROWS) -> Iterator[list[str]]:
+    """``count`` valid member rows, the same ones every time (made as they are read)."""
     rng = random.Random(8)
-    rows = []
-    for index in range(ROWS):
-        rows.append(
+    for index in range(count):
+        yield (
             [
                 f"V{200000 + index}",
                 rng.choice(FAMILY) + rng.choice(GIVEN) + rng.choice(GIVEN),
@@ -48,7 +49,21 @@ def _rows() -> list[list[str]]:
                 f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-{rng.randint(10, 28)}",
             ]
         )
-    return rows
+
+
+def csv_file(rows: int) -> Path:
+    """A csv of ``rows`` members (made once, in benchmarks/.data)."""
+    folder = DATA / f"import-{rows}"
+    path = folder / "members.csv"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name("members.csv.partial")
+        with partial.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADERS)
+            writer.writerows(_rows(rows))
+        partial.replace(path)
+    return path
 
 
 def _files() -> tuple[Path, Path]:
@@ -59,7 +74,7 @@ def _files() -> tuple[Path, Path]:
     if xlsx.exists() and csv_file.exists():
         return xlsx, csv_file
     folder.mkdir(parents=True, exist_ok=True)
-    rows = _rows()
+    rows = list(_rows())
     with csv_file.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADERS)
@@ -95,6 +110,12 @@ def _csv_floor(path: Path) -> float:
 
 def _import(path: Path) -> float:
     """``salon import members FILE`` into a new shop; seconds, checked it imported every row."""
+    return import_with_peak(path, ROWS)[0]
+
+
+def import_with_peak(path: Path, rows: int) -> tuple[float, float]:
+    """``salon import members FILE`` into a new shop: seconds, and the peak resident
+    memory of the importing process in MB (checked it imported every row)."""
     with tempfile.TemporaryDirectory(prefix="salon-import-bench-") as home:
         env = {**os.environ, "SALON_HOME": home, "SALON_STAFF": "Bench", "SALON_PIN": "2468"}
         subprocess.run(
@@ -104,20 +125,27 @@ def _import(path: Path) -> float:
             stdout=subprocess.DEVNULL,
         )
         started = time.perf_counter()
-        result = subprocess.run(
-            [SALON, "import", "members", str(path), "--create-levels"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        elapsed = time.perf_counter() - started
+        with tempfile.TemporaryFile() as output:
+            process = subprocess.Popen(
+                [SALON, "import", "members", str(path), "--create-levels"],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+            # wait4: this child's own peak memory (ru_maxrss, in KB on Linux).
+            _pid, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - started
+            process.returncode = os.waitstatus_to_exitcode(status)
+            output.seek(0)
+            said = output.read().decode(errors="replace")
+        if process.returncode:
+            raise RuntimeError(f"the import failed ({process.returncode}):\n{said}")
         # Counted in the database: the summary is in the shop's language.
         with closing(sqlite3.connect(Path(home) / "salon.db")) as db:
             (added,) = db.execute("SELECT count(*) FROM member").fetchone()
-    if added != ROWS:
-        raise RuntimeError(f"the import added {added} of {ROWS} rows:\n{result.stdout}")
-    return elapsed
+    if added != rows:
+        raise RuntimeError(f"the import added {added} of {rows} rows:\n{said}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def figures() -> list[Figure]:

@@ -92,6 +92,9 @@ def import_command(
                 progress=lambda rows: bar.update(
                     task, description=_("Checked {rows} rows…").format(rows=rows)
                 ),
+                write_progress=lambda rows: bar.update(
+                    task, description=_("Writing: {rows} rows done…").format(rows=rows)
+                ),
             )
     else:
         result = imports.run_import(uow, actor, kind, file, options)

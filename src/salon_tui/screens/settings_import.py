@@ -271,11 +271,18 @@ class ImportScreen(SalonScreen):
                 exclusive=True,
             )
             return
-        # Import writes the rows the check read: the file is not read again.
+
+        def written(rows: int) -> None:
+            self.app.call_from_thread(
+                summary.update, _("Writing: {rows} rows done…").format(rows=f"{rows:,}")
+            )
+
+        # Import writes the rows the check read (kept in a temporary file, not in
+        # memory): the file is not read again.
         skip = request.options.skip_invalid
         call_service(
             self,
-            lambda: imports.write_import(uow, actor, done, skip_invalid=skip),
+            lambda: imports.write_import(uow, actor, done, skip_invalid=skip, progress=written),
             lambda report: self._show(request, report),
             failed=self._failed,
             exclusive=True,

@@ -8,7 +8,9 @@ nothing. A product's on-hand becomes its opening stock movement at its cost.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -192,10 +194,10 @@ def _row_refused(row: int, error: SalonError) -> SalonError:
 
 
 def write_services(
-    session: Session, actor: Actor, records: list[ServiceRow], options: ImportOptions
+    session: Session, actor: Actor, slices: Iterable[list[ServiceRow]], options: ImportOptions
 ) -> dict[str, int]:
     added = updated = unchanged = categories = 0
-    for record in records:
+    for record in chain.from_iterable(slices):
         draft = record.draft
         if find_category_row(session, draft.category) is None:
             create_category(session, actor, draft.category)
@@ -340,10 +342,10 @@ def read_product_row(context: RowContext, row: int, values: dict[str, Any]) -> P
 
 
 def write_products(
-    session: Session, actor: Actor, records: list[ProductRow], options: ImportOptions
+    session: Session, actor: Actor, slices: Iterable[list[ProductRow]], options: ImportOptions
 ) -> dict[str, int]:
     added = updated = unchanged = suppliers = opening = 0
-    for record in records:
+    for record in chain.from_iterable(slices):
         draft = record.draft
         if draft.supplier and find_supplier_row(session, draft.supplier) is None:
             create_supplier(session, actor, draft.supplier)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -88,7 +89,7 @@ COLUMNS = (
 PREPAID_COLUMNS = ("balance", "bonus_balance", "points", "packages")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MemberRow:
     row: int
     name: str
@@ -106,6 +107,54 @@ class MemberRow:
     packages: tuple[Any, ...] = ()
     archived: bool = False
     born: Birthday | None = None  # the birthday in ``fields``, parsed
+
+
+def pack_row(record: MemberRow) -> tuple[Any, ...]:
+    """A checked row as plain values, kept on disk until the write (``unpack_row``)."""
+    born, joined = record.born, record.joined
+    return (
+        record.row,
+        record.name,
+        record.phone,
+        record.card_number,
+        record.level,
+        record.fields,
+        record.allergies,
+        None if joined is None else joined.toordinal(),
+        record.referrer_phone,
+        record.balance_cents,
+        record.bonus_cents,
+        record.points,
+        record.packages,
+        record.archived,
+        None if born is None else (born.month, born.day, born.year),
+    )
+
+
+_from_ordinal = lru_cache(maxsize=65_536)(date.fromordinal)
+_birthday = lru_cache(maxsize=65_536)(Birthday)
+
+
+def unpack_row(packed: tuple[Any, ...]) -> MemberRow:
+    (row, name, phone, card, level, fields, allergies, joined, referrer) = packed[:9]
+    (balance, bonus, points, packages, archived, born) = packed[9:]
+    return MemberRow(
+        row,
+        name,
+        phone,
+        card,
+        level,
+        fields,
+        allergies,
+        None if joined is None else _from_ordinal(joined),
+        referrer,
+        balance,
+        bonus,
+        points,
+        packages,
+        archived,
+        None if born is None else _birthday(*born),
+    )
 
 
 def _date_cell(value: object, text: str) -> date | str:
@@ -170,12 +219,15 @@ def _read_money(found: list[Any], row: int, column: str, raw: str, currency: str
     return cents
 
 
+REMEMBERED_ANSWERS = 50_000  # parsed texts remembered per column (bounds the memory)
+
+
 def _remembered(context: RowContext, name: str, parse: Any) -> Any:
     """``parse`` (text → value, or ValueError) remembered for this import.
 
     A member list repeats the same birthdays, joining days, genders, tags and levels
     many times over: each distinct text is parsed once, its answer (or its error
-    message) given again for the others.
+    message) given again for the others (up to ``REMEMBERED_ANSWERS`` texts).
     """
     answers: dict[Any, tuple[bool, Any]] = context.once(name, dict)
 
@@ -186,6 +238,8 @@ def _remembered(context: RowContext, name: str, parse: Any) -> Any:
                 answer = (True, parse(text))
             except ValueError as error:
                 answer = (False, str(error))
+            if len(answers) >= REMEMBERED_ANSWERS:  # a file of ever new texts
+                answers.clear()
             answers[text] = answer
         if answer[0]:
             return answer[1]
@@ -205,6 +259,7 @@ class _Readers:
     gender: Any
     tags: Any
     known_levels: set[str]
+    used_levels: set[str]  # by the good rows: what the write looks up (or creates)
 
     @classmethod
     def of(cls, context: RowContext) -> _Readers:
@@ -219,6 +274,7 @@ class _Readers:
             known_levels={
                 fold(level.name).strip() for level in context.session.exec(select(MemberLevel))
             },
+            used_levels=context.carry.setdefault("member_levels", set()),
         )
 
 
@@ -362,6 +418,10 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> MemberRow
         packages = PACKAGE_READERS[0](context, found, row, text["packages"])
     if found:
         raise RowProblems(found)
+    if level:
+        readers.used_levels.add(level)
+    if referrer_phone and phone:
+        context.carry["member_referrals"] = True
     if tags:
         member_fields["tags"] = ",".join(tags)
     if text.get("notes"):
@@ -463,7 +523,6 @@ def _read_status(found: list[Any], row: int, raw: str) -> bool:
 
 
 CHUNK = 500  # rows per IN (...) lookup and per multi-row insert
-SLICE = 5000  # new members inserted together (bounds the memory an import needs)
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -474,12 +533,8 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
 def _existing_ids(session: Session, records: list[MemberRow]) -> dict[int, int]:
     """Row number → id of the member already here (same card number, else same phone).
 
-    A few queries per 500 rows instead of two per row, and none when there are no
-    members yet (a new shop's first import: asked inside the writing transaction, so
-    nobody can add one meanwhile).
+    A few queries per 500 rows instead of two per row.
     """
-    if session.exec(select(Member.id).limit(1)).first() is None:
-        return {}
     by_card: dict[str, int] = {}
     numbers = [record.card_number for record in records if record.card_number]
     for chunk in _chunks(numbers):
@@ -506,12 +561,11 @@ def _existing_ids(session: Session, records: list[MemberRow]) -> dict[int, int]:
 
 
 def _level_ids(
-    session: Session, actor: Actor, records: list[MemberRow], create: bool
+    session: Session, actor: Actor, names: Iterable[str], create: bool
 ) -> dict[str, int | None]:
     """The level id for every level name the file uses (made with ``--create-levels``)."""
-    wanted = {record.level for record in records if record.level}
     ids: dict[str, int | None] = {}
-    for name in sorted(wanted):
+    for name in sorted(set(names)):
         level = find_level(session, name)
         if level is None and create:
             top = max((row.rank for row in session.exec(select(MemberLevel))), default=-1)
@@ -627,78 +681,51 @@ CARD_COLUMNS = (
 )
 
 
-def _add_new(
-    session: Session,
-    actor: Actor,
-    records: list[MemberRow],
-    level_ids: dict[str, int | None],
-) -> dict[int, int]:
-    """Insert the new members with their cards, allergies and search grams in bulk.
+class _NewMembers:
+    """The new members of an import, inserted in bulk a slice at a time, with their
+    cards, allergies and (at the end) search grams.
 
     Row by row through the ORM an import of 100,000 members took over half an hour; here
-    the same rows go in as multi-row inserts, a slice of the file at a time so memory
-    stays bounded. The import is audited once (``import.run``); each member and card
-    added points to the import's batch, from which the member's timeline says when they
-    became a member, their card was issued and by whom. Row number → new id.
+    the rows go in as multi-row inserts (COPY on PostgreSQL). The import is audited once
+    (``import.run``); each member and card added points to the import's batch, from
+    which the member's timeline says when they became a member, their card was issued
+    and by whom. Across slices only the id range, the archived members' ids and the
+    names whose grams were sent are kept.
     """
-    from salon_tui.services.imports import current_batch
-    from salon_tui.services.settings import SHOP_PREFIX, read_setting
 
-    batch_id = current_batch(session).id
+    def __init__(self, session: Session, actor: Actor, level_ids: dict[str, int | None]) -> None:
+        from salon_tui.services.imports import current_batch
+        from salon_tui.services.settings import SHOP_PREFIX, read_setting
 
-    zone = ZoneInfo(str(read_setting(session, SHOP_PREFIX + "timezone", "Asia/Shanghai")))
-    now = utc_now()
-    # Timestamps go to the driver as it takes them, converted once each: many members
-    # joined on the same day, and each day's moment is worked out once.
-    stored = driver_value(session, Member.__table__.c.created_at)  # type: ignore[attr-defined]
-    joined_at = lru_cache(maxsize=None)(lambda day: stored(_joined_at(day, zone, now)))
-    lowest = lowest_level(session)
-    default_level = lowest.id if lowest is not None else None
-    session.flush()
-    new_ids: dict[int, int] = {}
-    with ExitStack() as deferred:
-        # A new shop's first import fills empty tables: their plain indexes are built
-        # once at the end instead of growing row by row (most of all the grams').
-        for table in (Member.__table__, Card.__table__, MemberGram.__table__):  # type: ignore[attr-defined]
-            deferred.enter_context(indexes_built_after(session, table))
-        _insert_slices(
-            session,
-            actor,
-            records,
-            level_ids,
-            default_level,
-            batch_id,
-            joined_at,
-            (now, stored(now)),
-            new_ids,
-        )
-    # Archived members' names are found only when asked for archived members.
-    for record in records:
-        if record.archived:
-            member_search.set_archived(session, new_ids[record.row], True)
-    return new_ids
+        self.session, self.actor, self.level_ids = session, actor, level_ids
+        self.batch_id = current_batch(session).id
+        zone = ZoneInfo(str(read_setting(session, SHOP_PREFIX + "timezone", "Asia/Shanghai")))
+        self.now = now = utc_now()
+        # Timestamps go to the driver as it takes them, converted once each: many members
+        # joined on the same day, and each day's moment is worked out once.
+        stored = driver_value(session, Member.__table__.c.created_at)  # type: ignore[attr-defined]
+        self.joined_at = lru_cache(maxsize=None)(lambda day: stored(_joined_at(day, zone, now)))
+        self.now_stored = stored(now)
+        lowest = lowest_level(session)
+        self.default_level = lowest.id if lowest is not None else None
+        self.low: int | None = None
+        self.high: int | None = None
+        self.archived = array("q")
+        self.grams = member_search.ImportedNameGrams(session)
+        session.flush()
 
-
-def _insert_slices(
-    session: Session,
-    actor: Actor,
-    records: list[MemberRow],
-    level_ids: dict[str, int | None],
-    default_level: int | None,
-    batch_id: int,
-    joined_at: Any,
-    moments: tuple[datetime, Any],  # now, and now as the driver takes it
-    new_ids: dict[int, int],
-) -> None:
-    now, now_stored = moments
-    for start in range(0, len(records), SLICE):
-        part = records[start : start + SLICE]
+    def add(self, part: list[MemberRow]) -> list[int]:
+        """Insert one slice of new members; their ids, in the slice's order."""
+        if not part:
+            return []
+        session, batch_id = self.session, self.batch_id
+        default_level, level_ids = self.default_level, self.level_ids
         rows = [
             _member_values(
                 record,
                 level_ids.get(record.level or "") or default_level,
-                joined_at(record.joined),
-                now_stored,
+                self.joined_at(record.joined),
+                self.now_stored,
                 batch_id,
             )
             for record in part
@@ -721,8 +748,8 @@ def _insert_slices(
                 "substance": rec.allergies[:100],
                 "reaction": "",
                 "severity": "moderate",
-                "recorded_by": actor.staff_id,
-                "recorded_at": now,
+                "recorded_by": self.actor.staff_id,
+                "recorded_at": self.now,
                 "removed_at": None,
             }
             for mid, rec in zip(member_ids, part, strict=True)
@@ -730,80 +757,181 @@ def _insert_slices(
         ]
         if allergies:
             session.connection().execute(insert(Allergy.__table__), allergies)  # type: ignore[attr-defined]
-        new_ids.update((rec.row, mid) for mid, rec in zip(member_ids, part, strict=True))
-    if new_ids:
-        # The search grams of every new member at once, joined in the database (see
-        # index_imported_members): the slices' ids lie between the first and the last.
-        member_search.index_imported_members(
-            session,
-            (record.name for record in records),
-            batch_id,
-            min(new_ids.values()),
-            max(new_ids.values()),
-        )
+        self.archived.extend(mid for mid, rec in zip(member_ids, part, strict=True) if rec.archived)
+        self.grams.add(record.name for record in part)
+        if self.low is None:
+            self.low = member_ids[0]
+        self.high = member_ids[-1]
+        return member_ids
+
+    def write_grams(self) -> None:
+        """The search grams of every new member at once, joined in the database (see
+        ``ImportedNameGrams``): the slices' ids lie between the first and the last."""
+        if self.low is None or self.high is None:
+            self.grams.drop()
+        else:
+            self.grams.write(self.batch_id, self.low, self.high)
+
+    def archive(self) -> None:
+        """Archived members' names are found only when asked for archived members."""
+        for member_id in self.archived:
+            member_search.set_archived(self.session, member_id, True)
 
 
 def write(
-    session: Session, actor: Actor, records: list[MemberRow], options: ImportOptions
+    session: Session, actor: Actor, slices: Iterable[list[MemberRow]], options: ImportOptions
 ) -> dict[str, int]:
-    """Add new members with their cards; leave (or with --update refresh) existing ones."""
+    """Add new members with their cards; leave (or with --update refresh) existing ones.
+
+    One slice of the file at a time: members, cards, opening balances, points and
+    packages are written as each slice comes; the search grams and the referrers once
+    every member is in.
+    """
     from salon_tui.services.area_hooks import load_area_hooks
+    from salon_tui.services.imports import carried, note_for_audit
 
     load_area_hooks()
-    level_ids = _level_ids(session, actor, records, options.create_levels)
-    existing = _existing_ids(session, records)
-    updated = unchanged = 0
-    member_of_row: dict[int, int] = {}
-    for record in records:
-        member_id = existing.get(record.row)
-        if member_id is None:
-            continue
-        member_of_row[record.row] = member_id
-        if not options.update:
-            unchanged += 1
-            continue
-        member = session.get(Member, member_id)
-        assert member is not None
-        fields = {**record.fields, "name": record.name}
-        if record.phone:
-            fields["phone"] = record.phone
-        if record.level and level_ids.get(record.level):
-            fields["level"] = level_ids[record.level]
-        edit_fields(session, actor, member, fields)
-        updated += 1
-    new = [record for record in records if record.row not in existing]
-    member_of_row.update(_add_new(session, actor, new, level_ids))
-    if PREPAID_WRITERS:
-        from salon_tui.services.imports import note_for_audit
-
-        pairs = [(member_of_row[record.row], record) for record in records]
-        for write_prepaid in PREPAID_WRITERS:
-            note_for_audit(session, write_prepaid(session, actor, pairs))
-    by_phone = {record.phone: member_of_row[record.row] for record in records if record.phone}
-    for record in records:
-        if not record.referrer_phone or not record.phone:
-            continue
-        referrer_id = (
-            by_phone.get(record.referrer_phone)
-            or session.exec(
-                select(Member.id).where(
-                    col(Member.phone) == record.referrer_phone, col(Member.status) == "active"
-                )
-            ).first()
-        )
-        member_id = by_phone.get(record.phone)
-        if referrer_id and member_id and referrer_id != member_id:
-            member = session.get(Member, member_id)
-            if member is not None and member.referrer_id is None:
-                member.referrer_id = referrer_id
-                session.add(member)
+    carry = carried(session)
+    level_ids = _level_ids(session, actor, carry.get("member_levels", ()), options.create_levels)
+    # A new shop's first import: nothing to match (asked inside the writing
+    # transaction, so nobody can add a member meanwhile).
+    shop_empty = session.exec(select(Member.id).limit(1)).first() is None
+    referrals = _Referrals(session) if carry.get("member_referrals") else None
+    added = updated = unchanged = cards = 0
+    new_members = _NewMembers(session, actor, level_ids)
+    with ExitStack() as deferred:
+        # A new shop's first import fills empty tables: their plain indexes are built
+        # once at the end instead of growing row by row (most of all the grams').
+        for table in (Member.__table__, Card.__table__, MemberGram.__table__):  # type: ignore[attr-defined]
+            deferred.enter_context(indexes_built_after(session, table))
+        for part in slices:
+            existing = {} if shop_empty else _existing_ids(session, part)
+            member_of_row: dict[int, int] = {}
+            for record in part:
+                member_id = existing.get(record.row)
+                if member_id is None:
+                    continue
+                member_of_row[record.row] = member_id
+                if not options.update:
+                    unchanged += 1
+                    continue
+                member = session.get(Member, member_id)
+                assert member is not None
+                fields = {**record.fields, "name": record.name}
+                if record.phone:
+                    fields["phone"] = record.phone
+                if record.level and level_ids.get(record.level):
+                    fields["level"] = level_ids[record.level]
+                edit_fields(session, actor, member, fields)
+                updated += 1
+            new = [record for record in part if record.row not in existing]
+            new_ids = new_members.add(new)
+            member_of_row.update(
+                (record.row, member_id) for record, member_id in zip(new, new_ids, strict=True)
+            )
+            added += len(new)
+            cards += sum(1 for record in new if record.card_number)
+            if PREPAID_WRITERS:
+                pairs = [(member_of_row[record.row], record) for record in part]
+                for write_prepaid in PREPAID_WRITERS:
+                    note_for_audit(session, write_prepaid(session, actor, pairs))
+            if referrals is not None:
+                referrals.add(part, member_of_row)
+        new_members.write_grams()
+    new_members.archive()
+    if referrals is not None:
+        referrals.link()
     session.flush()
-    return {
-        "added": len(new),
-        "updated": updated,
-        "unchanged": unchanged,
-        "cards": sum(1 for record in new if record.card_number),
-    }
+    return {"added": added, "updated": updated, "unchanged": unchanged, "cards": cards}
+
+
+class _Referrals:
+    """Who referred whom (推荐人手机): linked once every member of the file is in.
+
+    The referrer is the member the file's row with that phone became, else the active
+    member here with that phone. Both lists wait in temporary tables of the writing
+    transaction, not in memory.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        options = " ON COMMIT DROP" if session.get_bind().dialect.name == "postgresql" else ""
+        connection = session.connection()
+        connection.exec_driver_sql(
+            "CREATE TEMPORARY TABLE salon_import_phone "
+            "(phone TEXT PRIMARY KEY, member_id INTEGER NOT NULL)" + options
+        )
+        connection.exec_driver_sql(
+            "CREATE TEMPORARY TABLE salon_import_referral "
+            "(row INTEGER PRIMARY KEY, member_id INTEGER NOT NULL, referrer_phone TEXT NOT NULL)"
+            + options
+        )
+
+    def add(self, part: list[MemberRow], member_of_row: dict[int, int]) -> None:
+        connection = self.session.connection()
+        phones = {
+            record.phone: member_of_row[record.row] for record in part if record.phone
+        }  # a phone is on one good row of a file
+        if phones:
+            connection.execute(
+                text(
+                    "INSERT INTO salon_import_phone (phone, member_id) VALUES (:phone, :member) "
+                    "ON CONFLICT (phone) DO UPDATE SET member_id = excluded.member_id"
+                ),
+                [{"phone": phone, "member": member} for phone, member in phones.items()],
+            )
+        wanted = [
+            {
+                "row": record.row,
+                "member": member_of_row[record.row],
+                "referrer": record.referrer_phone,
+            }
+            for record in part
+            if record.referrer_phone and record.phone
+        ]
+        if wanted:
+            connection.execute(
+                text(
+                    "INSERT INTO salon_import_referral (row, member_id, referrer_phone) "
+                    "VALUES (:row, :member, :referrer)"
+                ),
+                wanted,
+            )
+
+    def link(self) -> None:
+        """Set each referred member's referrer, in the file's order (a member who has
+        one keeps it), a page of rows at a time."""
+        session = self.session
+        session.flush()
+        connection = session.connection()
+        after = 0
+        while found := connection.execute(_REFERRERS, {"after": after}).all():
+            after = found[-1][0]
+            linked = [
+                {"member": member, "referrer": referrer}
+                for _row, member, referrer in found
+                if referrer is not None and referrer != member
+            ]
+            if linked:
+                connection.execute(_LINK_REFERRER, linked)
+        connection.exec_driver_sql("DROP TABLE salon_import_referral")
+        connection.exec_driver_sql("DROP TABLE salon_import_phone")
+        session.expire_all()  # members the session holds may have a referrer now
+
+
+# A page of referrals after row :after: the member and the referrer (the file's member
+# with that phone, else the active member here with it).
+_REFERRERS = text(
+    "SELECT r.row, r.member_id, COALESCE(p.member_id, ("
+    " SELECT m.id FROM member m WHERE m.phone = r.referrer_phone AND m.status = 'active'"
+    " ORDER BY m.id LIMIT 1))"
+    " FROM salon_import_referral r"
+    " LEFT JOIN salon_import_phone p ON p.phone = r.referrer_phone"
+    " WHERE r.row > :after ORDER BY r.row LIMIT 5000"
+)
+_LINK_REFERRER = text(
+    "UPDATE member SET referrer_id = :referrer WHERE id = :member AND referrer_id IS NULL"
+)
 
 
 def not_imported() -> tuple[str, ...]:
@@ -832,5 +960,7 @@ MEMBERS_IMPORT = register(
         read_row=read_row,
         write=write,
         not_imported=not_imported,
+        pack=pack_row,
+        unpack=unpack_row,
     )
 )

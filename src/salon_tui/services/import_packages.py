@@ -11,7 +11,9 @@ members keep what they were sold with.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import delete
@@ -277,10 +279,10 @@ def _update(session: Session, actor: Actor, template: PackageTemplate, record: P
 
 
 def write_packages(
-    session: Session, actor: Actor, records: list[PackageRow], options: ImportOptions
+    session: Session, actor: Actor, slices: Iterable[list[PackageRow]], options: ImportOptions
 ) -> dict[str, int]:
     added = updated = unchanged = 0
-    for record in records:
+    for record in chain.from_iterable(slices):
         existing = session.exec(
             select(PackageTemplate).where(col(PackageTemplate.name) == record.name)
         ).first()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from sqlmodel import Session
@@ -96,12 +98,12 @@ def read_row(context: RowContext, row: int, values: dict[str, Any]) -> StaffRow:
 
 
 def write(
-    session: Session, actor: Actor, records: list[StaffRow], options: ImportOptions
+    session: Session, actor: Actor, slices: Iterable[list[StaffRow]], options: ImportOptions
 ) -> dict[str, int]:
     """Add the new names; names already here stay as they are (a re-import adds nothing)."""
     added = unchanged = 0
     assert actor.role is not None
-    for record in records:
+    for record in chain.from_iterable(slices):
         if find_staff_by_name(session, record.name) is not None:
             unchanged += 1
             continue

@@ -6,15 +6,28 @@ and how to write them. ``run_import`` reads the file as a stream, collects every
 problem with its row, column and value, and — unless it is a dry run, or there are
 problems and ``skip_invalid`` was not given — writes every good row in one transaction,
 audited as an import. Re-importing the same file creates no duplicates.
+
+Memory stays bounded whatever the file's length (a million rows and more): the check
+keeps no row in memory. Each good row, as read, goes to a temporary file in slices
+(``_Spill``); the write reads the slices back one at a time, inside its one transaction,
+and each kind's ``write`` takes them as an iterable of lists. What a row reader must
+remember across rows (the phones and card numbers seen, to find duplicates) stays in a
+dictionary up to a size, then in a temporary SQLite file (``_SeenValues``). The first
+``KEPT_PROBLEMS`` problems stay in memory for the screen and the terminal; the others go
+to a temporary file, and ``ImportReport.all_problems`` (the ``--report`` file, Ctrl+E)
+reads every one of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import pickle
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from sqlmodel import Session
 
@@ -69,6 +82,10 @@ class RowContext:
     seen: dict[str, dict[str, int]] = field(default_factory=dict)
     # What a reader looks up once per import, not once per row (today, the levels …).
     memo: dict[str, Any] = field(default_factory=dict)
+    # What the check hands to the write (small: e.g. the level names of the good rows);
+    # a kind's ``write`` reads it with ``carried(session)``.
+    carry: dict[str, Any] = field(default_factory=dict)
+    overflow: _SeenValues | None = None
 
     def once(self, key: str, load: Callable[[], Any]) -> Any:
         """``load()`` the first time ``key`` is asked for, the remembered value after."""
@@ -78,11 +95,96 @@ class RowContext:
 
     def first_row_with(self, key: str, value: str, row: int) -> int | None:
         """The earlier row that had the same ``value`` in ``key``, remembering this one."""
-        bucket = self.seen.setdefault(key, {})
+        bucket = self.seen.get(key)
+        if bucket is None:
+            bucket = self.seen[key] = {}
         earlier = bucket.get(value)
-        if earlier is None:
+        if earlier is not None:
+            return earlier
+        if len(bucket) < SEEN_IN_MEMORY:  # not full yet: nothing of this key is on disk
             bucket[value] = row
-        return earlier
+            return None
+        if self.overflow is None:
+            self.overflow = _SeenValues()
+        return self.overflow.first_row_with(key, value, row)
+
+
+# Values remembered per key (phones, card numbers …) in a dictionary; beyond that, in a
+# temporary SQLite file, so a file of millions of rows is checked in bounded memory.
+SEEN_IN_MEMORY = 100_000
+
+
+class _SeenValues:
+    """The values earlier rows held, on disk: SQLite's private temporary database (its
+    pages stay in a small cache; the rest lives in a file deleted when it closes)."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("", check_same_thread=False)
+        self.db.execute("PRAGMA cache_size = -4096")
+        self.db.execute(
+            "CREATE TABLE seen (key TEXT, value, row INTEGER, PRIMARY KEY (key, value)) "
+            "WITHOUT ROWID"
+        )
+
+    def first_row_with(self, key: str, value: Any, row: int) -> int | None:
+        added = self.db.execute(
+            "INSERT OR IGNORE INTO seen (key, value, row) VALUES (?, ?, ?)", (key, value, row)
+        )
+        if added.rowcount:
+            return None
+        found = self.db.execute(
+            "SELECT row FROM seen WHERE key = ? AND value = ?", (key, value)
+        ).fetchone()
+        return None if found is None else int(found[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _Spill:
+    """Items kept in a temporary file, a slice at a time, and read back as slices.
+
+    The file has no name (it is gone when closed or when the process ends). Nothing is
+    written while the items fit in one slice.
+    """
+
+    def __init__(self, slice_size: int) -> None:
+        self.slice_size = slice_size
+        self.pending: list[Any] = []
+        self.file: IO[bytes] | None = None
+        self.count = 0
+
+    def add(self, item: Any) -> None:
+        self.pending.append(item)
+        self.count += 1
+        if len(self.pending) >= self.slice_size:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.file is None:
+            # Kept open across calls (closed by ``close`` or with this object).
+            self.file = tempfile.TemporaryFile(prefix="salon-import-")  # noqa: SIM115
+        self.file.seek(0, 2)
+        pickle.dump(self.pending, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pending = []
+
+    def slices(self) -> Iterator[list[Any]]:
+        """Every slice, in the order the items were added (may be read again)."""
+        handle = self.file
+        if handle is not None:
+            end, offset = handle.seek(0, 2), 0
+            while offset < end:
+                handle.seek(offset)
+                part = pickle.load(handle)
+                offset = handle.tell()
+                yield part
+        if self.pending:
+            yield list(self.pending)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 @dataclass(frozen=True)
@@ -92,10 +194,17 @@ class ImportKind(Generic[Record]):
     permission: str
     columns: Sequence[Column]
     read_row: Callable[[RowContext, int, dict[str, Any]], Record]
-    write: Callable[[Session, Actor, list[Record], ImportOptions], dict[str, int]]
+    # Writes the good rows, given as slices (lists of at most ``SLICE_ROWS`` rows, in the
+    # file's order) read back one at a time: a kind keeps no more than it must across
+    # slices, so a file of any length is written in bounded memory.
+    write: Callable[[Session, Actor, Iterable[list[Record]], ImportOptions], dict[str, int]]
     # Columns read and checked but not written yet (the area that keeps them has not
     # landed); the report names them so nobody thinks they were imported.
     not_imported: Callable[[], Sequence[str]] = lambda: ()
+    # How a good row is kept on disk between the check and the write: plain values
+    # (tuples, text, numbers) are pickled far faster than objects. Default: as it is.
+    pack: Callable[[Record], Any] | None = None
+    unpack: Callable[[Any], Record] | None = None
 
 
 # How the counts a kind's ``write`` returns read in the summary ({n}: the count).
@@ -125,6 +234,11 @@ class ImportReport:
     # the import's audit entry, and the shop's currency to show its amounts in.
     opening: dict[str, int] = field(default_factory=dict)
     currency: str = "CNY"
+    # ``problems`` holds the first ``KEPT_PROBLEMS``; the others wait in ``spilled``
+    # (``all_problems`` reads every one). The counts cover them all (None: ``problems``).
+    problem_count: int | None = None
+    bad_rows: int | None = None
+    spilled: _Spill | None = field(default=None, repr=False, compare=False)
 
     @property
     def imported(self) -> bool:
@@ -132,7 +246,21 @@ class ImportReport:
 
     @property
     def rows_with_problems(self) -> int:
+        if self.bad_rows is not None:
+            return self.bad_rows
         return len({p.row for p in self.problems})
+
+    @property
+    def total_problems(self) -> int:
+        return len(self.problems) if self.problem_count is None else self.problem_count
+
+    def all_problems(self) -> Iterator[Problem]:
+        """Every problem, in the file's order, the ones not kept in memory included."""
+        yield from self.problems
+        if self.spilled is not None:
+            for part in self.spilled.slices():
+                for found in part:
+                    yield Problem(*found)
 
     def summary_lines(self) -> list[str]:
         """What the person needs to read after a check or an import (CLI and screen)."""
@@ -152,6 +280,13 @@ class ImportReport:
                 rows=self.rows, good=self.importable, bad=self.rows_with_problems
             )
         )
+        if self.total_problems > len(self.problems):
+            lines.append(
+                _(
+                    "The first {shown} of {count} problems are listed; the problems file "
+                    "(--report, or Ctrl+E on the Import screen) holds them all."
+                ).format(shown=f"{len(self.problems):,}", count=f"{self.total_problems:,}")
+            )
         if self.dry_run:
             lines.append(_("Dry run: nothing was written."))
         elif self.imported:
@@ -205,7 +340,7 @@ class ImportReport:
         return Sheet(
             _("Import report"),
             [_("Row"), _("Column"), _("Value"), _("Problem"), _("Message")],
-            [[p.row, p.column, p.value, p.kind, p.message] for p in self.problems],
+            ([p.row, p.column, p.value, p.kind, p.message] for p in self.all_problems()),
         )
 
 
@@ -255,6 +390,12 @@ Progress = Callable[[int], None]
 # their rows to it (``current_batch``).
 _BATCH_KEY = "salon.import_batch"
 _FACTS_KEY = "salon.import_facts"
+_CARRY_KEY = "salon.import_carry"
+
+# Good rows per slice, on disk between the check and the write and written together.
+SLICE_ROWS = 5000
+# Problems kept in memory (the screen and the terminal list these); the rest on disk.
+KEPT_PROBLEMS = 2000
 
 
 @dataclass(frozen=True)
@@ -262,16 +403,24 @@ class CheckedImport:
     """A file read and checked, with its good rows: what ``write_import`` writes.
 
     The Import screen keeps it between the check and the confirmation, so the file is
-    read once and what is written is exactly what the report described.
+    read once and what is written is exactly what the report described. The good rows
+    wait in a temporary file (deleted with this object), not in memory.
     """
 
     kind: str
     path: Path
     options: ImportOptions
     report: ImportReport  # the check's report (written is empty)
-    records: list[Any]
+    good_rows: _Spill  # packed by the kind (``ImportKind.pack``), in slices
     sha256: str  # of the file as read
     stamp: tuple[int, int]  # its size and modification time then
+    carry: dict[str, Any] = field(default_factory=dict)  # RowContext.carry
+
+    def slices(self) -> Iterator[list[Any]]:
+        """The good rows, a slice at a time, as the kind's reader made them."""
+        unpack = kind_named(self.kind).unpack
+        for part in self.good_rows.slices():
+            yield part if unpack is None else [unpack(packed) for packed in part]
 
 
 def _file_stamp(path: Path) -> tuple[int, int]:
@@ -329,11 +478,13 @@ def check_import(
     # cells left out) key by key.
     pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
     full_width = max(indexes) + 1
+    good = _Spill(SLICE_ROWS)
+    problems: list[Problem] = []
+    spilled: _Spill | None = None
+    problem_count = bad_rows = rows = 0
+    pack = kind.pack
     with uow.read() as session:
         context = RowContext(options, session, load_shop_settings(session))
-        records: list[Any] = []
-        problems: list[Problem] = []
-        rows = 0
         read_row = kind.read_row
         try:
             for row in table.rows:
@@ -347,18 +498,32 @@ def check_import(
                         key: cells[index] if index < width else None for key, index in positions
                     }
                 try:
-                    records.append(read_row(context, row.number, values))
+                    record = read_row(context, row.number, values)
                 except RowProblems as found:
-                    problems.extend(found.problems)
+                    bad_rows += 1
+                    problem_count += len(found.problems)
+                    for item in found.problems:
+                        if len(problems) < KEPT_PROBLEMS:
+                            problems.append(item)
+                            continue
+                        if spilled is None:
+                            spilled = _Spill(SLICE_ROWS)
+                        spilled.add((item.row, item.column, item.value, item.kind, item.message))
+                else:
+                    good.add(record if pack is None else pack(record))
                 if progress is not None and rows % 1000 == 0:
                     progress(rows)
         except SpreadsheetError as error:
+            good.close()
             raise ImportRefused(str(error)) from error
+        finally:
+            if context.overflow is not None:
+                context.overflow.close()
     report = ImportReport(
         kind=kind.name,
         file=path.name,
         rows=rows,
-        importable=len(records),
+        importable=good.count,
         problems=problems,
         unknown_columns=match.unknown,
         written={},
@@ -368,12 +533,22 @@ def check_import(
             for key in kind.not_imported()
             if key in match.positions
         ],
+        problem_count=problem_count,
+        bad_rows=bad_rows,
+        spilled=spilled,
     )
-    return CheckedImport(kind.name, path, options, report, records, _sha256(path), stamp)
+    return CheckedImport(
+        kind.name, path, options, report, good, _sha256(path), stamp, context.carry
+    )
 
 
 def write_import(
-    uow: UnitOfWork, actor: Actor, checked: CheckedImport, *, skip_invalid: bool | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    checked: CheckedImport,
+    *,
+    skip_invalid: bool | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Write the good rows of a checked file in one transaction, audited once.
 
@@ -395,7 +570,7 @@ def write_import(
     if skip_invalid is not None:
         options = replace(options, skip_invalid=skip_invalid)
     report = checked.report
-    if not checked.records:
+    if not report.importable:
         raise ImportRefused(_("No row of {name} can be imported.").format(name=report.file))
     if report.problems and not options.skip_invalid:
         raise ImportRefused(
@@ -429,13 +604,15 @@ def write_import(
             session.add(batch)
             session.flush()
             session.info[_BATCH_KEY] = batch
+            session.info[_CARRY_KEY] = checked.carry
             currency = str(load_shop_settings(session).currency)
             try:
-                written = kind.write(session, actor, checked.records, options)
+                written = kind.write(session, actor, _counted(checked.slices(), progress), options)
                 facts = session.info.get(_FACTS_KEY, {})
             finally:
                 session.info.pop(_BATCH_KEY, None)
                 session.info.pop(_FACTS_KEY, None)
+                session.info.pop(_CARRY_KEY, None)
             audit.record(
                 session,
                 actor,
@@ -468,11 +645,36 @@ def write_import(
     )
 
 
+def _counted(slices: Iterator[list[Any]], progress: Progress | None) -> Iterator[list[Any]]:
+    """The slices, telling ``progress`` how many rows were handed to the write so far."""
+    done = 0
+    for part in slices:
+        if progress is not None and done:
+            progress(done)
+        yield part
+        done += len(part)
+    if progress is not None and done:
+        progress(done)
+
+
 def note_for_audit(session: Session, facts: dict[str, Any]) -> None:
     """Add ``facts`` (what a kind wrote besides its rows: opening balances …) to the
-    import's one audit entry (inside ``write_import``)."""
+    import's one audit entry (inside ``write_import``). Counts noted again (one slice
+    after another) add up."""
     current_batch(session)
-    session.info.setdefault(_FACTS_KEY, {}).update(facts)
+    noted = session.info.setdefault(_FACTS_KEY, {})
+    for key, value in facts.items():
+        earlier = noted.get(key)
+        if isinstance(value, int) and isinstance(earlier, int):
+            noted[key] = earlier + value
+        else:
+            noted[key] = value
+
+
+def carried(session: Session) -> dict[str, Any]:
+    """What the check handed to the write (``RowContext.carry``; inside ``write_import``)."""
+    current_batch(session)
+    return session.info.get(_CARRY_KEY, {})  # type: ignore[no-any-return]
 
 
 def current_batch(session: Session) -> Any:
@@ -490,13 +692,16 @@ def run_import(
     path: Path,
     options: ImportOptions,
     progress: Progress | None = None,
+    write_progress: Progress | None = None,
 ) -> ImportReport:
-    """Check every row of ``path``; write the good ones in one transaction (see module)."""
+    """Check every row of ``path``; write the good ones in one transaction (see module).
+
+    ``progress`` hears the rows checked so far; ``write_progress`` the rows written."""
     checked = check_import(uow, actor, kind_name, path, options, progress)
     report = checked.report
-    if options.dry_run or not checked.records or (report.problems and not options.skip_invalid):
+    if options.dry_run or not report.importable or (report.problems and not options.skip_invalid):
         return report
-    return write_import(uow, actor, checked)
+    return write_import(uow, actor, checked, progress=write_progress)
 
 
 def write_report(report: ImportReport, target: Path) -> None:

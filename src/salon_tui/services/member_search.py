@@ -141,8 +141,18 @@ _NAME_GRAMS_TABLES = (
 )
 _TEMPORARY_OPTIONS = {"sqlite": " WITHOUT ROWID", "postgresql": " ON COMMIT DROP"}
 _NAME_GRAMS_ROWS = 20_000  # name grams per executemany (bounds the memory)
-_NAME_GRAMS_INSERT = "INSERT INTO salon_import_gram_name (gram, name) VALUES (?, ?)"
-_NAME_GRAMS_COPY = "COPY salon_import_gram_name (gram, name) FROM STDIN"
+_NAMES_REMEMBERED = 200_000  # names whose grams were sent, remembered (bounds the memory)
+_NAME_GRAMS_INSERT = (
+    "INSERT INTO salon_import_gram_name (gram, name) VALUES (?, ?) ON CONFLICT DO NOTHING"
+)
+_NAME_GRAMS_LOADED = (
+    "CREATE TEMPORARY TABLE salon_import_gram_name_loaded (gram TEXT NOT NULL, name TEXT NOT NULL)"
+)
+_NAME_GRAMS_COPY = "COPY salon_import_gram_name_loaded (gram, name) FROM STDIN"
+_NAME_GRAMS_MERGE = (
+    "INSERT INTO salon_import_gram_name (gram, name) "
+    "SELECT gram, name FROM salon_import_gram_name_loaded ON CONFLICT DO NOTHING"
+)
 _NEW_MEMBERS = text(
     "INSERT INTO salon_import_name_member (name, member_id) "
     "SELECT name, id FROM member "
@@ -156,43 +166,77 @@ _GRAMS_OF_NEW_MEMBERS = text(
 )
 
 
+class ImportedNameGrams:
+    """The grams of the members an import adds, written set-based at the end.
+
+    ``add`` takes the names of each slice of new members as it is written: the grams of
+    each distinct name go into a temporary table once (an import of 100,000 members has
+    a few thousand different names). ``write`` then joins the new members (ids
+    ``low_id``–``high_id`` of the import's batch) to them in one ``INSERT … SELECT``,
+    sorted by key, so the grams' B-tree grows at its end instead of at 1.2 million
+    random places. The sorting is the database's (it spills to disk), and the names
+    already sent are remembered up to ``_NAMES_REMEMBERED`` only (a name sent again is
+    ignored by the table's key), so memory stays bounded.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect.name
+        for create in _NAME_GRAMS_TABLES:
+            self.connection.exec_driver_sql(create + _TEMPORARY_OPTIONS.get(self.dialect, ""))
+        if self.dialect == "postgresql":
+            # COPY cannot skip a name sent twice: it loads a table without a key,
+            # merged into the keyed one before the join.
+            self.connection.exec_driver_sql(_NAME_GRAMS_LOADED + " ON COMMIT DROP")
+        self.sent: set[str] = set()
+
+    def add(self, names: Iterable[str]) -> None:
+        fresh = [name for name in dict.fromkeys(names) if name not in self.sent]
+        if len(self.sent) + len(fresh) > _NAMES_REMEMBERED:
+            self.sent.clear()
+        self.sent.update(fresh)
+        if self.dialect == "postgresql":
+            # COPY: the rows stream to the server without a statement per row.
+            raw: Any = self.connection.connection.dbapi_connection
+            with raw.cursor() as cursor, cursor.copy(_NAME_GRAMS_COPY) as copy:
+                for name in fresh:
+                    for gram in grams_for(name):
+                        copy.write_row((gram, name))
+            return
+        rows: list[tuple[str, str]] = []
+        for name in fresh:
+            rows.extend((gram, name) for gram in grams_for(name))
+            if len(rows) >= _NAME_GRAMS_ROWS:
+                self.connection.exec_driver_sql(_NAME_GRAMS_INSERT, rows)
+                rows = []
+        if rows:
+            self.connection.exec_driver_sql(_NAME_GRAMS_INSERT, rows)
+
+    def write(self, batch_id: int, low_id: int, high_id: int) -> None:
+        """The grams of the active members ``low_id``–``high_id`` of ``batch_id``."""
+        connection = self.connection
+        if self.dialect == "postgresql":
+            connection.exec_driver_sql(_NAME_GRAMS_MERGE)
+        connection.execute(_NEW_MEMBERS, {"low": low_id, "high": high_id, "batch": batch_id})
+        connection.execute(_GRAMS_OF_NEW_MEMBERS)
+        self.drop()
+
+    def drop(self) -> None:
+        self.connection.exec_driver_sql("DROP TABLE salon_import_name_member")
+        self.connection.exec_driver_sql("DROP TABLE salon_import_gram_name")
+        if self.dialect == "postgresql":
+            self.connection.exec_driver_sql("DROP TABLE salon_import_gram_name_loaded")
+        self.sent.clear()
+
+
 def index_imported_members(
     session: Session, names: Iterable[str], batch_id: int, low_id: int, high_id: int
 ) -> None:
     """Write the grams of the active members an import added (ids ``low_id``–``high_id``
-    of ``batch_id``), whose names are among ``names``.
-
-    Set-based: the grams of each distinct name go into a temporary table once (an
-    import of 100,000 members has a few thousand different names), and one
-    ``INSERT … SELECT`` joins the new members to them, sorted by key, so the grams'
-    B-tree grows at its end instead of at 1.2 million random places. The sorting is the
-    database's (it spills to disk), so memory stays bounded.
-    """
-    connection = session.connection()
-    dialect = connection.dialect.name
-    for create in _NAME_GRAMS_TABLES:
-        connection.exec_driver_sql(create + _TEMPORARY_OPTIONS.get(dialect, ""))
-    distinct = dict.fromkeys(names)
-    if dialect == "postgresql":
-        # COPY: the rows stream to the server without a statement per row.
-        raw: Any = connection.connection.dbapi_connection
-        with raw.cursor() as cursor, cursor.copy(_NAME_GRAMS_COPY) as copy:
-            for name in distinct:
-                for gram in grams_for(name):
-                    copy.write_row((gram, name))
-    else:
-        rows: list[tuple[str, str]] = []
-        for name in distinct:
-            rows.extend((gram, name) for gram in grams_for(name))
-            if len(rows) >= _NAME_GRAMS_ROWS:
-                connection.exec_driver_sql(_NAME_GRAMS_INSERT, rows)
-                rows = []
-        if rows:
-            connection.exec_driver_sql(_NAME_GRAMS_INSERT, rows)
-    connection.execute(_NEW_MEMBERS, {"low": low_id, "high": high_id, "batch": batch_id})
-    connection.execute(_GRAMS_OF_NEW_MEMBERS)
-    connection.exec_driver_sql("DROP TABLE salon_import_name_member")
-    connection.exec_driver_sql("DROP TABLE salon_import_gram_name")
+    of ``batch_id``), whose names are among ``names`` (see ``ImportedNameGrams``)."""
+    grams = ImportedNameGrams(session)
+    grams.add(names)
+    grams.write(batch_id, low_id, high_id)
 
 
 # --- searching ------------------------------------------------------------------------
