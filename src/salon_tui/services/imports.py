@@ -285,7 +285,7 @@ class ImportReport:
                 _(
                     "The first {shown} of {count} problems are listed; the problems file "
                     "(--report, or Ctrl+E on the Import screen) holds them all."
-                ).format(shown=f"{len(self.problems):,}", count=f"{self.total_problems:,}")
+                ).format(shown=len(self.problems), count=self.total_problems)
             )
         if self.dry_run:
             lines.append(_("Dry run: nothing was written."))
