@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Connection, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import Column, Connection, Table, Update, bindparam, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
+
+from salon_tui.data import direct
 
 BULK_PAGE_CACHE_KIB = 65_536  # 64 MB: the indexes an import grows stay in memory
 
@@ -170,31 +172,19 @@ def _copy_rows(connection: Connection, statement: str, rows: Sequence[Sequence[A
 # records) go in as one prepared INSERT each. Through the ORM, one such row costs an
 # object, a flush and its bookkeeping: paying a sale wrote about a dozen and spent more
 # time there than in SQLite. The column defaults declared on the models still apply
-# (SQLModel puts them on the columns), and each statement object is built once, so
-# SQLAlchemy's compiled cache serves every later insert.
-
-_INSERTS: dict[type[SQLModel], Insert] = {}
-
-
-def _insert(model: type[SQLModel]) -> Insert:
-    statement = _INSERTS.get(model)
-    if statement is None:
-        statement = _INSERTS[model] = insert(model.__table__)  # type: ignore[attr-defined]
-    return statement
+# (SQLModel puts them on the columns). Each statement is compiled once and run on the
+# driver's cursor (``data.direct``).
 
 
 def insert_row(session: Session, model: type[SQLModel], **values: Any) -> int | None:
     """Insert one row of ``model`` now, inside the session's transaction; its new id
     (None for a table whose key is not generated)."""
-    result = session.connection().execute(_insert(model), values)
-    key = result.inserted_primary_key
-    return int(key[0]) if key and key[0] is not None and isinstance(key[0], int) else None
+    return direct.insert_row(session, model.__table__, values)  # type: ignore[attr-defined]
 
 
 def insert_dicts(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
     """Insert a few rows of ``model`` given as dicts (one executemany)."""
-    if rows:
-        session.connection().execute(_insert(model), rows)
+    direct.insert_rows(session, model.__table__, rows)  # type: ignore[attr-defined]
 
 
 # Rows an action loaded and changes in place (a sale and its lines when it is paid) are
@@ -231,7 +221,10 @@ def update_rows(
         for row, new in changes
     ]
     statement = _update(model.__table__, names)  # type: ignore[attr-defined]
-    session.connection().execute(statement, parameters if len(parameters) > 1 else parameters[0])
+    if len(parameters) > 1:
+        direct.run_many(session, statement, parameters)
+    else:
+        direct.run(session, statement, parameters[0])
     for row, new in changes:
         if hasattr(row, "_sa_instance_state"):
             loaded = row

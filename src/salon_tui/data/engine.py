@@ -54,10 +54,14 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 
 
 def _on_sqlite_begin(connection: Any) -> None:
-    if connection.get_execution_options().get(WRITE_OPTION, False):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql("BEGIN")
+    # Straight on the driver: through ``exec_driver_sql`` this one statement cost more
+    # than the rest of a short transaction. A driver error still reaches the caller as
+    # SQLAlchemy's (an OperationalError "database is locked" after the busy timeout).
+    statement = "BEGIN IMMEDIATE" if connection._execution_options.get(WRITE_OPTION) else "BEGIN"
+    try:
+        connection.connection.dbapi_connection.execute(statement)
+    except Exception as error:
+        connection._handle_dbapi_exception(error, statement, (), None, None)
 
 
 def create_database_engine(url: str) -> Engine:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from salon_tui.data import direct
 from salon_tui.data.bulk import insert_row
 from salon_tui.data.models import IdempotencyRecord
 
@@ -20,7 +21,7 @@ _STORED = select(IdempotencyRecord.action, IdempotencyRecord.result_json).where(
 
 
 def stored_result(session: Session, key: str, action: str) -> dict[str, Any] | None:
-    found = session.connection().execute(_STORED, {"key": key}).first()
+    found = direct.run(session, _STORED, {"key": key}).first()
     if found is None:
         return None
     stored_action, result_json = found

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session
 
+from salon_tui.data import direct
 from salon_tui.data.models import Sale, SaleLine
 
 
@@ -151,11 +152,10 @@ _LINE_ROWS: Select[Any] = (
 def sale_row(session: Session, sale_id: int, *, lock: bool = False) -> SaleRow | None:
     """The sale as a plain row (``lock``: FOR UPDATE, on engines that have it)."""
     statement = _SALE_ROW_LOCKED if lock else _SALE_ROW
-    found = session.connection().execute(statement, {"sale_id": sale_id}).first()
+    found = direct.run(session, statement, {"sale_id": sale_id}).first()
     return None if found is None else SaleRow(*found)
 
 
 def line_rows(session: Session, sale_id: int) -> list[LineRow]:
     """The sale's lines as plain rows, in the order they were added."""
-    rows = session.connection().execute(_LINE_ROWS, {"sale_id": sale_id})
-    return [LineRow(*row) for row in rows]
+    return [LineRow(*row) for row in direct.run(session, _LINE_ROWS, {"sale_id": sale_id}).rows]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session
 
+from salon_tui.data import direct
 from salon_tui.data.models import NumberSequence
 
 _TAKE_NEXT: dict[str, Any] = {}
@@ -43,6 +44,5 @@ def _take_next(dialect: str) -> Any:
 
 def next_number(session: Session, series: str, day: date) -> int:
     """The next number of ``series`` on ``day`` (1, 2, 3 …)."""
-    connection = session.connection()
-    statement = _take_next(connection.dialect.name)
-    return int(connection.execute(statement, {"series": series, "day": day}).scalar_one())
+    statement = _take_next(session.get_bind().dialect.name)
+    return int(direct.run(session, statement, {"series": series, "day": day}).scalar())

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data import direct
 from salon_tui.data.bulk import insert_rows
 from salon_tui.data.models import AuditEntry, AuditHead
 from salon_tui.data.uow import UnitOfWork
@@ -70,12 +71,14 @@ _APPEND = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
 
 
 def _read_head(session: Session) -> tuple[int, str]:
-    seq, digest = session.connection().execute(_HEAD).one()
+    found = direct.run(session, _HEAD).first()
+    assert found is not None, "the audit chain has no head row"
+    seq, digest = found
     return int(seq), str(digest)
 
 
 def _move_head(session: Session, seq: int, digest: str) -> None:
-    session.connection().execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
+    direct.run(session, _MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
 
 
 def record(
@@ -109,7 +112,8 @@ def record(
     digest = link_hash(link)
     # The entry goes in as a plain insert: it is never read back in this transaction, and
     # building an ORM object for it cost more than the rest of this function.
-    session.connection().execute(_APPEND, {**link.__dict__, "hash": digest})
+    values = {**link.__dict__, "hash": digest}
+    direct.run(session, _APPEND, values, columns=tuple(values))
     _move_head(session, link.seq, digest)
     _load_watchers()
     if WATCHERS:

@@ -11,14 +11,16 @@ A stylist sees their own statement; managers see everyone's.
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, bindparam, update
+from sqlalchemy import Row, bindparam, or_, update
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data import direct
 from salon_tui.data.bulk import insert_dicts
 from salon_tui.data.models import (
     CommissionEntry,
@@ -94,7 +96,7 @@ def _rule_view(row: CommissionRule | Row[Any]) -> RuleView:
     )
 
 
-def domain_rule(row: CommissionRule | Row[Any]) -> Rule:
+def domain_rule(row: CommissionRule | Row[Any] | Any) -> Rule:
     view = _rule_view(row)
     return Rule(
         id=view.id,
@@ -246,10 +248,16 @@ _MONTH_BASIS = select(func.coalesce(func.sum(CommissionEntry.basis_cents), 0)).w
     col(CommissionEntry.staff_id) == bindparam("staff_id"),
     col(CommissionEntry.business_day) >= bindparam("first"),
     col(CommissionEntry.business_day) <= bindparam("day"),
-    col(CommissionEntry.kind).in_(["line", "reversal"]),
+    # Two plain comparisons, not IN (…): an IN list is compiled anew on every run.
+    or_(col(CommissionEntry.kind) == "line", col(CommissionEntry.kind) == "reversal"),
 )
 _ACTIVE_RULES = select(*CommissionRule.__table__.c).where(  # type: ignore[attr-defined]
     col(CommissionRule.active).is_(True)
+)
+# The rule's columns by name, as ``_rule_view`` reads them.
+_RuleRow = namedtuple(  # type: ignore[misc]
+    "_RuleRow",
+    [column.key for column in CommissionRule.__table__.c],  # type: ignore[attr-defined]
 )
 _LEVELS = select(CommissionStaffLevel.staff_id, CommissionStaffLevel.level)
 _SHARE = SaleLineStaff.__table__.c  # type: ignore[attr-defined]
@@ -262,7 +270,7 @@ _SET_BASIS = (
 
 def _month_basis(session: Session, staff_id: int, day: date) -> int:
     params = {"staff_id": staff_id, "first": month_start(day), "day": day}
-    return int(session.connection().execute(_MONTH_BASIS, params).scalar_one())
+    return int(direct.run(session, _MONTH_BASIS, params).scalar())
 
 
 def fix_for_sale(
@@ -277,9 +285,8 @@ def fix_for_sale(
     use's value); the sales credited to each person stay what was paid. ``shares`` are
     the lines' staff rows (``sales.line_shares``)."""
     assert sale.id is not None
-    connection = session.connection()
-    rules = [domain_rule(row) for row in connection.execute(_ACTIVE_RULES)]
-    levels = {staff_id: level for staff_id, level in connection.execute(_LEVELS)}
+    rules = [domain_rule(_RuleRow(*row)) for row in direct.run(session, _ACTIVE_RULES).rows]
+    levels = {staff_id: level for staff_id, level in direct.run(session, _LEVELS).rows}
     now = utc_now()
     total = 0
     month_basis: dict[int, int] = {}  # each person's basis this month before this sale
@@ -358,7 +365,7 @@ def fix_for_sale(
                 )
                 total += earned.top_up_cents
     if credited:
-        connection.execute(_SET_BASIS, credited)
+        direct.run_many(session, _SET_BASIS, credited)
     insert_dicts(session, CommissionEntry, entries)
     return total
 

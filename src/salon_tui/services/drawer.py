@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data import direct
 from salon_tui.data.bulk import insert_row
 from salon_tui.data.models import DrawerMovement, DrawerSession
 from salon_tui.data.uow import UnitOfWork
@@ -163,7 +164,7 @@ _OPEN_ID_LOCKED = (
 def require_open_id(session: Session) -> int:
     """The open drawer's id (for a movement: no object needed), locked like ``require_open``."""
     params = {"store_id": terminal_store(session).id}
-    drawer_id = session.connection().execute(_OPEN_ID_LOCKED, params).scalar()
+    drawer_id = direct.run(session, _OPEN_ID_LOCKED, params).scalar()
     if drawer_id is None:
         raise Conflict(_("The cash drawer is not open: open it with a float first."))
     return int(drawer_id)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, or_, update
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data import direct
 from salon_tui.data.models import (
     Coupon,
     CouponTemplate,
@@ -111,7 +112,7 @@ _ANY_APPLIED = select(SaleCoupon.id).where(col(SaleCoupon.sale_id) == bindparam(
 
 
 def _applied(session: Session, sale_id: int) -> list[tuple[Coupon, CouponTemplate]]:
-    if session.connection().execute(_ANY_APPLIED, {"sale_id": sale_id}).first() is None:
+    if direct.run(session, _ANY_APPLIED, {"sale_id": sale_id}).first() is None:
         return []
     rows = session.exec(_APPLIED, params={"sale_id": sale_id}).all()
     return [(coupon, template) for coupon, template in rows]

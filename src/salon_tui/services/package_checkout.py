@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
+from salon_tui.data import direct
 from salon_tui.data.models import (
     MemberPackage,
     MemberPackageItem,
@@ -331,8 +332,11 @@ def pin_packages_on_park(
 
 
 # Run on every paid sale (built once: see services/sales.py).
+# By the sale (a subquery, not a list of its lines: a list is compiled anew every time).
 _FORGET_CHOICES = delete(SalePackageChoice.__table__).where(  # type: ignore[attr-defined]
-    col(SalePackageChoice.line_id).in_(bindparam("line_ids", expanding=True))
+    col(SalePackageChoice.line_id).in_(
+        select(SaleLine.id).where(col(SaleLine.sale_id) == bindparam("sale_id"))
+    )
 )
 
 
@@ -408,7 +412,7 @@ def use_packages(session: Session, actor: Actor, paid: SalePaid) -> None:
                 "uses_left": item.uses_left,
             },
         )
-    session.connection().execute(_FORGET_CHOICES, {"line_ids": list(by_id)})
+    direct.run(session, _FORGET_CHOICES, {"sale_id": sale.id})
 
 
 def restore_package_uses(session: Session, actor: Actor, refunded: SaleRefunded) -> None:

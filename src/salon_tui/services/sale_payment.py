@@ -170,7 +170,7 @@ def _pay(
         raise Conflict(_("This sale is no longer open; it cannot be paid."))
     lines = line_rows(session, sale_id)
     # For the check, the commissions and the receipt.
-    shares = line_shares(session, [line.id for line in lines])
+    shares = line_shares(session, sale_id)
     _check_lines_ready(lines, shares)
     sells_cards = any(is_card_sale(line.kind) for line in lines)
     if sells_cards:

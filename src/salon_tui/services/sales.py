@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, func, select
 
+from salon_tui.data import direct
 from salon_tui.data.bulk import insert_dicts
 from salon_tui.data.models import Sale, SaleLine, SaleLineStaff, SaleTip, Staff
 from salon_tui.data.sale_rows import SaleRow, StoredLine, StoredSale, line_rows, sale_row
@@ -166,6 +167,7 @@ _LINES = (
 _SHARE = SaleLineStaff.__table__.c  # type: ignore[attr-defined]
 _STAFF = Staff.__table__.c  # type: ignore[attr-defined]
 _TIP = SaleTip.__table__.c  # type: ignore[attr-defined]
+_LINE = SaleLine.__table__.c  # type: ignore[attr-defined]
 # Plain rows (no objects to build): who did each line, with their name, and the tips.
 _LINE_SHARES = (
     select_rows(
@@ -177,7 +179,8 @@ _LINE_SHARES = (
         func.coalesce(_STAFF.name, "?"),
     )
     .outerjoin_from(SaleLineStaff.__table__, Staff.__table__, _STAFF.id == _SHARE.staff_id)  # type: ignore[attr-defined]
-    .where(_SHARE.line_id.in_(bindparam("line_ids", expanding=True)))
+    .join(SaleLine.__table__, _LINE.id == _SHARE.line_id)  # type: ignore[attr-defined]
+    .where(_LINE.sale_id == bindparam("sale_id"))
     .order_by(_SHARE.id)
 )
 _TIPS = (
@@ -189,9 +192,8 @@ _TIPS = (
 
 
 _ACTIVE_STAFF = select_rows(_STAFF.id).where(
-    _STAFF.id.in_(bindparam("staff_ids", expanding=True)), _STAFF.active.is_(True)
+    _STAFF.id == bindparam("staff_id"), _STAFF.active.is_(True)
 )
-_LINE = SaleLine.__table__.c  # type: ignore[attr-defined]
 # A new line goes in at the end of its sale, in one statement.
 _NEW_LINE = insert(SaleLine.__table__).values(  # type: ignore[attr-defined]
     position=select_rows(func.coalesce(func.max(_LINE.position), 0) + 1)
@@ -263,15 +265,13 @@ def sale_lines(session: Session, sale_id: int) -> list[SaleLine]:
 
 def sale_tips(session: Session, sale_id: int) -> list[SaleTipRow]:
     """The sale's tips, in the order they were given, with who gets them."""
-    rows = session.connection().execute(_TIPS, {"sale_id": sale_id})
+    rows = direct.run(session, _TIPS, {"sale_id": sale_id}).rows
     return [SaleTipRow(int(staff_id), int(cents), name) for staff_id, cents, name in rows]
 
 
-def line_shares(session: Session, line_ids: Sequence[int | None]) -> list[LineShare]:
-    """Who did the lines, in the order they were put on them."""
-    if not line_ids:
-        return []
-    rows = session.connection().execute(_LINE_SHARES, {"line_ids": list(line_ids)})
+def line_shares(session: Session, sale_id: int) -> list[LineShare]:
+    """Who did the sale's lines, in the order they were put on them."""
+    rows = direct.run(session, _LINE_SHARES, {"sale_id": sale_id}).rows
     return [
         LineShare(int(row_id), int(line_id), int(staff_id), int(share_bp), bool(requested), name)
         for row_id, line_id, staff_id, share_bp, requested, name in rows
@@ -346,7 +346,7 @@ def build_cart_view(session: Session, sale: StoredSale) -> CartView:
     assert sale.id is not None
     session.flush()  # the cart is read with plain statements: what changed as objects first
     lines = line_rows(session, sale.id)
-    shares = line_shares(session, [line.id for line in lines])
+    shares = line_shares(session, sale.id) if lines else []
     tips = sale_tips(session, sale.id)
     priced = price_sale(session, sale, lines)
     line_views = []
@@ -441,13 +441,8 @@ def _check_shares(session: Session, shares: Sequence[StaffShare]) -> None:
         or sum(share.share_bp for share in shares) != FULL_SHARE_BP
     ):
         raise ValidationError(_("The shares of a line add up to 100 %."), field="staff")
-    active = set(
-        session.connection()
-        .execute(_ACTIVE_STAFF, {"staff_ids": [share.staff_id for share in shares]})
-        .scalars()
-    )
     for share in shares:
-        if share.staff_id not in active:
+        if direct.run(session, _ACTIVE_STAFF, {"staff_id": share.staff_id}).first() is None:
             raise ValidationError(
                 _("There is no active staff member #{id}.").format(id=share.staff_id),
                 field="staff",
@@ -630,25 +625,21 @@ def insert_line(
     sale_id = sale.id
     _check_shares(session, staff)
     # Plain statements: the line is read back with the cart, never used as an object here.
-    inserted = session.connection().execute(
-        _NEW_LINE,
-        {
-            "line_sale_id": sale_id,
-            "sale_id": sale_id,
-            "kind": kind.value,
-            "item_id": item_id,
-            "item_code": item_code[:40],
-            "description": text,
-            "category": category[:60],
-            "qty": qty,
-            "list_unit_cents": unit_cents,
-            "unit_cents": unit_cents,
-            "note": _clean_text(note, "note"),
-        },
-    )
-    key = inserted.inserted_primary_key
-    assert key is not None
-    line_id = int(key[0])
+    values = {
+        "line_sale_id": sale_id,
+        "sale_id": sale_id,
+        "kind": kind.value,
+        "item_id": item_id,
+        "item_code": item_code[:40],
+        "description": text,
+        "category": category[:60],
+        "qty": qty,
+        "list_unit_cents": unit_cents,
+        "unit_cents": unit_cents,
+        "note": _clean_text(note, "note"),
+    }
+    inserted = direct.run(session, _NEW_LINE, values, columns=tuple(values))
+    line_id = int(inserted.scalar() if inserted.rows else inserted.lastrowid or 0)
     insert_dicts(
         session,
         SaleLineStaff,

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, select
 
+from salon_tui.data import direct
 from salon_tui.data.models import Setting
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -61,7 +62,7 @@ def stored_settings(session: Session) -> dict[str, str]:
     """Every setting's stored JSON text by key, as this transaction sees it."""
     snapshot: dict[str, str] | None = session.info.get(_SNAPSHOT)
     if snapshot is None:
-        rows = session.connection().execute(_ALL_SETTINGS).all()
+        rows = direct.run(session, _ALL_SETTINGS).rows
         snapshot = {key: text for key, text in rows}
         session.info[_SNAPSHOT] = snapshot
     return snapshot
