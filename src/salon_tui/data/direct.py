@@ -43,8 +43,12 @@ class Prepared:
     """One statement compiled for one dialect, with its conversions."""
 
     sql: str
-    # Where each value comes from: (parameter name, its conversion), in the driver's order.
-    binds: tuple[tuple[str, Converter], ...]
+    # The parameters' names in the driver's order, and the conversions: (position,
+    # conversion) for the parameters that have one.
+    names: tuple[str, ...]
+    conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
+    # The names the driver knows them by (PostgreSQL's named parameters, escaped).
+    driver_names: tuple[str, ...]
     # Values known when the statement was compiled (a literal, a LIMIT, a column default).
     fixed: dict[str, Any]
     # Column defaults that are called for each row (a zero-argument default factory).
@@ -52,8 +56,10 @@ class Prepared:
     positional: bool
     returns_rows: bool
     result_types: tuple[Any, ...]
-    # Row conversions, worked out from the first result's cursor description.
+    # Row conversions, worked out from the first result's cursor description (None
+    # when no column needs one).
     converters: tuple[Converter, ...] | None = field(default=None)
+    described: bool = False
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         if self.fixed or self.generated:
@@ -62,17 +68,14 @@ class Prepared:
                 if name not in values:
                     merged[name] = make(None)
             values = merged
+        ordered = [values[name] for name in self.names]
+        for position, convert in self.conversions:
+            value = ordered[position]
+            if value is not None:
+                ordered[position] = convert(value)
         if self.positional:
-            return tuple(
-                value if convert is None or value is None else convert(value)
-                for name, convert in self.binds
-                for value in (values[name],)
-            )
-        return {
-            name: value if convert is None or value is None else convert(value)
-            for name, convert in self.binds
-            for value in (values[name],)
-        }
+            return tuple(ordered)
+        return dict(zip(self.driver_names, ordered, strict=True))
 
 
 _PREPARED: dict[tuple[Any, ...], Prepared] = {}
@@ -112,21 +115,19 @@ def _compile(statement: ClauseElement, dialect: Dialect, columns: tuple[str, ...
     if compiled.update_prefetch:
         raise ValueError("an UPDATE with a Python-side onupdate cannot be prepared once")
 
-    def converter(name: str) -> Converter:
-        found = processors.get(name)
-        return found if callable(found) else None
-
     names = compiled.positiontup if compiled.positional else list(compiled.bind_names.values())
     assert names is not None
-    binds = tuple((escaped.get(name, name), converter(name)) for name in names)
-    if not compiled.positional:
-        # The driver's named parameters are the escaped names; values are looked up by
-        # the statement's own names.
-        fixed = {escaped.get(name, name): value for name, value in fixed.items()}
+    conversions = tuple(
+        (position, convert)
+        for position, name in enumerate(names)
+        if callable(convert := processors.get(name))
+    )
     result_types = tuple(entry[3] for entry in (compiled._result_columns or ()))
     return Prepared(
         sql=compiled.string,
-        binds=binds,
+        names=tuple(names),
+        conversions=conversions,
+        driver_names=tuple(escaped.get(name, name) for name in names),
         fixed=fixed,
         generated=tuple(generated),
         positional=compiled.positional,
@@ -235,34 +236,35 @@ def _execute(handle: _Handle, prepared: Prepared, parameters: Any, *, many: bool
     sql = prepared.sql
     cursor = handle.raw.cursor()
     try:
-        events = connection._has_events or connection.engine._has_events
-        if events:
-            for listener in connection.dispatch.before_cursor_execute:
+        before = after = None
+        # The engine has listeners of its own (connect, begin): look for these two.
+        if connection._has_events or connection.engine._has_events:
+            dispatch = connection.dispatch
+            before, after = dispatch.before_cursor_execute, dispatch.after_cursor_execute
+        if before:
+            for listener in before:
                 sql, parameters = listener(connection, cursor, sql, parameters, None, many)
         if many:
             cursor.executemany(sql, parameters)
         else:
             cursor.execute(sql, parameters)
-        if events:
-            connection.dispatch.after_cursor_execute(
-                connection, cursor, sql, parameters, None, many
-            )
+        if after:
+            after(connection, cursor, sql, parameters, None, many)
         rows: list[tuple[Any, ...]] = []
         if prepared.returns_rows and cursor.description is not None:
-            fetched = cursor.fetchall()
+            rows = cursor.fetchall()
+            if not prepared.described:
+                prepared.converters = _converters(connection.dialect, prepared, cursor)
+                prepared.described = True
             converters = prepared.converters
-            if converters is None:
-                converters = prepared.converters = _converters(connection.dialect, prepared, cursor)
-            if any(converters):
+            if converters is not None:
                 rows = [
                     tuple(
                         value if convert is None else convert(value)
                         for convert, value in zip(converters, row, strict=True)
                     )
-                    for row in fetched
+                    for row in rows
                 ]
-            else:
-                rows = [tuple(row) for row in fetched]
         return Ran(rows, cursor.rowcount, getattr(cursor, "lastrowid", None))
     except Exception as error:
         connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
@@ -270,12 +272,13 @@ def _execute(handle: _Handle, prepared: Prepared, parameters: Any, *, many: bool
         cursor.close()
 
 
-def _converters(dialect: Dialect, prepared: Prepared, cursor: Any) -> tuple[Converter, ...]:
+def _converters(dialect: Dialect, prepared: Prepared, cursor: Any) -> tuple[Converter, ...] | None:
     description = cursor.description
     types = prepared.result_types
     if len(types) != len(description):  # RETURNING a key only, or a bare statement
-        return tuple(None for _column in description)
-    return tuple(
+        return None
+    found = tuple(
         type_._cached_result_processor(dialect, column[1])
         for type_, column in zip(types, description, strict=True)
     )
+    return found if any(found) else None

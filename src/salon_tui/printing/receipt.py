@@ -161,11 +161,22 @@ class Receipt:
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+# The field names of each dataclass a receipt holds, looked up once per class.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """What ``dataclasses.asdict`` gives for JSON, without its deep copies (a receipt is
     written on every sale, and the copies cost more than the JSON)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {item.name: _plain(getattr(value, item.name)) for item in fields(value)}
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(kind):
+        names = _FIELD_NAMES[kind] = tuple(item.name for item in fields(kind))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     if isinstance(value, dict):

@@ -42,7 +42,12 @@ from salon_tui.i18n import N_, _
 from salon_tui.services import audit
 from salon_tui.services.audit import Recorded
 from salon_tui.services.permissions import require
-from salon_tui.services.settings import load_shop_settings, settings_under, write_setting
+from salon_tui.services.settings import (
+    derived,
+    load_shop_settings,
+    settings_under,
+    write_setting,
+)
 
 PREFIX = "alerts."
 FIELDS = tuple(AlertRules.__dataclass_fields__)
@@ -77,7 +82,12 @@ MANUAL_BALANCE_ACTIONS: dict[str, str] = {
 
 
 def load_rules(session: Session) -> AlertRules:
-    """The shop's alert rules (one query: this runs inside every watched action)."""
+    """The shop's alert rules (worked out once for the same settings: this runs inside
+    every watched action)."""
+    return derived(session, "alert_rules", _work_out_rules)
+
+
+def _work_out_rules(session: Session) -> AlertRules:
     stored = settings_under(session, PREFIX)
     return replace(AlertRules(), **{k: v for k, v in stored.items() if k in FIELDS})
 

@@ -273,6 +273,21 @@ def _month_basis(session: Session, staff_id: int, day: date) -> int:
     return int(direct.run(session, _MONTH_BASIS, params).scalar())
 
 
+# The rules worked out from the last rows read (rules are frozen): read on every payment,
+# parsed again only when a rule changed.
+_LAST_RULES: list[tuple[tuple[tuple[Any, ...], ...], tuple[Rule, ...]]] = []
+
+
+def _domain_rules(rows: list[tuple[Any, ...]]) -> tuple[Rule, ...]:
+    key = tuple(rows)
+    last = _LAST_RULES[-1] if _LAST_RULES else None
+    if last is not None and last[0] == key:
+        return last[1]
+    rules = tuple(domain_rule(_RuleRow(*row)) for row in rows)
+    _LAST_RULES[:] = [(key, rules)]
+    return rules
+
+
 def fix_for_sale(
     session: Session,
     sale: StoredSale,
@@ -285,7 +300,7 @@ def fix_for_sale(
     use's value); the sales credited to each person stay what was paid. ``shares`` are
     the lines' staff rows (``sales.line_shares``)."""
     assert sale.id is not None
-    rules = [domain_rule(_RuleRow(*row)) for row in direct.run(session, _ACTIVE_RULES).rows]
+    rules = _domain_rules(direct.run(session, _ACTIVE_RULES).rows)
     levels = {staff_id: level for staff_id, level in direct.run(session, _LEVELS).rows}
     now = utc_now()
     total = 0

@@ -52,7 +52,7 @@ from salon_tui.services.auth import confirm_with_pin
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import SALE_PARKED, load_checkout_plugins
 from salon_tui.services.sales_members import birthday_discounts, level_discounts
-from salon_tui.services.settings import SHOP_PREFIX, ShopSettings, read_setting
+from salon_tui.services.settings import SHOP_PREFIX, ShopSettings, derived, read_setting
 from salon_tui.services.stores import terminal_store
 
 DISCOUNT_LIMIT_KEY = "checkout.discount_limit_bp"
@@ -279,7 +279,12 @@ def line_shares(session: Session, sale_id: int) -> list[LineShare]:
 
 
 def shop_rounding(session: Session) -> Rounding:
-    """The shop's rounding (two settings read by key: this runs on every cart change)."""
+    """The shop's rounding (worked out once for the same settings: this runs on every
+    cart change)."""
+    return derived(session, "rounding", _work_out_rounding)
+
+
+def _work_out_rounding(session: Session) -> Rounding:
     defaults = ShopSettings()
     unit = read_setting(session, SHOP_PREFIX + "rounding_unit_minor", defaults.rounding_unit_minor)
     mode = read_setting(session, SHOP_PREFIX + "rounding_mode", defaults.rounding_mode)

@@ -41,7 +41,13 @@ from salon_tui.i18n import N_, _, current_locale
 from salon_tui.services import audit
 from salon_tui.services.catalog import RESOURCE_LABELS, RESOURCES
 from salon_tui.services.permissions import require
-from salon_tui.services.settings import SHOP_PREFIX, read_setting, settings_under, write_setting
+from salon_tui.services.settings import (
+    SHOP_PREFIX,
+    derived,
+    read_setting,
+    settings_under,
+    write_setting,
+)
 
 PREFIX = "bookings."
 WEEKDAY_NAMES = (
@@ -244,6 +250,10 @@ def _stored_hours(session: Session) -> dict[str, Any]:
 
 def shop_hours(session: Session) -> list[DayHours | None]:
     """Opening hours for Monday … Sunday (None = closed that weekday)."""
+    return list(derived(session, "shop_hours", _work_out_shop_hours))
+
+
+def _work_out_shop_hours(session: Session) -> tuple[DayHours | None, ...]:
     stored = _stored_hours(session)
     week: list[DayHours | None] = []
     for weekday in range(7):
@@ -252,7 +262,7 @@ def shop_hours(session: Session) -> list[DayHours | None]:
             week.append(None)
             continue
         week.append(DayHours(parse_clock(value[0]), parse_clock(value[1])))
-    return week
+    return tuple(week)
 
 
 def get_shop_hours(uow: UnitOfWork) -> list[DayHours | None]:

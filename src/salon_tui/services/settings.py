@@ -7,8 +7,9 @@ settings under their own key prefix with ``read_setting``/``write_setting``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import SessionTransaction
@@ -24,6 +25,8 @@ from salon_tui.errors import ValidationError
 from salon_tui.i18n import _, normalise_locale
 from salon_tui.services import audit
 from salon_tui.services.permissions import require
+
+Derived = TypeVar("Derived")
 
 SHOP_PREFIX = "shop."
 IDLE_LOCK_RANGE = (1, 240)
@@ -54,8 +57,13 @@ SHOP_FIELDS = tuple(field.name for field in fields(ShopSettings))
 # read in one query per transaction and kept (as stored JSON text) in the session until the
 # transaction ends; ``write_setting`` keeps the copy current.
 _SNAPSHOT = "salon.settings"
-_SHOP = "salon.shop_settings"  # the shop's settings read from the snapshot
-_ALL_SETTINGS = select(Setting.key, Setting.value_json)
+_DERIVED = "salon.settings_derived"  # what ``derived`` worked out from the snapshot
+_ALL_SETTINGS = select(Setting.key, Setting.value_json).order_by(Setting.key)
+# What is worked out from the settings alone (the shop's settings, the alert rules, the
+# opening hours) is kept with the exact settings it came from, and found again by the
+# next transaction that reads the same settings: a payment then parses no JSON.
+_BY_CONTENT: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
+_BY_CONTENT_MAX = 8
 
 
 def stored_settings(session: Session) -> dict[str, str]:
@@ -65,7 +73,28 @@ def stored_settings(session: Session) -> dict[str, str]:
         rows = direct.run(session, _ALL_SETTINGS).rows
         snapshot = {key: text for key, text in rows}
         session.info[_SNAPSHOT] = snapshot
+        content = tuple((key, text) for key, text in rows)
+        kept = _BY_CONTENT.get(content)
+        if kept is None:
+            if len(_BY_CONTENT) >= _BY_CONTENT_MAX:
+                _BY_CONTENT.clear()
+            kept = _BY_CONTENT[content] = {}
+        session.info[_DERIVED] = kept
     return snapshot
+
+
+def derived(session: Session, name: str, work_out: Callable[[Session], Derived]) -> Derived:
+    """``work_out(session)``, kept for settings equal to this transaction's.
+
+    ``work_out`` must read nothing but settings and return a value nobody changes (a
+    frozen dataclass, a tuple): it is shared with every later transaction that reads the
+    same settings, until one of them changes."""
+    stored_settings(session)
+    kept: dict[str, Any] = session.info[_DERIVED]
+    if name not in kept:
+        kept[name] = work_out(session)
+    value: Derived = kept[name]
+    return value
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -73,7 +102,7 @@ def _forget_snapshot(session: Session, transaction: SessionTransaction) -> None:
     # Flushes run in inner transactions of their own; only the outermost one ends ours.
     if transaction.parent is None:
         session.info.pop(_SNAPSHOT, None)
-        session.info.pop(_SHOP, None)
+        session.info.pop(_DERIVED, None)
 
 
 def read_setting(session: Session, key: str, default: Any = None) -> Any:
@@ -102,17 +131,19 @@ def write_setting(session: Session, key: str, value: Any) -> None:
     snapshot: dict[str, str] | None = session.info.get(_SNAPSHOT)
     if snapshot is not None:
         snapshot[key] = text
-    session.info.pop(_SHOP, None)
+        # This transaction's settings now differ from what was kept: work out afresh.
+        session.info[_DERIVED] = {}
 
 
 def load_shop_settings(session: Session) -> ShopSettings:
     """The shop's settings as this transaction sees them (read once per transaction)."""
-    kept: ShopSettings | None = session.info.get(_SHOP)
-    if kept is None:
-        stored = settings_under(session, SHOP_PREFIX)
-        known = {name: value for name, value in stored.items() if name in SHOP_FIELDS}
-        kept = session.info[_SHOP] = replace(ShopSettings(), **known)
-    return kept
+    return derived(session, "shop", _work_out_shop_settings)
+
+
+def _work_out_shop_settings(session: Session) -> ShopSettings:
+    stored = settings_under(session, SHOP_PREFIX)
+    known = {name: value for name, value in stored.items() if name in SHOP_FIELDS}
+    return replace(ShopSettings(), **known)
 
 
 def get_shop_settings(uow: UnitOfWork) -> ShopSettings:

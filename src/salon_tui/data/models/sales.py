@@ -270,7 +270,9 @@ class CommissionEntry(SQLModel, table=True):
 
     __tablename__ = "commission_entry"
     __table_args__ = (
-        Index("ix_commission_entry_staff_day", "staff_id", "business_day"),
+        # Holds kind and basis too: a person's month so far is summed from the index
+        # alone on every payment with a tiered rule.
+        Index("ix_commission_entry_staff_month", "staff_id", "business_day", "kind", "basis_cents"),
         Index("ix_commission_entry_line", "sale_line_id"),
         Index("ix_commission_entry_card", "card_kind", "card_id"),
     )
