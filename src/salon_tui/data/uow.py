@@ -10,6 +10,7 @@ opening its own, so checkout can call the card services and commit everything at
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -18,10 +19,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from salon_tui.data.checkpoint import WalCheckpointer
 from salon_tui.data.engine import (
     WRITE_OPTION,
     create_database_engine,
     is_sqlite_url,
+    sqlite_path,
     translate_database_error,
 )
 from salon_tui.errors import SalonError
@@ -40,6 +43,11 @@ class UnitOfWork:
         # What services keep for the life of this database handle (the terminal's store);
         # every session of this unit of work sees it as ``session.info[UOW_INFO]``.
         self.info: dict[str, Any] = {}
+        # SQLite: the WAL is checkpointed off the committing thread (data/checkpoint.py).
+        path = sqlite_path(url)
+        self._checkpointer = WalCheckpointer(path) if path is not None else None
+        if self._checkpointer is not None:
+            weakref.finalize(self, self._checkpointer.close, wait=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,6 +93,8 @@ class UnitOfWork:
                 yield session
                 if write:
                     session.commit()
+                    if self._checkpointer is not None:
+                        self._checkpointer.nudge()
                 # A reading transaction ends at close(), which keeps loaded rows readable.
             except SalonError:
                 session.rollback()
@@ -101,4 +111,6 @@ class UnitOfWork:
             session.close()
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self.engine.dispose()
