@@ -17,7 +17,8 @@ What stays as SQLAlchemy does it:
   the caller gets ``IntegrityError``, ``OperationalError`` … as from ``execute``, and a
   lost PostgreSQL connection is invalidated;
 - the ``before_cursor_execute`` / ``after_cursor_execute`` events fire (with no
-  execution context), so a listener that counts statements still sees every one.
+  execution context), so a listener that counts statements still sees every one (the
+  listeners are looked up when the transaction's first statement runs).
 
 Only plain statements belong here: no expanding ``IN`` parameters (compiled per call by
 SQLAlchemy), no ORM entities. ``prepare`` refuses what it cannot run exactly.
@@ -142,6 +143,10 @@ class _Handle:
     transaction: Any
     connection: Connection
     raw: Any
+    # The statement listeners, looked up once per transaction (a listener added while
+    # a transaction is open sees the statements of the next one).
+    before: tuple[Callable[..., Any], ...]
+    after: Any
 
 
 def _handle(session: Session) -> _Handle:
@@ -152,7 +157,15 @@ def _handle(session: Session) -> _Handle:
         return found
     connection = session.connection()
     raw = connection.connection.dbapi_connection
-    found = _Handle(session.get_transaction(), connection, raw)
+    before: tuple[Callable[..., Any], ...] = ()
+    after = None
+    # The engine has listeners of its own (connect, begin): look for these two.
+    if connection._has_events or connection.engine._has_events:
+        dispatch = connection.dispatch
+        before = tuple(dispatch.before_cursor_execute)
+        if dispatch.after_cursor_execute:
+            after = dispatch.after_cursor_execute
+    found = _Handle(session.get_transaction(), connection, raw, before, after)
     session.info[_HANDLE] = found
     return found
 
@@ -236,20 +249,14 @@ def _execute(handle: _Handle, prepared: Prepared, parameters: Any, *, many: bool
     sql = prepared.sql
     cursor = handle.raw.cursor()
     try:
-        before = after = None
-        # The engine has listeners of its own (connect, begin): look for these two.
-        if connection._has_events or connection.engine._has_events:
-            dispatch = connection.dispatch
-            before, after = dispatch.before_cursor_execute, dispatch.after_cursor_execute
-        if before:
-            for listener in before:
-                sql, parameters = listener(connection, cursor, sql, parameters, None, many)
+        for listener in handle.before:
+            sql, parameters = listener(connection, cursor, sql, parameters, None, many)
         if many:
             cursor.executemany(sql, parameters)
         else:
             cursor.execute(sql, parameters)
-        if after:
-            after(connection, cursor, sql, parameters, None, many)
+        if handle.after is not None:
+            handle.after(connection, cursor, sql, parameters, None, many)
         rows: list[tuple[Any, ...]] = []
         if prepared.returns_rows and cursor.description is not None:
             rows = cursor.fetchall()
