@@ -170,7 +170,7 @@ def test_a_full_disk_at_pay_says_so_writes_nothing_and_the_sale_pays_once_space_
                    unit_cents=shampoo.retail_price_cents, item_id=shampoo.id,
                    item_code=shampoo.sku)  # fmt: skip
     cart = sales.get_cart(uow, desk, sale_id)
-    uow.engine.dispose()
+    uow.dispose()  # every connection closed, the WAL checkpointer's too
     with a_disk_that_fills(Path(str(uow.engine.url.database))) as disk:
         before = written(uow)
         disk.full = True
