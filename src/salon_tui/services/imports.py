@@ -444,13 +444,14 @@ def _settled_objects_frozen() -> Iterator[None]:
     keeps no rows creates few long-lived ones: each pass walked every object of the
     program again, some 5 % of an import's time.
     """
-    already = gc.get_freeze_count()
+    if gc.get_freeze_count():  # the app froze its own (and unfreezing is not ours)
+        yield
+        return
     gc.freeze()
     try:
         yield
     finally:
-        if not already:
-            gc.unfreeze()
+        gc.unfreeze()
 
 
 @contextmanager
