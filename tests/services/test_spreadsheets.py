@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -79,11 +80,9 @@ def test_an_xml_entity_bomb_is_refused(tmp_path: Path) -> None:
         '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol3;</workbook>'
     )
-    rebuilt = tmp_path / "rebuilt.xlsx"
-    with zipfile.ZipFile(path) as original, zipfile.ZipFile(rebuilt, "w") as out:
-        for item in original.infolist():
-            data = bomb.encode() if item.filename == "xl/workbook.xml" else original.read(item)
-            out.writestr(item, data)
+    rebuilt = _with_part_changed(
+        path, tmp_path / "rebuilt.xlsx", "xl/workbook.xml", lambda _data: bomb.encode()
+    )
     import time
 
     started = time.monotonic()
@@ -242,22 +241,48 @@ def _processes_reading() -> list[str]:
     return mine
 
 
+def _saved_book(path: Path, rows: list[list[object]]) -> Path:
+    """``rows`` (the header first) saved as the only sheet of a workbook at ``path``."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _with_part_changed(
+    source: Path, target: Path, part: str, change: Callable[[bytes], bytes]
+) -> Path:
+    """A copy of the xlsx ``source`` at ``target`` whose zip member ``part`` is
+    ``change(its bytes)``."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as out:
+        for item in original.infolist():
+            data = original.read(item)
+            out.writestr(item, change(data) if item.filename == part else data)
+    return target
+
+
 def test_a_large_xlsx_read_by_a_process_gives_the_same_rows(
     tmp_path: Path, read_by_a_process: None
 ) -> None:
     from salon_tui.data import spreadsheets
     from salon_tui.i18n import install
 
-    path = tmp_path / "members.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["姓名", "生日", "余额", "备注"])
-    for index in range(5000):  # more than one batch
-        sheet.append([f"会员{index}", date(1990, 1, 1 + index % 28), index * 1.5, None])
-    sheet.append([None, None, None, None])
-    sheet.append(["=名字", "=1+2", 3, "末行"])  # a formula nobody calculated
-    book.save(path)
+    members: list[list[object]] = [
+        [f"会员{index}", date(1990, 1, 1 + index % 28), index * 1.5, None]
+        for index in range(5000)  # more than one batch
+    ]
+    path = _saved_book(
+        tmp_path / "members.xlsx",
+        [
+            ["姓名", "生日", "余额", "备注"],
+            *members,
+            [None, None, None, None],
+            ["=名字", "=1+2", 3, "末行"],  # a formula nobody calculated
+        ],
+    )
     headers, here = spreadsheets._xlsx_rows_here(path, None)
     wanted = [(row.number, row.cells) for row in here]
     table = read_table(path)
@@ -274,21 +299,16 @@ def test_a_large_xlsx_read_by_a_process_gives_the_same_rows(
 def test_a_damaged_sheet_read_by_a_process_is_refused_with_a_message(
     tmp_path: Path, read_by_a_process: None
 ) -> None:
-    path = tmp_path / "members.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["姓名", "手机号"])
-    for index in range(3000):
-        sheet.append([f"会员{index}", f"138{index:08d}"])
-    book.save(path)
-    broken = tmp_path / "broken.xlsx"
-    with zipfile.ZipFile(path) as original, zipfile.ZipFile(broken, "w") as out:
-        for item in original.infolist():
-            data = original.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2]  # the XML stops in the middle of the rows
-            out.writestr(item, data)
+    path = _saved_book(
+        tmp_path / "members.xlsx",
+        [["姓名", "手机号"], *([f"会员{index}", f"138{index:08d}"] for index in range(3000))],
+    )
+    broken = _with_part_changed(
+        path,
+        tmp_path / "broken.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda data: data[: len(data) // 2],  # the XML stops in the middle of the rows
+    )
     table = read_table(broken)
     with pytest.raises(SpreadsheetError, match="could not be read"):
         list(table.rows)
@@ -296,14 +316,9 @@ def test_a_damaged_sheet_read_by_a_process_is_refused_with_a_message(
 
 
 def test_stopping_early_ends_the_reading_process(tmp_path: Path, read_by_a_process: None) -> None:
-    path = tmp_path / "members.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["姓名"])
-    for index in range(20_000):
-        sheet.append([f"会员{index}"])
-    book.save(path)
+    path = _saved_book(
+        tmp_path / "members.xlsx", [["姓名"], *([f"会员{index}"] for index in range(20_000))]
+    )
     rows = read_table(path).rows
     assert next(rows).cells == ("会员0",)
     assert _processes_reading()  # parsed over there

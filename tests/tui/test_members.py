@@ -17,6 +17,7 @@ from salon_tui.screens.modals.member_form import MemberFormModal
 from salon_tui.services import cards, database, member_safety, members, staff
 from salon_tui.widgets.member_results import MemberResults
 from tests.tui.conftest import PEOPLE, SIZE, log_in, settle
+from tests.tui.test_hardware_screens import open_settings
 
 pytestmark = pytest.mark.usefixtures("shop_on_disk")
 
@@ -171,16 +172,7 @@ async def test_levels_are_listed_in_settings() -> None:
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "owner")
-        await pilot.press("f9")
-        await settle(pilot)
-        sections = app.screen.query_one("#settings-sections", OptionList)
-        sections.highlighted = next(
-            index
-            for index in range(sections.option_count)
-            if sections.get_option_at_index(index).id == "levels"
-        )
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_settings(pilot, "levels")
         table = app.screen.query_one("#levels-table", DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
             "Regular",
@@ -340,7 +332,6 @@ TRICKY_NAME = '=HYPERLINK("x") [/] [@click=app.quit]王\u202e芳 👩\u200d🦰'
 
 
 async def test_names_with_markup_bidi_controls_and_emoji_are_shown_literally_everywhere() -> None:
-    from textual.widgets import OptionList
 
     from salon_tui.services import drawer
 
@@ -638,16 +629,7 @@ async def test_a_refused_level_is_read_beside_save_and_a_markup_name_is_kept_lit
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "owner")
-        await pilot.press("f9")
-        await settle(pilot)
-        sections = app.screen.query_one("#settings-sections", OptionList)
-        sections.highlighted = next(
-            index
-            for index in range(sections.option_count)
-            if sections.get_option_at_index(index).id == "levels"
-        )
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_settings(pilot, "levels")
         await pilot.press("a")
         await settle(pilot)
         form = app.screen

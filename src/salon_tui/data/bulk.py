@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, Update, bindparam, update
+from sqlalchemy import Column, Connection, Dialect, Table, Update, bindparam, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
@@ -79,9 +79,13 @@ def indexes_built_after(session: Session, table: Table) -> Iterator[None]:
 def driver_value(session: Session, column: Column[Any]) -> Callable[[Any], Any]:
     """The conversion SQLAlchemy applies to ``column``'s values for this dialect (an
     aware timestamp becomes naive UTC, text on SQLite), or one that changes nothing."""
-    dialect = session.connection().dialect
-    convert = column.type.dialect_impl(dialect).bind_processor(dialect)
+    convert = _conversion(session.connection().dialect, column)
     return convert if convert is not None else _unchanged
+
+
+def _conversion(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's conversion of ``column``'s values for ``dialect`` (None: none)."""
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _unchanged(value: Any) -> Any:
@@ -111,9 +115,7 @@ def insert_rows(
     conversions = [
         (position, convert)
         for position, name in enumerate(columns)
-        if not converted
-        and (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        is not None
+        if not converted and (convert := _conversion(dialect, table.c[name])) is not None
     ]
     if conversions:
         # A conversion depends on the value alone, and imports repeat values a great

@@ -166,14 +166,8 @@ class MembersScreen(SalonScreen):
             return  # an older keystroke's answer
         self.show_notice(result.notice, error=bool(result.notice))
         changed, self.changed_member_id = self.changed_member_id, None
-        if changed is not None and not any(hit.id == changed for hit in result.hits):
-            # Archived (and archived are hidden): the list follows the search, the
-            # profile stays on the member just changed, not "no member matches".
-            self.hits = list(result.hits)
-            self.query_one("#member-results", MemberResults).show(self.hits)
-            return
         self.fill_results(list(result.hits), keep=changed)
-        if not self.hits and result.query.strip():
+        if not self.hits and result.query.strip() and changed is None:
             self.query_one("#member-profile", Static).update(
                 _("No member matches {query!r}. Ctrl+N adds one.").format(query=shown(result.query))
             )
@@ -203,11 +197,16 @@ class MembersScreen(SalonScreen):
         notice.set_class(error, "-error")
 
     def fill_results(self, hits: list[MemberHit], keep: int | None = None) -> None:
-        """Show ``hits``; the cursor and profile on the first, or on ``keep`` when listed."""
+        """Show ``hits``; the cursor and profile on the first, or on the member ``keep``
+        (just changed), whose profile stays even when the search no longer lists them
+        (archived, and archived are hidden)."""
         self.hits = hits
         table = self.query_one("#member-results", MemberResults)
         table.show(hits)
-        row = next((i for i, hit in enumerate(hits) if hit.id == keep), 0)
+        ids = [hit.id for hit in hits]
+        if keep is not None and keep not in ids:
+            return
+        row = ids.index(keep) if keep is not None else 0
         if row:
             table.move_cursor(row)  # says Highlighted: its profile loads
         elif self.hits:

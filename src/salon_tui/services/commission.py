@@ -15,6 +15,7 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, bindparam, or_, update
@@ -273,19 +274,11 @@ def _month_basis(session: Session, staff_id: int, day: date) -> int:
     return int(direct.run(session, _MONTH_BASIS, params).scalar())
 
 
-# The rules worked out from the last rows read (rules are frozen): read on every payment,
+# The rules worked out from the rows read (rules are frozen): read on every payment,
 # parsed again only when a rule changed.
-_LAST_RULES: list[tuple[tuple[tuple[Any, ...], ...], tuple[Rule, ...]]] = []
-
-
-def _domain_rules(rows: list[tuple[Any, ...]]) -> tuple[Rule, ...]:
-    key = tuple(rows)
-    last = _LAST_RULES[-1] if _LAST_RULES else None
-    if last is not None and last[0] == key:
-        return last[1]
-    rules = tuple(domain_rule(_RuleRow(*row)) for row in rows)
-    _LAST_RULES[:] = [(key, rules)]
-    return rules
+@lru_cache(maxsize=4)
+def _domain_rules(rows: tuple[tuple[Any, ...], ...]) -> tuple[Rule, ...]:
+    return tuple(domain_rule(_RuleRow(*row)) for row in rows)
 
 
 def fix_for_sale(
@@ -300,7 +293,7 @@ def fix_for_sale(
     use's value); the sales credited to each person stay what was paid. ``shares`` are
     the lines' staff rows (``sales.line_shares``)."""
     assert sale.id is not None
-    rules = _domain_rules(direct.run(session, _ACTIVE_RULES).rows)
+    rules = _domain_rules(tuple(direct.run(session, _ACTIVE_RULES).rows))
     levels = {staff_id: level for staff_id, level in direct.run(session, _LEVELS).rows}
     now = utc_now()
     total = 0
