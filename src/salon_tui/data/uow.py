@@ -5,6 +5,13 @@ on SQLite) and commits when the block ends, or rolls back if it raises. A servic
 called inside another service's transaction on the same thread joins it instead of
 opening its own, so checkout can call the card services and commit everything at once.
 ``uow.read()`` opens a reading transaction (no write lock) for queries.
+
+On a SQLite file, a unit of work keeps one connection for writing and one for reading
+checked out of the pool, and a transaction that finds its kind free runs on it: taking
+a connection from the pool, wrapping it, beginning through the session and giving it
+back cost ~70 µs of Python per transaction, a tenth of adding a line to a sale. A
+transaction that finds it taken (another thread's) takes one from the pool as before;
+one that fails gives its kept connection back, and the next one starts afresh.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -30,6 +37,35 @@ from salon_tui.data.engine import (
 from salon_tui.errors import SalonError
 
 UOW_INFO = "salon.uow_info"
+
+
+class _Kept:
+    """One connection kept checked out for one kind of transaction (writing or reading)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.lock = threading.Lock()
+        self.connection: Connection | None = None
+        self.pool: Any = None
+
+    def connect(self) -> Connection:
+        """The kept connection (a new one after a failure or after the pool was replaced,
+        as ``engine.dispose()`` does)."""
+        connection = self.connection
+        if connection is None or connection.invalidated or self.pool is not self.engine.pool:
+            self.release()
+            self.pool = self.engine.pool
+            connection = self.connection = self.engine.connect()
+        return connection
+
+    def release(self) -> None:
+        """Give the kept connection back to the pool."""
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - already broken: the pool drops it
+                connection.invalidate()
 
 
 class UnitOfWork:
@@ -48,6 +84,11 @@ class UnitOfWork:
         self._checkpointer = WalCheckpointer(path) if path is not None else None
         if self._checkpointer is not None:
             weakref.finalize(self, self._checkpointer.close, wait=False)
+        # SQLite files only: an in-memory database's pool gives each thread its own.
+        self._kept: dict[bool, _Kept] = {}
+        if path is not None:
+            self._kept = {True: _Kept(self._write_engine), False: _Kept(self.engine)}
+            weakref.finalize(self, _release_all, tuple(self._kept.values()))
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,6 +121,13 @@ class UnitOfWork:
                 raise RuntimeError("cannot write inside a reading transaction")
             yield outer
             return
+        kept = self._kept.get(write)
+        if kept is not None and kept.lock.acquire(blocking=False):
+            try:
+                yield from self._open_kept(kept, write=write)
+            finally:
+                kept.lock.release()
+            return
         session = Session(
             self._write_engine if write else self.engine,
             expire_on_commit=False,
@@ -110,7 +158,65 @@ class UnitOfWork:
             self._local.write = False
             session.close()
 
+    def _open_kept(self, kept: _Kept, *, write: bool) -> Iterator[Session]:
+        """``_open`` on the kept connection: the transaction is begun and ended here,
+        the session joins it (flushing what changed as objects before the commit)."""
+        try:
+            connection = kept.connect()
+            transaction = connection.begin()
+        except OperationalError as error:
+            kept.release()
+            raise translate_database_error(error, self.url) from error
+        except BaseException:
+            kept.release()
+            raise
+        session = Session(
+            bind=connection,
+            expire_on_commit=False,
+            info={UOW_INFO: self.info},
+            join_transaction_mode="rollback_only",
+        )
+        self._local.session = session
+        self._local.write = write
+        try:
+            try:
+                yield session
+                if write:
+                    session.flush()
+                    transaction.commit()
+                    if self._checkpointer is not None:
+                        self._checkpointer.nudge()
+                else:
+                    transaction.rollback()
+            except BaseException as error:
+                try:
+                    if connection.in_transaction():
+                        transaction.rollback()
+                except BaseException:
+                    kept.release()
+                    raise
+                if not isinstance(error, SalonError):
+                    kept.release()  # a database error may leave it unusable: start afresh
+                if isinstance(error, OperationalError):
+                    raise translate_database_error(error, self.url) from error
+                raise
+        finally:
+            self._local.session = None
+            self._local.write = False
+            session.close()
+
     def dispose(self) -> None:
+        _release_all(tuple(self._kept.values()))
         if self._checkpointer is not None:
             self._checkpointer.close()
         self.engine.dispose()
+
+
+def _release_all(kept: tuple[_Kept, ...]) -> None:
+    for one in kept:
+        # Not from under a transaction that another thread still runs on it.
+        if one.lock.acquire(timeout=10):
+            try:
+                one.release()
+            finally:
+                one.lock.release()
