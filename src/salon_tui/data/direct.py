@@ -57,9 +57,9 @@ class Prepared:
     positional: bool
     returns_rows: bool
     result_types: tuple[Any, ...]
-    # Row conversions, worked out from the first result's cursor description (None
-    # when no column needs one).
-    converters: tuple[Converter, ...] | None = field(default=None)
+    # Row conversions, worked out from the first result's cursor description: (column
+    # position, conversion) for the columns that need one (None when none does).
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...] | None = field(default=None)
     described: bool = False
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
@@ -140,6 +140,8 @@ def _compile(statement: ClauseElement, dialect: Dialect, columns: tuple[str, ...
 
 @dataclass(frozen=True)
 class _Handle:
+    # The session's own transaction when the handle was found (None for a connection
+    # given by ``attach`` before the session began anything).
     transaction: Any
     connection: Connection
     raw: Any
@@ -149,13 +151,7 @@ class _Handle:
     after: Any
 
 
-def _handle(session: Session) -> _Handle:
-    """The session's connection and its driver connection, found once per transaction."""
-    found: _Handle | None = session.info.get(_HANDLE)
-    transaction = session.get_transaction()
-    if found is not None and transaction is not None and found.transaction is transaction:
-        return found
-    connection = session.connection()
+def _make_handle(transaction: Any, connection: Connection) -> _Handle:
     raw = connection.connection.dbapi_connection
     before: tuple[Callable[..., Any], ...] = ()
     after = None
@@ -165,7 +161,25 @@ def _handle(session: Session) -> _Handle:
         before = tuple(dispatch.before_cursor_execute)
         if dispatch.after_cursor_execute:
             after = dispatch.after_cursor_execute
-    found = _Handle(session.get_transaction(), connection, raw, before, after)
+    return _Handle(transaction, connection, raw, before, after)
+
+
+def attach(session: Session, connection: Connection) -> None:
+    """Run this session's statements on ``connection``, whose transaction the session
+    joins (``data.uow``'s kept connections): no need to ask the session for it, which
+    would begin the session's own bookkeeping for a transaction it does not run."""
+    session.info[_HANDLE] = _make_handle(None, connection)
+
+
+def _handle(session: Session) -> _Handle:
+    """The session's connection and its driver connection, found once per transaction."""
+    found: _Handle | None = session.info.get(_HANDLE)
+    # The session's innermost transaction: the one found with the handle while no flush
+    # runs (a flush's own is nested; the handle is then found again, alike).
+    if found is not None and found.transaction is session._transaction:
+        return found
+    connection = session.connection()
+    found = _make_handle(session._transaction, connection)
     session.info[_HANDLE] = found
     return found
 
@@ -265,13 +279,7 @@ def _execute(handle: _Handle, prepared: Prepared, parameters: Any, *, many: bool
                 prepared.described = True
             converters = prepared.converters
             if converters is not None:
-                rows = [
-                    tuple(
-                        value if convert is None else convert(value)
-                        for convert, value in zip(converters, row, strict=True)
-                    )
-                    for row in rows
-                ]
+                rows = [_convert(row, converters) for row in rows]
         return Ran(rows, cursor.rowcount, getattr(cursor, "lastrowid", None))
     except Exception as error:
         connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
@@ -279,13 +287,25 @@ def _execute(handle: _Handle, prepared: Prepared, parameters: Any, *, many: bool
         cursor.close()
 
 
-def _converters(dialect: Dialect, prepared: Prepared, cursor: Any) -> tuple[Converter, ...] | None:
+def _convert(
+    row: tuple[Any, ...], converters: tuple[tuple[int, Callable[[Any], Any]], ...]
+) -> tuple[Any, ...]:
+    values = list(row)
+    for position, convert in converters:
+        values[position] = convert(values[position])
+    return tuple(values)
+
+
+def _converters(
+    dialect: Dialect, prepared: Prepared, cursor: Any
+) -> tuple[tuple[int, Callable[[Any], Any]], ...] | None:
     description = cursor.description
     types = prepared.result_types
     if len(types) != len(description):  # RETURNING a key only, or a bare statement
         return None
-    found = tuple(
-        type_._cached_result_processor(dialect, column[1])
-        for type_, column in zip(types, description, strict=True)
-    )
-    return found if any(found) else None
+    found: list[tuple[int, Callable[[Any], Any]]] = []
+    for position, (type_, column) in enumerate(zip(types, description, strict=True)):
+        convert: Converter = type_._cached_result_processor(dialect, column[1])
+        if convert is not None:
+            found.append((position, convert))
+    return tuple(found) or None

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from salon_tui.data import direct
 from salon_tui.data.checkpoint import WalCheckpointer
 from salon_tui.data.engine import (
     WRITE_OPTION,
@@ -176,6 +177,7 @@ class UnitOfWork:
             info={UOW_INFO: self.info},
             join_transaction_mode="rollback_only",
         )
+        direct.attach(session, connection)
         self._local.session = session
         self._local.write = write
         try:
