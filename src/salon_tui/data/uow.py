@@ -65,7 +65,7 @@ class _Kept:
         if connection is not None:
             try:
                 connection.close()
-            except Exception:  # noqa: BLE001 - already broken: the pool drops it
+            except Exception:  # already broken: the pool forgets it
                 connection.invalidate()
 
 
