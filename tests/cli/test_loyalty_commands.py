@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from sqlmodel import col, select
 
-from salon_tui.data.models import Coupon, DrawerMovement, GiftCard, PointsEntry
+from salon_tui.data.models import Coupon, DrawerMovement, GiftCard, GiftCardEntry, PointsEntry
 from tests.cli.conftest import OWNER_ENV
 from tests.conftest import FROZEN_NOW
 
@@ -233,3 +233,40 @@ def test_points_into_stored_value_and_a_reward_from_the_catalogue(
     assert kinds == ["adjust", "to_stored_value", "reward"]
     assert (entry.principal_cents, entry.bonus_cents) == (0, 500)
     assert [g.quantity for g in gifts] == [-1]
+
+
+def test_giftcard_refund_pays_back_what_is_left_once(run, initialised, reopen) -> None:
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        sold = run("giftcard", "sell", "300", "--pay", "bank_card", "--json", env=OWNER_ENV)
+        code = json.loads(sold.stdout)["code"]
+        no_drawer = run("giftcard", "refund", code, "--reason", "bought twice", env=OWNER_ENV)
+        no_reference = run(
+            "giftcard", "refund", code, "--reason", "bought twice", "--method", "wechat",
+            env=OWNER_ENV,
+        )  # fmt: skip
+        refunded = run(
+            "giftcard", "refund", code, "--reason", "bought twice", "--method", "wechat",
+            "--reference", "WX77", "--json", env=OWNER_ENV,
+        )  # fmt: skip
+        again = run(
+            "giftcard", "refund", code, "--reason", "again", "--method", "wechat",
+            "--reference", "WX78", env=OWNER_ENV,
+        )  # fmt: skip
+        balance = run("giftcard", "balance", code, env=OWNER_ENV)
+    assert no_drawer.exit_code == 1 and "drawer is not open" in no_drawer.stderr
+    assert no_reference.exit_code == 1 and "transaction reference" in no_reference.stderr
+    assert refunded.exit_code == 0, refunded.output
+    assert json.loads(refunded.stdout)["refunded_cents"] == 30_000
+    assert again.exit_code == 1 and "refunded already" in again.stderr
+    assert "Refunded at the desk" in balance.stdout
+    with reopen().read() as session:
+        (card,) = session.exec(select(GiftCard)).all()
+        assert (card.balance_cents, card.refunded_cents, card.refund_method) == (
+            0,
+            30_000,
+            "wechat",
+        )
+        kinds = [
+            e.kind for e in session.exec(select(GiftCardEntry).order_by(col(GiftCardEntry.id)))
+        ]
+        assert kinds == ["sold", "paid_back"]

@@ -121,7 +121,7 @@ def test_payments_add_up_to_what_every_way_of_paying_took(run, demo, tmp_path: P
     by_tender = section(report(run, "sales", *period), "by_tender")
     # The sales report's ways of paying also count the money taken outside a sale: at the
     # Cards desk top-ups, their undos and closings (the stored value ledger by method),
-    # packages sold and refunded, gift cards sold (their ledgers' method), and booking
+    # packages sold and refunded, gift cards sold and paid back (their ledgers' method), and booking
     # deposits taken and given back (by tender, read from the database).
     labels = {"cash": "Cash", "bank_card": "Bank card", "wechat": "WeChat Pay",
               "alipay": "Alipay", "other": "Other", "stored_value": "Stored value"}  # fmt: skip
@@ -141,6 +141,7 @@ def test_payments_add_up_to_what_every_way_of_paying_took(run, demo, tmp_path: P
             ("package", "sold"),
             ("package", "refund"),
             ("gift_card", "sold"),
+            ("gift_card", "paid_back"),
         ):
             desk[labels[row["Method"]]] += Decimal(row["Liability change"])
     shop_database = UnitOfWork(f"sqlite:///{demo / 'salon.db'}")

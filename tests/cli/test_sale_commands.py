@@ -154,7 +154,7 @@ def test_report_daily_json_counts_a_gift_card_sold_outside_a_sale(run, two_sales
     assert summary["Money taken outside sales"] == 30_000
     assert summary["Net takings"] == summary["Sales"] - summary["Refunds"] + 30_000
     outside = {row["item"]: row["net"] for row in sections["outside"]["rows"]}
-    assert outside["Gift cards sold outside a sale"] == 30_000
+    assert outside["Gift cards outside a sale (sold, refunded)"] == 30_000
     takings = {row["method"]: row["net"] for row in sections["tenders"]["rows"]}
     assert takings == {"WeChat Pay": 50_000, "Bank card": 12_800, "Cash": 6_000 + 30_000}
     (drawer_row,) = sections["drawer"]["rows"]

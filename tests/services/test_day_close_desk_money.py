@@ -103,6 +103,9 @@ def a_day_of_everything(uow: UnitOfWork, owner: Actor, shop: dict[str, int]) -> 
     gift_cards.sell(uow, owner, 30_000, "cash", key="g-1", print_receipt=False)
     gift_cards.sell(uow, owner, 50_000, "alipay", key="g-2", reference="ALI2",
                     print_receipt=False)  # fmt: skip
+    # A ¥100 gift card by bank card, refunded at the desk in cash.
+    card = gift_cards.sell(uow, owner, 10_000, "bank_card", key="g-3", print_receipt=False)
+    gift_cards.refund_card(uow, owner, card.code, "cash", "bought by mistake", key="g-3-back")
     # The drawer's own movements.
     drawer.cash_in(uow, owner, 10_000, "change from the bank")
     drawer.cash_out(uow, owner, 5_000, "to the bank")
@@ -112,10 +115,10 @@ def a_day_of_everything(uow: UnitOfWork, owner: Actor, shop: dict[str, int]) -> 
 # Worked out by hand from the day above: (taken, paid back) by method.
 EXPECTED_TAKINGS = {
     # sale 1 ¥500, cut ¥300; desk top-up ¥500, its undo; package ¥580, a refund ¥580;
-    # gift card ¥300
-    "cash": (50_000 + CUT + 50_000 + PACKAGE + 30_000, CUT + 50_000 + PACKAGE),
+    # gift card ¥300; a gift card paid back ¥100
+    "cash": (50_000 + CUT + 50_000 + PACKAGE + 30_000, CUT + 50_000 + PACKAGE + 10_000),
     "wechat": (CUT + 100_000 - 50_000 + 200_000 + PACKAGE, 0),
-    "bank_card": (CUT + 20_000, 0),
+    "bank_card": (CUT + 20_000 + 10_000, 0),
     "alipay": (PACKAGE + 50_000, PACKAGE),
     "stored_value": (PACKAGE, PACKAGE),
 }
@@ -138,7 +141,7 @@ def test_every_way_money_came_in_or_went_out_is_in_the_takings_to_the_fen(
     assert outside == {
         "top_up": (250_000, 50_000, 2),
         "package": (3 * PACKAGE, 2 * PACKAGE, 3),
-        "gift_card": (80_000, 0, 2),
+        "gift_card": (90_000, 10_000, 3),
         "deposit": (0, 0, 0),
     }
     # The totals add up, and nothing is counted twice.
@@ -177,7 +180,8 @@ def test_the_drawer_holds_the_cash_takings_and_the_sales_report_agrees(
     assert (till["counted"], till["difference"]) == (expected, 0)
     # The gift card's cash is the Cards desk's money, not a "cash in" of the drawer.
     assert till["cash_in"] == 10_000
-    assert till["prepaid"] == 50_000 - 50_000 + PACKAGE - PACKAGE + 30_000  # top-up, package, card
+    # top-up, package, card sold, card refunded
+    assert till["prepaid"] == 50_000 - 50_000 + PACKAGE - PACKAGE + 30_000 - 10_000
     cash = next(row for row in rows(daily, "tenders") if row["method"] == "Cash")
     assert till["sales"] - till["refunds"] + till["prepaid"] + till["deposits"] == cash["net"]
     assert till["expected"] == (

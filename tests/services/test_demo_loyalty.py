@@ -26,4 +26,7 @@ def test_demo_members_hold_points_and_coupons_and_gift_cards_are_partly_spent(
         assert kinds == {"percent", "amount_off", "voucher", "free_item"}
         cards = session.exec(select(GiftCard)).all()
         spent = [c for c in cards if 0 < c.balance_cents < c.value_cents]
-        assert len(spent) == 3
+        assert len(spent) == 2
+        (refunded,) = [c for c in cards if c.refund_method]
+        assert (refunded.refund_method, refunded.balance_cents) == ("bank_card", 0)
+        assert refunded.refunded_cents == refunded.value_cents - 9_800  # spent on a cut

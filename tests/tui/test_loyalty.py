@@ -164,3 +164,67 @@ async def test_the_gift_cards_screen_sells_a_card_and_shows_its_balance() -> Non
         await pilot.press("enter")
         await settle(pilot)
         assert "check digit" in str(app.screen.query_one("#gift-balance", Static).render())
+
+
+async def look_up_card(pilot: Any, who: str, code: str) -> Any:
+    from salon_tui.screens.gift_cards import GiftCardScreen
+
+    await log_in(pilot, who)
+    pilot.app.push_screen(GiftCardScreen())
+    await settle(pilot)
+    pilot.app.screen.query_one("#gift-code", Input).value = code
+    await pilot.press("enter")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def fill_form(pilot: Any, **values: str) -> None:
+    from textual.widgets import Select
+
+    for key, value in values.items():
+        widget = pilot.app.screen.query_one(f"#field-{key}")
+        if isinstance(widget, Select):
+            widget.value = value
+        else:
+            widget.value = value
+    await settle(pilot)
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_a_manager_refunds_what_is_left_on_a_gift_card_and_the_card_is_closed() -> None:
+    from salon_tui.domain.clock import business_date, utc_now
+    from salon_tui.services.sales_reports import day_summary
+
+    uow = database.open_shop_database()
+    card = gift_cards.sell(uow, _owner(uow), 30_000, "bank_card", key="g", print_receipt=False)
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await look_up_card(pilot, "manager", card.code)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        title = str(app.screen.query_one(".dialog-title", Static).render())
+        assert card.code[-4:] in title
+        assert "¥300.00 left on it goes back" in str(
+            app.screen.query_one("#form-intro", Static).render()
+        )
+        await fill_form(pilot, method="wechat", reference="4200000077", reason="bought twice")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        balance = str(screen.query_one("#gift-balance", Static).render())
+        assert "¥0.00 left of CN¥300.00" in balance
+        assert "Refunded at the desk: CN¥300.00 by WeChat Pay" in balance
+        await pilot.press("ctrl+f")  # again: refused in the dialog, nothing changes
+        await settle(pilot)
+        await fill_form(pilot, method="cash", reason="again")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "refunded already" in str(app.screen.query_one("#form-message", Static).render())
+    (stored_card,) = stored(select(GiftCard))
+    assert (stored_card.refund_method, stored_card.refunded_cents) == ("wechat", 30_000)
+    uow = database.open_shop_database()
+    figures = day_summary(uow, _owner(uow), business_date(utc_now(), "Asia/Shanghai"))
+    uow.dispose()
+    takings = {t.tender: (t.taken_cents, t.refunded_cents) for t in figures.tenders}
+    assert takings == {"bank_card": (30_000, 0), "wechat": (0, 30_000)}

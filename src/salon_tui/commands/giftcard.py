@@ -18,7 +18,7 @@ from salon_tui.commands._common import (
 )
 from salon_tui.i18n import _
 
-app = new_app(_("Gift cards (礼品卡): sell, balance by code, list, expire unspent value."))
+app = new_app(_("Gift cards (礼品卡): sell, balance by code, list, refund, expire unspent value."))
 
 JsonOption = Annotated[bool, typer.Option("--json", help=_("Print JSON."))]
 
@@ -83,6 +83,45 @@ def sell_command(
                 number=gift_card_number(view.id)
             )
         )
+
+
+@app.command(
+    "refund",
+    help=_("Pay back what is left on a gift card sold outside a sale (manager); closes it."),
+)
+def refund_command(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help=_("The code on the card (scanned or typed)."))],
+    reason: Annotated[str, typer.Option("--reason", help=_("Why it is refunded."))],
+    method: Annotated[
+        str, typer.Option("--method", help=_("cash, bank_card, wechat, alipay or other."))
+    ] = "cash",
+    reference: Annotated[
+        str, typer.Option("--reference", help=_("The transaction number (not for cash)."))
+    ] = "",
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key", help=_("A unique key: the same key refunds once, however often run.")
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    from salon_tui.domain.giftcards import spaced
+    from salon_tui.services import gift_cards
+
+    uow, actor = _open(ctx)
+    done = gift_cards.refund_card(
+        uow, actor, code, method, reason, reference, key=key or uuid.uuid4().hex
+    )
+    if as_json:
+        print_json(done.__dict__)
+        return
+    typer.echo(
+        _("Gift card {code} refunded: {amount} back; the card is closed.").format(
+            code=spaced(done.code), amount=money(uow, done.refunded_cents)
+        )
+    )
 
 
 @app.command("balance", help=_("A gift card's balance and history, by its code."))

@@ -24,7 +24,7 @@ from salon_tui.i18n import _
 
 # The newest revision this version of the program knows. A test keeps it equal to
 # the head of migrations/versions; each area that adds a migration updates it.
-HEAD_REVISION = "paycore_0001"
+HEAD_REVISION = "deskgaps_0001"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

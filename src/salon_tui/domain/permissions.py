@@ -105,6 +105,7 @@ PERMISSION_MATRIX: dict[str, frozenset[Role]] = {
     "coupon.view": DESK,
     "coupon.void": MANAGERS,
     "giftcard.expire": MANAGERS,
+    "giftcard.refund": MANAGERS,
     "giftcard.sell": DESK,
     "giftcard.settings": MANAGERS,
     "giftcard.view": DESK,

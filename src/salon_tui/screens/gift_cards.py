@@ -1,4 +1,5 @@
-"""Gift cards (礼品卡): sell one, and look up any card's balance by scanning its code.
+"""Gift cards (礼品卡): sell one, look up any card's balance by scanning its code, and
+refund what is left on one sold here (a manager, Ctrl+F).
 
 Reached from the command palette (Ctrl+P → Gift cards). The Cards screen (F7) of the
 prepaid area will hold the member-side panels; a gift card belongs to no member, so
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 class GiftCardScreen(SalonScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "sell", N_("Sell a gift card"), priority=True),
+        Binding("ctrl+f", "refund", N_("Refund gift card"), priority=True),
         Binding("escape", "back", N_("Back"), show=False),
     ]
 
@@ -37,9 +39,17 @@ class GiftCardScreen(SalonScreen):
             yield Static("", id="gift-balance")
             yield DataTable(id="gift-table", cursor_type="row", zebra_stripes=True)
             yield Static(
-                _("Enter shows a card · Ctrl+N sell a gift card · Esc back"), classes="hint"
+                _(
+                    "Enter shows a card · Ctrl+N sell a gift card · "
+                    "Ctrl+F refund the card shown · Esc back"
+                ),
+                classes="hint",
             )
         yield TranslatedFooter()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.card: GiftCardView | None = None  # the card shown, if any
 
     def on_mount(self) -> None:
         self.query_one("#gift-code", Input).focus()
@@ -68,7 +78,8 @@ class GiftCardScreen(SalonScreen):
                 "…" + card.code[-4:],
                 card.business_day.isoformat(),
                 self.money(card.value_cents),
-                self.money(card.balance_cents),
+                self.money(card.balance_cents)
+                + (" " + _("(refunded)") if card.refund_method else ""),
                 (card.expires_on.isoformat() if card.expires_on else "—")
                 + (" " + _("(expired)") if card.expired else ""),
             )
@@ -101,12 +112,20 @@ class GiftCardScreen(SalonScreen):
         from salon_tui.domain.giftcards import spaced
 
         card, entries = found
+        self.card = card
         text = _("Gift card {code}: {balance} left of {value}.").format(
             code=spaced(card.code),
             balance=self.money(card.balance_cents),
             value=self.money(card.value_cents),
         )
-        if card.expired:
+        if card.refund_method:
+            from salon_tui.domain.prepaid import METHOD_LABELS
+
+            text += " " + _("Refunded at the desk: {amount} by {method}.").format(
+                amount=self.money(card.refunded_cents),
+                method=_(METHOD_LABELS.get(card.refund_method, card.refund_method)),
+            )
+        elif card.expired:
             text += " [red]" + _("It expired on {day}.").format(day=card.expires_on) + "[/]"
         elif card.expires_on:
             text += " " + _("It can be spent until {day}.").format(day=card.expires_on)
@@ -157,6 +176,65 @@ class GiftCardScreen(SalonScreen):
                 timeout=15,
             )
         self.look_up(card.code)
+
+    # --- refunding ----------------------------------------------------------------------
+
+    def action_refund(self) -> None:
+        """Pay back what is left on the card shown (sold outside a sale), by a method."""
+        from salon_tui.domain.giftcards import spaced
+        from salon_tui.domain.prepaid import TOP_UP_METHODS
+        from salon_tui.screens.modals.prepaid_forms import FormField, PrepaidForm, PrepaidFormModal
+        from salon_tui.services import gift_cards
+
+        actor = self.salon.session_actor
+        if not actor.can("giftcard.refund"):
+            self.notify(_("Only a manager can refund a gift card."), severity="warning")
+            return
+        card = self.card
+        if card is None:
+            self.notify(_("Scan or type the gift card's code first."), severity="warning")
+            return
+        uow = self.salon.uow
+
+        def submit(values: dict[str, str], key: str) -> str:
+            done = gift_cards.refund_card(
+                uow,
+                actor,
+                card.code,
+                values["method"],
+                values["reason"],
+                values["reference"],
+                key=key,
+            )
+            return _("Gift card {code} refunded: {amount} back; the card is closed.").format(
+                code=spaced(done.code), amount=self.money(done.refunded_cents)
+            )
+
+        form = PrepaidForm(
+            _("Refund gift card {code}").format(code=spaced(card.code)),
+            [
+                FormField(
+                    "method",
+                    _("Refund by"),
+                    choices=[(_(label), code) for code, label in TOP_UP_METHODS.items()],
+                ),
+                FormField("reference", _("Transaction reference (not for cash)")),
+                FormField("reason", _("Reason"), max_length=200),
+            ],
+            submit,
+            intro=_("{amount} left on it goes back; the card is closed.").format(
+                amount=self.money(card.balance_cents)
+            ),
+            ok_label=_("Refund gift card"),
+        )
+        self.app.push_screen(PrepaidFormModal(form), self.refunded)
+
+    def refunded(self, message: str | None) -> None:
+        if not message:
+            return
+        self.notify(message, title=_("Refunded"), timeout=15)
+        if self.card is not None:
+            self.look_up(self.card.code)
 
     def action_back(self) -> None:
         self.app.pop_screen()

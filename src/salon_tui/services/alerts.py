@@ -62,12 +62,19 @@ MONEY_ACTIONS: dict[str, str] = {
     "package.sell": N_("A package sold"),
     "package.refund": N_("A package refunded"),
     "giftcard.sell": N_("A gift card sold"),
+    "giftcard.refund": N_("A gift card refunded"),
     "prepaid.undo_top_up": N_("A top-up undone"),
     "prepaid.close": N_("A card closed and refunded"),
 }
 # Card actions that are part of a sale or its refund when their audit names one: the
 # sale's own flag covers the moment, so none is raised twice for it.
-PART_OF_A_SALE = ("prepaid.top_up", "package.sell", "package.refund", "giftcard.sell")
+PART_OF_A_SALE = (
+    "prepaid.top_up",
+    "package.sell",
+    "package.refund",
+    "giftcard.sell",
+    "giftcard.refund",
+)
 # Balances changed by a person rather than by a sale: each is flagged when the rule is on.
 MANUAL_BALANCE_ACTIONS: dict[str, str] = {
     "points.adjust": N_("Points adjusted by hand"),

@@ -194,7 +194,9 @@ def _coupons(uow: UnitOfWork, context: Any, template_ids: list[int]) -> int:
 
 
 def _gift_cards(uow: UnitOfWork, context: Any) -> int:
-    """Six cards sold today (WeChat, Alipay, bank card); three partly spent on sales."""
+    """Six cards sold today (WeChat, Alipay, bank card); three partly spent on sales, and
+    what was left on the bank card one paid back at the desk (bought for a client who
+    moved away)."""
     from salon_tui.services import gift_cards, sales
     from salon_tui.services.sale_payment import pay_sale
 
@@ -246,4 +248,13 @@ def _gift_cards(uow: UnitOfWork, context: Any) -> int:
             [PaymentIn("gift_card", min(price, card.value_cents), reference=card.code)],
             print_receipt=False,
         )
+    gift_cards.refund_card(
+        uow,
+        owner,
+        sold[2].code,
+        "bank_card",
+        "客人搬家 client moved away",
+        f"POS{context.rng.randint(10**5, 10**6)}",
+        key="demo-gift-refund",
+    )
     return len(sold)

@@ -14,7 +14,8 @@ What counts as money outside sales (``OUTSIDE_KINDS``):
 - packages sold outside a sale, and their unused uses paid back at the desk (the
   package's method and refund method; paid from or back to stored value shows as the
   "Stored value" tender, as a sale paid so does);
-- gift cards sold outside a sale (the card's tender);
+- gift cards sold outside a sale (the card's tender), and what was left on one paid
+  back at the desk (its refund method);
 - booking deposits taken and given back (the deposit ledger's tender). A deposit
   used on a sale is one of that sale's payments ("Booking deposit").
 
@@ -50,7 +51,7 @@ DESK_KINDS = ("top_up", "reversal", "close")
 OUTSIDE_KINDS: dict[str, str] = {
     "top_up": N_("Stored value at the Cards desk (top-ups, undos, closings)"),
     "package": N_("Packages at the Cards desk (sold, refunded)"),
-    "gift_card": N_("Gift cards sold outside a sale"),
+    "gift_card": N_("Gift cards outside a sale (sold, refunded)"),
     "deposit": N_("Booking deposits (taken, given back)"),
 }
 
@@ -265,7 +266,8 @@ def _package_rows(session: Session, start: date, end: date, store_id: int | None
 def _gift_card_rows(
     session: Session, start: date, end: date, store_id: int | None
 ) -> Iterator[Row]:
-    """Gift cards sold outside a sale (one sold on a sale has the tender "sale")."""
+    """Gift cards sold outside a sale (one sold on a sale has the tender "sale"), and
+    what was left on one paid back at the desk."""
     from salon_tui.domain.prepaid import SALE_METHOD
 
     where = [
@@ -281,6 +283,19 @@ def _gift_card_rows(
         .group_by(col(GiftCard.tender))
     ):
         yield "gift_card", str(tender), int(count), int(amount or 0), 0
+    refunded_in = [
+        col(GiftCard.refund_method) != "",
+        col(GiftCard.refunded_on) >= start,
+        col(GiftCard.refunded_on) <= end,
+    ]
+    if store_id is not None:
+        refunded_in.append(col(GiftCard.refund_store_id) == store_id)
+    for method, amount in session.execute(
+        select(col(GiftCard.refund_method), func.sum(col(GiftCard.refunded_cents)))
+        .where(*refunded_in)
+        .group_by(col(GiftCard.refund_method))
+    ):
+        yield "gift_card", str(method), 0, 0, int(amount or 0)
 
 
 def _deposit_rows(session: Session, start: date, end: date, store_id: int | None) -> Iterator[Row]:

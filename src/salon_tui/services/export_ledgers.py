@@ -411,14 +411,22 @@ def _coupons(context: ExportContext, window: _Window) -> Iterator[list[Any]]:
 
 def _gift_cards(context: ExportContext, window: _Window) -> Iterator[list[Any]]:
     entries = context.session.execute(
-        select(GiftCardEntry, col(GiftCard.code), col(GiftCard.tender), col(GiftCard.reference))
+        select(
+            GiftCardEntry,
+            col(GiftCard.code),
+            col(GiftCard.tender),
+            col(GiftCard.reference),
+            col(GiftCard.refund_method),
+        )
         .join(GiftCard, col(GiftCard.id) == col(GiftCardEntry.gift_card_id))
         .where(*window.conditions(GiftCardEntry.at))
         .order_by(col(GiftCardEntry.at), col(GiftCardEntry.id))
     ).all()
     sales = _sale_numbers(context, [entry.sale_id for entry, *_card in entries])
-    for entry, code, tender, reference in entries:
+    for entry, code, tender, reference, refund_method in entries:
         sold = entry.kind == "sold"
+        # What the desk paid back went by the card's refund method.
+        method = tender if sold else refund_method if entry.kind == "paid_back" else ""
         yield _row(
             context,
             "gift_card",
@@ -429,7 +437,7 @@ def _gift_cards(context: ExportContext, window: _Window) -> Iterator[list[Any]]:
             code,
             entry.kind,
             value=context.money(entry.amount_cents),
-            method=tender if sold else "",
+            method=method,
             reference=reference if sold else "",
             sale_number=sales.get(entry.sale_id) if entry.sale_id else None,
             staff_id=entry.staff_id,

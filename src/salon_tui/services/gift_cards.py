@@ -7,6 +7,11 @@ sales and commission reports. It records the tender and reference, puts cash int
 open drawer (a "cash in" movement marked ``gift_card``), and writes the card's first
 ledger entry. Spending and refunding run inside checkout's transaction
 (``services.loyalty_checkout``) with a conditional update of the cached balance.
+
+A card sold outside a sale is refunded at the desk (``refund_card``, manager): what is
+left on it goes back by the method the manager picks, the card is closed with a
+``paid_back`` entry, and the day close counts that money. A card sold on a sale goes
+back with that sale's refund.
 """
 
 from __future__ import annotations
@@ -49,7 +54,9 @@ ENTRY_LABELS = {
     "returned": N_("Given back by a refund"),
     "expired": N_("Expired"),
     "refunded": N_("Refunded with its sale"),
+    "paid_back": N_("Refunded at the desk"),
 }
+REFUND_ACTION = "giftcard.refund"
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,21 @@ class GiftCardView:
     sold_at: datetime
     business_day: date
     note: str
+    # Paid back at the desk: how much and by which method ("" when it never was).
+    refunded_cents: int = 0
+    refund_method: str = ""
+
+
+@dataclass(frozen=True)
+class GiftCardRefund:
+    """A desk refund of a card: what went back, how, and the card's code."""
+
+    card_id: int
+    code: str
+    refunded_cents: int
+    spent_cents: int
+    method: str
+    approved_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +166,8 @@ def card_view(card: GiftCard, today: date) -> GiftCardView:
         sold_at=card.sold_at,
         business_day=card.business_day,
         note=card.note,
+        refunded_cents=card.refunded_cents,
+        refund_method=card.refund_method,
     )
 
 
@@ -353,6 +377,114 @@ def refund_unused_in(
     )
 
 
+def refund_card(
+    uow: UnitOfWork,
+    actor: Actor,
+    code: str,
+    method: str,
+    reason: str,
+    reference: str = "",
+    *,
+    key: str | None = None,
+) -> GiftCardRefund:
+    """Pay back what is left on a gift card sold outside a sale (manager), by ``method``;
+    the card is closed with a ``paid_back`` entry. Refused for a card sold on a sale (its
+    sale's refund takes it back), one refunded already, one with nothing left or one that
+    expired. Cash comes out of the drawer; the day close counts the money. Audited."""
+    from salon_tui.domain.prepaid import TOP_UP_METHODS
+    from salon_tui.services.stored_value import check_method, clean_text, run_action
+
+    require(actor, "giftcard.refund")
+    cleaned_reference = check_method(method, reference, TOP_UP_METHODS)
+    cleaned = clean_text(reason, 200, "reason")
+    if not cleaned:
+        raise ValidationError(_("Please give a reason."), field="reason")
+
+    def body(session: Session) -> GiftCardRefund:
+        card = card_by_code(session, code, lock=True)
+        _check_refundable(session, card)
+        assert card.id is not None
+        day = shop_today(session)
+        amount = card.balance_cents
+        store_id = terminal_store(session).id
+        from salon_tui.services.card_commission import reverse_for_card
+
+        reverse_for_card(session, "gift_card", card.id, amount, card.value_cents, day, store_id)
+        if method == "cash":
+            from salon_tui.services import drawer
+
+            drawer.add_movement(
+                session,
+                drawer.require_open_id(session),
+                actor,
+                "prepaid",
+                -amount,
+                category="gift_card",
+                note=_("Gift card {code} refunded").format(code=card.code[-4:]),
+            )
+        add_entry(session, actor, card, "paid_back", -amount)
+        card.refunded_cents = amount
+        card.refund_method = method
+        card.refunded_on = day
+        card.refund_store_id = store_id
+        session.add(card)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            REFUND_ACTION,
+            "gift_card",
+            card.id,
+            before={"balance_cents": amount},
+            after={
+                "code_tail": card.code[-4:],
+                "refunded_cents": amount,
+                "method": method,
+                "reference": cleaned_reference,
+                "reason": cleaned,
+            },
+        )
+        return GiftCardRefund(card.id, card.code, amount, card.value_cents - amount, method)
+
+    return run_action(uow, key, REFUND_ACTION, body, GiftCardRefund)
+
+
+def _check_refundable(session: Session, card: GiftCard) -> None:
+    """Refuse, saying why, a card the desk may not pay back."""
+    from salon_tui.domain.prepaid import SALE_METHOD
+
+    tail = card.code[-4:]
+    if card.refund_method:
+        raise Conflict(
+            _("Gift card …{tail} was refunded already, on {day}.").format(
+                tail=tail, day=card.refunded_on.isoformat() if card.refunded_on else ""
+            )
+        )
+    if card.tender == SALE_METHOD:
+        from salon_tui.data.models import Sale
+
+        sale_id = session.exec(
+            select(GiftCardEntry.sale_id).where(
+                col(GiftCardEntry.gift_card_id) == card.id, col(GiftCardEntry.kind) == "sold"
+            )
+        ).first()
+        sale = session.get(Sale, sale_id) if sale_id else None
+        raise Conflict(
+            _(
+                "Gift card …{tail} was sold on sale {number}: refund it with that sale "
+                "(Checkout → Sale history, Ctrl+F)."
+            ).format(tail=tail, number=sale.number if sale else "?")
+        )
+    if is_expired(card.expires_on, shop_today(session)):
+        raise Conflict(
+            _("Gift card …{tail} expired on {day}.").format(
+                tail=tail, day=card.expires_on.isoformat() if card.expires_on else ""
+            )
+        )
+    if card.balance_cents <= 0:
+        raise Conflict(_("Gift card …{tail} has nothing left to refund.").format(tail=tail))
+
+
 def card_by_code(session: Session, text: str, *, lock: bool = False) -> GiftCard:
     try:
         code = validate_code(text)
@@ -525,6 +657,7 @@ class GiftCardTotals:
     sold_cents: int
     spent_cents: int  # net of refunds given back to cards
     expired_cents: int
+    paid_back_cents: int  # refunded at the desk (positive)
     outstanding_cents: int
     cards_outstanding: int
 
@@ -546,6 +679,7 @@ def totals(session: Session, at: datetime | None = None) -> GiftCardTotals:
         sold_cents=by_kind.get("sold", 0) + by_kind.get("refunded", 0),
         spent_cents=-(by_kind.get("spent", 0) + by_kind.get("returned", 0)),
         expired_cents=-by_kind.get("expired", 0),
+        paid_back_cents=-by_kind.get("paid_back", 0),
         outstanding_cents=sum(held),
         cards_outstanding=sum(1 for value in held if value > 0),
     )

@@ -134,7 +134,7 @@ def gift_card_liability(session: Session, end: datetime, _day: date) -> list[Lia
             _("Gift cards"),
             issued_cents=cards.sold_cents,
             redeemed_cents=cards.spent_cents,
-            refunded_cents=0,
+            refunded_cents=cards.paid_back_cents,
             expired_cents=cards.expired_cents,
             outstanding_cents=cards.outstanding_cents,
             holders=cards.cards_outstanding,

@@ -94,6 +94,8 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
         {"item": _("Sold"), "amount": gifts.get("sold", 0)},
         {"item": _("Spent"), "amount": gifts.get("spent", 0)},
         {"item": _("Given back by refunds"), "amount": gifts.get("returned", 0)},
+        {"item": _("Refunded with its sale"), "amount": gifts.get("refunded", 0)},
+        {"item": _("Refunded at the desk"), "amount": gifts.get("paid_back", 0)},
         {"item": _("Expired"), "amount": gifts.get("expired", 0)},
         {"item": _("Outstanding at the end"), "amount": cards_after.outstanding_cents},
     ]

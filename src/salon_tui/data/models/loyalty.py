@@ -163,6 +163,15 @@ class GiftCard(SQLModel, table=True):
     store_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("store.id"), nullable=True)
     )
+    # A card sold outside a sale whose unspent balance was paid back at the desk: how
+    # much, by which method, on which shop day and in which store (the day close counts
+    # it). Empty method: never paid back; the card is closed once it is.
+    refunded_cents: int = Field(default=0)
+    refund_method: str = Field(default="", max_length=20)
+    refunded_on: date | None = Field(default=None)
+    refund_store_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("store.id"), nullable=True)
+    )
 
 
 class GiftCardEntry(SQLModel, table=True):
@@ -177,7 +186,8 @@ class GiftCardEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     gift_card_id: int = Field(sa_column=Column(Integer, ForeignKey("gift_card.id"), nullable=False))
-    kind: str = Field(max_length=10)  # sold, spent, returned, expired
+    # sold, spent, returned, expired, refunded (with its sale), paid_back (at the desk)
+    kind: str = Field(max_length=10)
     amount_cents: int
     sale_id: int | None = Field(default=None)
     refund_id: int | None = Field(default=None)
