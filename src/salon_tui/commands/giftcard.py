@@ -179,13 +179,14 @@ def list_command(
         print_json([_card_json(view) for view in views])
         return
     print_table(
-        [_("Code"), _("Sold"), _("Value"), _("Left"), _("Expires")],
+        [_("Code"), _("Sold"), _("Value"), _("Balance left"), _("Expires")],
         [
             (
                 "…" + view.code[-4:],
                 view.business_day.isoformat(),
                 money(uow, view.value_cents),
-                money(uow, view.balance_cents),
+                money(uow, view.balance_cents)
+                + (" " + _("(refunded)") if view.refund_method else ""),
                 (view.expires_on.isoformat() if view.expires_on else "")
                 + (" " + _("(expired)") if view.expired else ""),
             )

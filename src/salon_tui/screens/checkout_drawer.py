@@ -72,7 +72,7 @@ class DrawerScreen(SalonScreen):
 
     def show(self, current: DrawerView | None) -> None:
         from salon_tui.domain.clock import shop_time
-        from salon_tui.services.drawer import EXPENSE_CATEGORIES, MOVEMENT_LABELS
+        from salon_tui.services.drawer import CATEGORY_LABELS, MOVEMENT_LABELS
 
         self.drawer = current
         table = self.query_one("#drawer-table", DataTable)
@@ -90,7 +90,7 @@ class DrawerScreen(SalonScreen):
         for movement in current.movements:
             label = _(MOVEMENT_LABELS.get(movement.kind, movement.kind))
             if movement.category:
-                label += f" · {_(EXPENSE_CATEGORIES.get(movement.category, movement.category))}"
+                label += f" · {_(CATEGORY_LABELS.get(movement.category, movement.category))}"
             table.add_row(
                 shop_time(movement.at, self.salon.shop.timezone).strftime("%H:%M"),
                 label,

@@ -51,6 +51,8 @@ EXPENSE_CATEGORIES = {
     "transport": N_("Transport"),
     "other": N_("Other"),
 }
+# What a movement's category is called: an expense's, or the card whose cash it is.
+CATEGORY_LABELS = {**EXPENSE_CATEGORIES, "gift_card": N_("Gift card")}
 AMOUNT_MAX_CENTS = 1_000_000_00
 
 
