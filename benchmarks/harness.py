@@ -72,11 +72,13 @@ def percentile(values: list[float], fraction: float) -> float:
 def demo_home() -> Path:
     """The benchmark dataset: `salon demo --members 100000 --months 24`, built once.
 
-    Rebuilt when the schema or the demo options change (the marker file says which).
+    One folder per schema revision, so checkouts of different revisions that share
+    benchmarks/.data (worktrees, an old tree benched beside a new one) do not rebuild each
+    other's shop. Rebuilt when the demo options change (the marker file says which).
     """
     from salon_tui.data.schema import HEAD_REVISION
 
-    home = DATA / f"demo-{DEMO_MEMBERS}-{DEMO_MONTHS}"
+    home = DATA / f"demo-{DEMO_MEMBERS}-{DEMO_MONTHS}-{HEAD_REVISION}"
     marker = home / "built-for"
     wanted = f"{HEAD_REVISION} members={DEMO_MEMBERS} months={DEMO_MONTHS}"
     if marker.exists() and marker.read_text() == wanted:
