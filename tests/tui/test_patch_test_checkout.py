@@ -92,6 +92,49 @@ async def colour_in_the_cart(pilot, card: str | None) -> CheckoutScreen:
     return screen
 
 
+async def test_a_mark_that_arrives_late_widens_the_item_column(monkeypatch) -> None:
+    """On a slow machine the warnings are read after the cart last drew its lines: the
+    mark then widens the column instead of cutting the service's name ("⚠ Colo")."""
+    import time
+
+    from salon_tui.services import checkout_safety
+
+    read = checkout_safety.cart_warnings
+
+    def slow(*args, **kwargs):
+        time.sleep(0.4)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(checkout_safety, "cart_warnings", slow)
+    seed()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CheckoutScreen)
+        await type_entry(pilot, "V200000")
+        entry = screen.query_one("#checkout-entry", Input)
+        entry.value = "D01"
+        entry.focus()
+        await pilot.press("enter")
+        for _ in range(40):  # the line is in the cart, its warnings still being read
+            if screen.cart is not None and screen.cart.lines:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("enter")  # who does it: the first stylist offered
+        table = screen.query_one("#cart-table", DataTable)
+        for _ in range(60):
+            if screen.patch_marks and all(line.staff for line in screen.cart.lines):
+                break
+            await pilot.pause(0.1)
+        await settle(pilot)
+        label = table.get_cell_at((0, 0))
+        assert str(label).startswith("⚠ Colour")
+        assert table.columns[screen.item_column].content_width >= label.cell_len
+
+
 async def test_a_member_without_a_valid_patch_test_is_warned_and_the_cashier_confirms() -> None:
     seed()
     app = SalonApp()

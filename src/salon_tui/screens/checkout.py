@@ -219,7 +219,11 @@ class CheckoutScreen(SalonScreen):
         table = self.query_one("#cart-table", DataTable)
         for line in self.cart.lines:
             if str(line.id) in table.rows:
-                table.update_cell(str(line.id), self.item_column, self.marked_label(line))
+                # The mark widens the label: without update_width the column keeps the
+                # label's old width and cuts the name ("⚠ Colo").
+                table.update_cell(
+                    str(line.id), self.item_column, self.marked_label(line), update_width=True
+                )
 
     @staticmethod
     def line_label(line: CartLineView) -> str:
