@@ -346,3 +346,163 @@ def test_memory_does_not_grow_with_the_file(
     # Held in memory, the large file's rows alone would take ~3 MB more than the small
     # one's (and a million rows some 4 GB).
     assert large_peak < small_peak * 1.25 + 512 * 1024, (small_peak, large_peak)
+
+
+# --- run_import writes while it reads ------------------------------------------------
+
+
+def _levels_file(folder: Path) -> Path:
+    """New levels first met in later slices (one the same level as an earlier one but
+    for its case), rows without a level, a referrer further down, an archived member."""
+    rows = [
+        ["会员卡号", "姓名", "手机号", "会员等级", "推荐人手机", "状态"],
+        ["L001", "王芳", "13800000001", "vip", "13800000006", ""],
+        ["L002", "李娜", "13800000002", "", "", ""],
+        ["L003", "张伟", "13800000003", "白银会员", "", "已归档"],
+        ["L004", "赵敏", "13800000004", "", "13800000003", ""],
+        ["L005", "孙丽", "13800000005", "VIP", "", ""],
+        ["L006", "周杰", "13800000006", "黄金会员", "13800000002", ""],
+        ["L007", "吴倩", "13800000007", "Vip", "", ""],
+    ]
+    path = folder / "levels.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def _checked_then_written(
+    uow: UnitOfWork, owner: Actor, path: Path, options: imports.ImportOptions
+) -> imports.ImportReport:
+    """The Import screen's way: the whole file checked, then its good rows written."""
+    checked = imports.check_import(uow, owner, "members", path, options)
+    return imports.write_import(uow, owner, checked)
+
+
+def _level_audit(uow: UnitOfWork) -> list[str]:
+    with uow.read() as session:
+        return [
+            json.loads(entry.after)["name"]
+            for entry in session.exec(
+                select(AuditEntry)
+                .where(col(AuditEntry.action) == "member_level.add")
+                .order_by(col(AuditEntry.seq))
+            )
+        ]
+
+
+@pytest.mark.parametrize("levels_here", [True, False])
+def test_writing_while_reading_writes_what_checking_first_writes(
+    uow: UnitOfWork,
+    owner: Actor,
+    clock,
+    tmp_path: Path,
+    sqlite_template: Path,
+    tiny_slices: None,
+    levels_here: bool,
+) -> None:
+    """``run_import`` writes each slice as soon as it is checked; the levels and
+    referrers it meets a slice at a time end as when the whole file is checked first:
+    levels named and ranked in their names' order and audited once each, members
+    without a level at the lowest one (the file's, when the shop had none), referrers
+    found up and down the file."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    path = _levels_file(folder)
+    options = imports.ImportOptions(create_levels=True)
+
+    def prepare(unit: UnitOfWork) -> None:
+        if not levels_here:
+            with unit.transaction() as session:
+                for level in session.exec(select(MemberLevel)):
+                    level.active = False
+
+    reference, boss = _fresh_shop(sqlite_template, tmp_path)
+    try:
+        prepare(reference)
+        wanted_report = _checked_then_written(reference, boss, path, options)
+        wanted, wanted_audit = _dump(reference), _level_audit(reference)
+    finally:
+        reference.dispose()
+    prepare(uow)
+    report = imports.run_import(uow, owner, "members", path, options)
+    wanted_written = {"added": 7, "updated": 0, "unchanged": 0, "cards": 7}
+    assert report.written == wanted_report.written == wanted_written
+    assert report.rows == 7 and report.problems == []
+    got = _dump(uow)
+    assert got == wanted
+    assert _level_audit(uow) == wanted_audit == ["VIP", "白银会员", "黄金会员"]
+    by_name = {member["name"]: (referrer, level) for member, referrer, level in got["members"]}
+    assert by_name["王芳"] == (("周杰", "+8613800000006"), ("VIP", by_name["孙丽"][1][1]))
+    assert by_name["赵敏"][0] == ("张伟", "+8613800000003")  # archived, from the file
+    assert by_name["周杰"][0] == ("李娜", "+8613800000002")
+    if not levels_here:  # the lowest of the file's levels
+        assert by_name["李娜"][1] == by_name["王芳"][1]
+
+
+def _late_problem_file(path: Path, rows: int, bad_row: int | None) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["会员卡号", "姓名", "手机号", "储值余额"])
+        for n in range(rows):
+            phone = "12345" if n == bad_row else f"139{n:08d}"
+            out.writerow([f"T{n:05d}", f"会员{n}", phone, "10" if n % 2 else ""])
+    return path
+
+
+def _counts(uow: UnitOfWork) -> tuple[int, int, int, int]:
+    with uow.read() as session:
+        return (
+            len(session.exec(select(Member.id)).all()),
+            len(session.exec(select(Card.id)).all()),
+            len(session.exec(select(ImportBatch.id)).all()),
+            len(session.exec(select(StoredValueEntry.id)).all()),
+        )
+
+
+def test_a_problem_late_in_a_long_file_writes_nothing(
+    uow: UnitOfWork, owner: Actor, clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slices already written when the last rows turn out wrong are rolled back; the
+    rest of the file is still checked for the report; the write lock is free after."""
+    monkeypatch.setattr(imports, "SLICE_ROWS", 10)
+    before = _counts(uow)
+    path = _late_problem_file(tmp_path / "late.csv", 95, bad_row=90)
+    report = imports.run_import(uow, owner, "members", path, imports.ImportOptions())
+    assert not report.imported and report.written == {}
+    assert [(p.row, p.kind) for p in report.problems] == [(92, "short_phone")]
+    assert (report.rows, report.importable, report.rows_with_problems) == (95, 94, 1)
+    assert _counts(uow) == before
+    with uow.read() as session:
+        assert not session.exec(
+            select(AuditEntry).where(col(AuditEntry.action) == "import.run")
+        ).all()
+    # The same file with the good rows allowed: every good row, the batch's counts.
+    done = imports.run_import(uow, owner, "members", path, imports.ImportOptions(skip_invalid=True))
+    assert done.written["added"] == 94 and done.rows_with_problems == 1
+    with uow.read() as session:
+        batch = session.exec(select(ImportBatch)).one()
+        assert (batch.rows, batch.skipped) == (95, 1)
+
+
+def test_imported_ids_follow_the_members_here_and_the_next_member_gets_a_new_one(
+    uow: UnitOfWork, owner: Actor, clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids given by the import (largest id + 1 on SQLite, the sequence on PostgreSQL)
+    sit after the members already here, and a member added afterwards the usual way
+    gets the next id (the sequence moved on)."""
+    from salon_tui.services.members import add_member
+
+    monkeypatch.setattr(imports, "SLICE_ROWS", 7)
+    first = add_member(uow, owner, name="老会员", phone="13700000001")
+    path = _late_problem_file(tmp_path / "ids.csv", 20, bad_row=None)
+    report = imports.run_import(uow, owner, "members", path, imports.ImportOptions())
+    assert report.written["added"] == 20
+    after = add_member(uow, owner, name="新会员", phone="13700000002")
+    with uow.read() as session:
+        imported = session.exec(
+            select(Member.id).where(col(Member.import_batch_id).is_not(None))
+        ).all()
+        cards = {c.member_id for c in session.exec(select(Card))}
+    assert sorted(imported) == list(range(first.id + 1, first.id + 21))
+    assert after.id > max(imported)
+    assert set(imported) <= cards

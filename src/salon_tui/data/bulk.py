@@ -8,7 +8,7 @@ without SQLAlchemy's per-row parameter processing, in the driver's own parameter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -99,6 +99,7 @@ def insert_rows(
     rows: Sequence[Sequence[Any]],
     *,
     converted: bool = False,
+    same: Mapping[str, Any] | None = None,
 ) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) with the driver's executemany.
 
@@ -107,11 +108,21 @@ def insert_rows(
     do, but only for the columns that have one, without building a dict per row.
     ``converted``: the caller gives every value as the driver takes it already (through
     ``driver_value``, or plain text, numbers, bools and None).
+
+    ``same``: columns whose value is the same in every row, given once (None, a bool, a
+    number or text, as the driver takes it). On SQLite they are written into the
+    statement, so the driver binds only what differs from row to row; PostgreSQL's COPY
+    sends them with each row.
     """
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
+    if same and dialect.name != "sqlite":
+        fixed = tuple(same.values())
+        columns = [*columns, *same]
+        rows = [(*row, *fixed) for row in rows]
+        same = None
     conversions = [
         (position, convert)
         for position, name in enumerate(columns)
@@ -132,6 +143,15 @@ def insert_rows(
                 values[position] = seen[key]
             done.append(tuple(values))
         rows = done
+    if same:
+        if not converted:
+            same = {
+                name: value if value is None or convert is None else convert(value)
+                for name, value in same.items()
+                for convert in [_conversion(dialect, table.c[name])]
+            }
+        _insert_with_literals(connection, table, columns, rows, same)
+        return
     quote = dialect.identifier_preparer.quote
     if dialect.name == "postgresql":
         _copy_rows(
@@ -148,6 +168,39 @@ def insert_rows(
         markers=", ".join([marker] * len(columns)),
     )
     connection.exec_driver_sql(statement, [tuple(row) for row in rows])
+
+
+def _insert_with_literals(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    same: Mapping[str, Any],
+) -> None:
+    """SQLite: ``rows`` bound, the ``same`` values written into the statement."""
+    quote = connection.dialect.identifier_preparer.quote
+    names = [*columns, *same]
+    markers = ["?"] * len(columns) + [_sqlite_literal(value) for value in same.values()]
+    # Names come from our own table metadata, quoted by the dialect; the literals are
+    # None, numbers or quoted text (see ``_sqlite_literal``); the rest are parameters.
+    statement = "INSERT INTO {table} ({columns}) VALUES ({markers})".format(  # noqa: S608
+        table=quote(table.name),
+        columns=", ".join(quote(name) for name in names),
+        markers=", ".join(markers),
+    )
+    connection.exec_driver_sql(statement, rows if isinstance(rows, list) else list(rows))
+
+
+def _sqlite_literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"not a plain value for a statement: {value!r}")
 
 
 def _copy_rows(connection: Connection, statement: str, rows: Sequence[Sequence[Any]]) -> None:

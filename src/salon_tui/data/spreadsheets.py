@@ -144,6 +144,7 @@ def _xlsx_rows_from_a_process(
     )
     pipe = reader.stdout
     assert pipe is not None
+    _widen(pipe)
 
     def receive() -> tuple[str, Any]:
         try:
@@ -183,6 +184,21 @@ def _xlsx_rows_from_a_process(
             stop()
 
     return payload, rows()
+
+
+# Bytes the pipe holds: the reading process goes on parsing while this one is busy a
+# while (writing a slice of rows it checked) instead of waiting for it (Linux's default
+# pipe holds 64 KiB, less than one batch).
+PIPE_BYTES = 1 << 20
+
+
+def _widen(pipe: Any) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # another system, or a limit set lower: the default size works, slower
 
 
 def _reading_process(path_text: str, sheet: str, locale: str) -> None:

@@ -560,28 +560,65 @@ def _existing_ids(session: Session, records: list[MemberRow]) -> dict[int, int]:
     return found
 
 
-def _level_ids(
-    session: Session, actor: Actor, names: Iterable[str], create: bool
-) -> dict[str, int | None]:
-    """The level id for every level name the file uses (made with ``--create-levels``)."""
-    ids: dict[str, int | None] = {}
-    for name in sorted(set(names)):
-        level = find_level(session, name)
-        if level is None and create:
-            top = max((row.rank for row in session.exec(select(MemberLevel))), default=-1)
-            level = MemberLevel(name=" ".join(name.split())[:40], rank=top + 1)
-            session.add(level)
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                "member_level.add",
-                "member_level",
-                level.id,
-                after={"name": level.name},
-            )
-        ids[name] = level.id if level is not None else None
-    return ids
+class _Levels:
+    """The level id of every level name the file uses, found (or, with
+    ``--create-levels``, created) as the names come, a slice at a time.
+
+    Created levels end as if every name had been known at the start: named and ranked
+    in the order of the names (the first of the names that are the same level gives
+    it its name), each audited once. Known at the start (``learn`` before the first
+    slice, ``later`` false), they are audited as they are created.
+    """
+
+    def __init__(self, session: Session, actor: Actor, create: bool, *, later: bool) -> None:
+        self.session, self.actor, self.create, self.later = session, actor, create, later
+        self.ids: dict[str, int | None] = {}
+        self.created: dict[int, tuple[list[str], MemberLevel]] = {}
+
+    def learn(self, names: Iterable[str]) -> None:
+        session = self.session
+        for name in sorted({name for name in names if name not in self.ids}):
+            level = find_level(session, name)
+            if level is None and self.create:
+                top = max((row.rank for row in session.exec(select(MemberLevel))), default=-1)
+                level = MemberLevel(name=_level_name(name), rank=top + 1)
+                session.add(level)
+                session.flush()
+                assert level.id is not None
+                if self.later:
+                    self.created[level.id] = ([], level)
+                else:
+                    self._audit(level)
+            if level is not None and level.id in self.created:
+                self.created[level.id][0].append(name)
+            self.ids[name] = level.id if level is not None else None
+
+    def settle(self) -> None:
+        """Name and rank the created levels in their names' order; audit them."""
+        if not self.created:
+            return
+        ranks = sorted(level.rank for _names, level in self.created.values())
+        ordered = sorted(self.created.values(), key=lambda pair: min(pair[0]))
+        for (names, level), rank in zip(ordered, ranks, strict=True):
+            level.name, level.rank = _level_name(min(names)), rank
+        self.session.flush()
+        for _names, level in ordered:
+            self._audit(level)
+        self.created.clear()
+
+    def _audit(self, level: MemberLevel) -> None:
+        audit.record(
+            self.session,
+            self.actor,
+            "member_level.add",
+            "member_level",
+            level.id,
+            after={"name": level.name},
+        )
+
+
+def _level_name(name: str) -> str:
+    return " ".join(name.split())[:40]
 
 
 def _joined_at(joined: date | None, zone: ZoneInfo, now: datetime) -> datetime:
@@ -596,42 +633,93 @@ def _name_key(name: str) -> str:
     return " ".join(fold(name).split())
 
 
-def _member_values(
-    record: MemberRow, level_id: int | None, created: Any, now: Any, batch_id: int
-) -> dict[str, Any]:
-    """The member row for a new member, the same values ``create_member`` would write.
+# The columns of a new member, in the order ``_member_values`` gives them: the ones
+# that differ from member to member (``_member_constants`` holds the others).
+MEMBER_COLUMNS = (
+    "id",
+    "name",
+    "name_key",
+    "phone",
+    "phone_tail",
+    "gender",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "level_id",
+    "tags",
+    "source",
+    "notes",
+    "consent_sms",
+    "consent_email",
+    "email",
+    "status",
+    "created_at",
+)
 
-    ``created`` and ``now`` are timestamps as the driver takes them (``driver_value``);
-    every other value is plain text, a number, a bool or None.
+
+def _member_values(
+    record: MemberRow, member_id: int, level_id: int | None, created: Any
+) -> tuple[Any, ...]:
+    """The member row (``MEMBER_COLUMNS``) for a new member, the same values
+    ``create_member`` would write (with ``_member_constants``).
+
+    ``created`` is a timestamp as the driver takes it (``driver_value``); every other
+    value is plain text, a number, a bool or None.
     """
     born = record.born
+    fields = record.fields
+    phone = record.phone
+    return (
+        member_id,
+        record.name,
+        _name_key(record.name),
+        phone,
+        phone[-4:] if phone else None,
+        fields.get("gender", ""),
+        born.year if born else None,
+        born.month if born else None,
+        born.day if born else None,
+        level_id,
+        fields.get("tags", ""),
+        fields.get("source", ""),
+        fields.get("notes", ""),
+        fields.get("consent_sms", False),
+        fields.get("consent_email", False),
+        fields.get("email", ""),
+        "archived" if record.archived else "active",
+        created,
+    )
+
+
+def _member_constants(now: Any, batch_id: int) -> dict[str, Any]:
+    """The values every member of an import is written with (``now`` as the driver
+    takes it)."""
     return {
-        "name": record.name,
-        "name_key": _name_key(record.name),
-        "phone": record.phone,
-        "phone_tail": record.phone[-4:] if record.phone else None,
-        "gender": record.fields.get("gender", ""),
-        "birth_year": born.year if born else None,
-        "birth_month": born.month if born else None,
-        "birth_day": born.day if born else None,
-        "level_id": level_id,
-        "tags": record.fields.get("tags", ""),
-        "source": record.fields.get("source", ""),
         "referrer_id": None,
-        "notes": record.fields.get("notes", ""),
         "preferences": "",
         "preferred_stylist_id": None,
-        "consent_sms": record.fields.get("consent_sms", False),
-        "consent_email": record.fields.get("consent_email", False),
-        "email": record.fields.get("email", ""),
-        "status": "archived" if record.archived else "active",
         "merged_into_id": None,
         "erased": False,
         "last_seen_at": None,
-        "created_at": created,
         "updated_at": now,
         "import_batch_id": batch_id,
     }
+
+
+def _new_ids(session: Session, table: Any, count: int) -> list[int]:
+    """``count`` new ids for rows of ``table`` inserted with their ids given.
+
+    On SQLite they follow the largest id (the transaction began IMMEDIATE, so it holds
+    the write lock and nobody else can take them); on PostgreSQL they are taken from
+    the table's sequence, as the inserts would have.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        top = session.execute(select(func.max(table.c.id))).scalar_one_or_none() or 0
+        return list(range(top + 1, top + 1 + count))
+    return [
+        int(new_id)
+        for (new_id,) in session.execute(_NEXT_IDS, {"table": table.name, "count": count})
+    ]
 
 
 def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
@@ -639,20 +727,11 @@ def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any
 
     The ids are given explicitly, so the rows go in as plain bulk inserts (SQLite's
     executemany, PostgreSQL's COPY) rather than one INSERT … RETURNING per row or per
-    batch. On SQLite they follow the largest id (the transaction began IMMEDIATE, so it
-    holds the write lock and nobody else can take them); on PostgreSQL they are taken
-    from the table's sequence, as the inserts would have.
+    batch (``_new_ids``).
     """
     if not rows:
         return []
-    if session.get_bind().dialect.name == "sqlite":
-        top = session.execute(select(func.max(table.c.id))).scalar_one_or_none() or 0
-        ids = list(range(top + 1, top + 1 + len(rows)))
-    else:
-        ids = [
-            int(new_id)
-            for (new_id,) in session.execute(_NEXT_IDS, {"table": table.name, "count": len(rows)})
-        ]
+    ids = _new_ids(session, table, len(rows))
     # Every row is built by the same code, so its keys come in the same order.
     columns = ["id", *rows[0]]
     insert_rows(
@@ -670,15 +749,7 @@ _NEXT_IDS = text(
 )
 
 
-CARD_COLUMNS = (
-    "number",
-    "member_id",
-    "status",
-    "issued_at",
-    "closed_at",
-    "note",
-    "import_batch_id",
-)
+CARD_COLUMNS = ("number", "member_id", "issued_at")
 
 
 class _NewMembers:
@@ -708,6 +779,8 @@ class _NewMembers:
         self.now_stored = stored(now)
         lowest = lowest_level(session)
         self.default_level = lowest.id if lowest is not None else None
+        # No active level here yet: the lowest level the file brings, set at the end.
+        self.default_later = lowest is None
         self.low: int | None = None
         self.high: int | None = None
         self.archived = array("q")
@@ -719,28 +792,38 @@ class _NewMembers:
         if not part:
             return []
         session, batch_id = self.session, self.batch_id
-        default_level, level_ids = self.default_level, self.level_ids
+        default_level, level_ids, joined_at = self.default_level, self.level_ids, self.joined_at
+        member_table = Member.__table__  # type: ignore[attr-defined]
+        member_ids = _new_ids(session, member_table, len(part))
         rows = [
             _member_values(
                 record,
+                member_id,
                 level_ids.get(record.level or "") or default_level,
-                self.joined_at(record.joined),
-                self.now_stored,
-                batch_id,
+                joined_at(record.joined),
             )
-            for record in part
+            for member_id, record in zip(member_ids, part, strict=True)
         ]
-        member_ids = _insert_returning_ids(session, Member.__table__, rows)  # type: ignore[attr-defined]
+        insert_rows(
+            session,
+            member_table,
+            MEMBER_COLUMNS,
+            rows,
+            converted=True,
+            same=_member_constants(self.now_stored, batch_id),
+        )
+        created_at = MEMBER_COLUMNS.index("created_at")
         insert_rows(
             session,
             Card.__table__,  # type: ignore[attr-defined]
             CARD_COLUMNS,
             [
-                (rec.card_number, mid, "active", row["created_at"], None, "", batch_id)
-                for mid, rec, row in zip(member_ids, part, rows, strict=True)
+                (rec.card_number, row[0], row[created_at])
+                for rec, row in zip(part, rows, strict=True)
                 if rec.card_number
             ],
             converted=True,
+            same={"status": "active", "closed_at": None, "note": "", "import_batch_id": batch_id},
         )
         allergies = [
             {
@@ -772,6 +855,18 @@ class _NewMembers:
         else:
             self.grams.write(self.batch_id, self.low, self.high)
 
+    def set_default_level(self) -> None:
+        """Members without a level get the lowest one, when the shop had none before
+        this import and the file brought some."""
+        if not self.default_later or self.low is None:
+            return
+        lowest = lowest_level(self.session)
+        if lowest is not None:
+            self.session.connection().execute(
+                _SET_DEFAULT_LEVEL,
+                {"level": lowest.id, "low": self.low, "high": self.high, "batch": self.batch_id},
+            )
+
     def archive(self) -> None:
         """Archived members' names are found only when asked for archived members."""
         for member_id in self.archived:
@@ -788,15 +883,20 @@ def write(
     every member is in.
     """
     from salon_tui.services.area_hooks import load_area_hooks
-    from salon_tui.services.imports import carried, note_for_audit
+    from salon_tui.services.imports import carried, note_for_audit, streaming
 
     load_area_hooks()
     carry = carried(session)
-    level_ids = _level_ids(session, actor, carry.get("member_levels", ()), options.create_levels)
+    # While the file is still being read (``streaming``), the levels and referrers it
+    # uses are known a slice at a time.
+    streamed = streaming(session)
+    levels = _Levels(session, actor, options.create_levels, later=streamed)
+    levels.learn(carry.get("member_levels", ()))
+    level_ids = levels.ids
     # A new shop's first import: nothing to match (asked inside the writing
     # transaction, so nobody can add a member meanwhile).
     shop_empty = session.exec(select(Member.id).limit(1)).first() is None
-    referrals = _Referrals(session) if carry.get("member_referrals") else None
+    referrals = _Referrals(session) if streamed or carry.get("member_referrals") else None
     added = updated = unchanged = cards = 0
     new_members = _NewMembers(session, actor, level_ids)
     with ExitStack() as deferred:
@@ -805,6 +905,8 @@ def write(
         for table in (Member.__table__, Card.__table__, MemberGram.__table__):  # type: ignore[attr-defined]
             deferred.enter_context(indexes_built_after(session, table))
         for part in slices:
+            if streamed:
+                levels.learn(record.level for record in part if record.level)
             existing = {} if shop_empty else _existing_ids(session, part)
             member_of_row: dict[int, int] = {}
             for record in part:
@@ -836,11 +938,13 @@ def write(
                 for write_prepaid in PREPAID_WRITERS:
                     note_for_audit(session, write_prepaid(session, actor, pairs))
             if referrals is not None:
-                referrals.add(part, member_of_row)
+                referrals.add(part, member_of_row, existing)
         new_members.write_grams()
+    levels.settle()
+    new_members.set_default_level()
     new_members.archive()
     if referrals is not None:
-        referrals.link()
+        referrals.link(new_members.batch_id)
     session.flush()
     return {"added": added, "updated": updated, "unchanged": unchanged, "cards": cards}
 
@@ -849,8 +953,9 @@ class _Referrals:
     """Who referred whom (推荐人手机): linked once every member of the file is in.
 
     The referrer is the member the file's row with that phone became, else the active
-    member here with that phone. Both lists wait in temporary tables of the writing
-    transaction, not in memory.
+    member here with that phone. The referrals, and the phones of the rows that matched
+    a member already here, wait in temporary tables of the writing transaction, not in
+    memory; a member the file added is found by its phone among the import's batch.
     """
 
     def __init__(self, session: Session) -> None:
@@ -867,10 +972,14 @@ class _Referrals:
             + options
         )
 
-    def add(self, part: list[MemberRow], member_of_row: dict[int, int]) -> None:
+    def add(
+        self, part: list[MemberRow], member_of_row: dict[int, int], existing: dict[int, int]
+    ) -> None:
         connection = self.session.connection()
         phones = {
-            record.phone: member_of_row[record.row] for record in part if record.phone
+            record.phone: member_of_row[record.row]
+            for record in part
+            if record.phone and record.row in existing
         }  # a phone is on one good row of a file
         if phones:
             connection.execute(
@@ -898,14 +1007,14 @@ class _Referrals:
                 wanted,
             )
 
-    def link(self) -> None:
+    def link(self, batch_id: int) -> None:
         """Set each referred member's referrer, in the file's order (a member who has
         one keeps it), a page of rows at a time."""
         session = self.session
         session.flush()
         connection = session.connection()
         after = 0
-        while found := connection.execute(_REFERRERS, {"after": after}).all():
+        while found := connection.execute(_REFERRERS, {"after": after, "batch": batch_id}).all():
             after = found[-1][0]
             linked = [
                 {"member": member, "referrer": referrer}
@@ -920,14 +1029,21 @@ class _Referrals:
 
 
 # A page of referrals after row :after: the member and the referrer (the file's member
-# with that phone, else the active member here with it).
+# with that phone: one matched here, else one the import added; else the active member
+# here with it).
 _REFERRERS = text(
     "SELECT r.row, r.member_id, COALESCE(p.member_id, ("
+    " SELECT m.id FROM member m WHERE m.phone = r.referrer_phone AND m.import_batch_id = :batch"
+    " ORDER BY m.id LIMIT 1), ("
     " SELECT m.id FROM member m WHERE m.phone = r.referrer_phone AND m.status = 'active'"
     " ORDER BY m.id LIMIT 1))"
     " FROM salon_import_referral r"
     " LEFT JOIN salon_import_phone p ON p.phone = r.referrer_phone"
     " WHERE r.row > :after ORDER BY r.row LIMIT 5000"
+)
+_SET_DEFAULT_LEVEL = text(
+    "UPDATE member SET level_id = :level WHERE id BETWEEN :low AND :high"
+    " AND import_batch_id = :batch AND level_id IS NULL"
 )
 _LINK_REFERRER = text(
     "UPDATE member SET referrer_id = :referrer WHERE id = :member AND referrer_id IS NULL"
@@ -962,5 +1078,6 @@ MEMBERS_IMPORT = register(
         not_imported=not_imported,
         pack=pack_row,
         unpack=unpack_row,
+        streams=True,
     )
 )

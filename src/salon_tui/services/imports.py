@@ -24,7 +24,7 @@ import gc
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
@@ -207,6 +207,10 @@ class ImportKind(Generic[Record]):
     # (tuples, text, numbers) are pickled far faster than objects. Default: as it is.
     pack: Callable[[Record], Any] | None = None
     unpack: Callable[[Any], Record] | None = None
+    # Whether ``run_import`` may write the good rows while the file is still being read
+    # and checked (see ``streaming``): the kind's ``write`` then must not rely on what
+    # the check carries (``carried``) before its slices run out.
+    streams: bool = False
 
 
 # How the counts a kind's ``write`` returns read in the summary ({n}: the count).
@@ -393,6 +397,7 @@ Progress = Callable[[int], None]
 _BATCH_KEY = "salon.import_batch"
 _FACTS_KEY = "salon.import_facts"
 _CARRY_KEY = "salon.import_carry"
+_STREAMING_KEY = "salon.import_streaming"
 
 # Good rows per slice, on disk between the check and the write and written together.
 SLICE_ROWS = 5000
@@ -480,6 +485,151 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class _Findings:
+    """What reading a file has found so far: its rows, good rows and problems.
+
+    The first ``KEPT_PROBLEMS`` problems stay in memory, the others in a temporary file.
+    """
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.good = 0
+        self.problems: list[Problem] = []
+        self.spilled: _Spill | None = None
+        self.problem_count = 0
+        self.bad_rows = 0
+        self.carry: dict[str, Any] = {}
+
+    def found(self, problems: list[Problem]) -> None:
+        self.bad_rows += 1
+        self.problem_count += len(problems)
+        for item in problems:
+            if len(self.problems) < KEPT_PROBLEMS:
+                self.problems.append(item)
+                continue
+            if self.spilled is None:
+                self.spilled = _Spill(SLICE_ROWS)
+            self.spilled.add((item.row, item.column, item.value, item.kind, item.message))
+
+    def report(
+        self, kind: ImportKind[Any], path: Path, opened: _Opened, dry_run: bool
+    ) -> ImportReport:
+        match = opened.match
+        return ImportReport(
+            kind=kind.name,
+            file=path.name,
+            rows=self.rows,
+            importable=self.good,
+            problems=self.problems,
+            unknown_columns=match.unknown,
+            written={},
+            dry_run=dry_run,
+            not_imported=[
+                opened.table.headers[match.positions[key]]
+                for key in kind.not_imported()
+                if key in match.positions
+            ],
+            problem_count=self.problem_count,
+            bad_rows=self.bad_rows,
+            spilled=self.spilled,
+        )
+
+
+@dataclass(frozen=True)
+class _Opened:
+    table: Any  # the spreadsheet's Table: its headers and its rows, not read yet
+    match: Any  # the headers matched to the kind's columns
+    stamp: tuple[int, int]
+
+
+def _open(kind: ImportKind[Any], path: Path, options: ImportOptions) -> _Opened:
+    """The file opened as a table with its headers matched; refused when it cannot be."""
+    try:
+        stamp = _file_stamp(path)
+        table = read_table(path, sheet=options.sheet, encoding=options.encoding)
+    except (SpreadsheetError, OSError) as error:
+        raise ImportRefused(str(error)) from error
+    match = match_headers(table.headers, kind.columns, options.column_map)
+    if not match.positions:
+        _close_rows(table)
+        raise ImportRefused(
+            _(
+                "No known column headers in the first row of {name}: is the header row missing?"
+            ).format(name=path.name)
+        )
+    if match.missing:
+        _close_rows(table)
+        raise ImportRefused(
+            _("Required columns are missing: {columns}.").format(columns=", ".join(match.missing))
+        )
+    return _Opened(table, match, stamp)
+
+
+def _close_rows(table: Any) -> None:
+    close = getattr(table.rows, "close", None)
+    if close is not None:
+        close()  # a generator: its file (or its reading process) is let go
+
+
+def _checked_rows(
+    uow: UnitOfWork,
+    kind: ImportKind[Any],
+    opened: _Opened,
+    options: ImportOptions,
+    findings: _Findings,
+    progress: Progress | None,
+) -> Generator[Any, None, None]:
+    """Every good row of the file as the kind's reader makes it, in the file's order;
+    the problems of the others go to ``findings``.
+
+    The rows are read in a reading transaction of their own: while the file is only
+    checked, the database's write lock stays free.
+    """
+    from salon_tui.services.settings import load_shop_settings
+
+    table, match = opened.table, opened.match
+    positions = list(match.positions.items())
+    keys = [key for key, _index in positions]
+    indexes = [index for _key, index in positions]
+    # The cells of a full row are picked in one C call; a short row (trailing empty
+    # cells left out) key by key.
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
+    full_width = max(indexes) + 1
+    try:
+        with uow.read() as session:
+            context = RowContext(
+                options, session, load_shop_settings(session), carry=findings.carry
+            )
+            read_row = kind.read_row
+            try:
+                for row in table.rows:
+                    findings.rows += 1
+                    cells = row.cells
+                    width = len(cells)
+                    if width >= full_width:
+                        values = dict(zip(keys, pick(cells), strict=True))
+                    else:
+                        values = {
+                            key: cells[index] if index < width else None for key, index in positions
+                        }
+                    try:
+                        record = read_row(context, row.number, values)
+                    except RowProblems as found:
+                        findings.found(found.problems)
+                    else:
+                        findings.good += 1
+                        yield record
+                    if progress is not None and findings.rows % 1000 == 0:
+                        progress(findings.rows)
+            except SpreadsheetError as error:
+                raise ImportRefused(str(error)) from error
+            finally:
+                if context.overflow is not None:
+                    context.overflow.close()
+    finally:
+        _close_rows(table)
+
+
 def check_import(
     uow: UnitOfWork,
     actor: Actor,
@@ -495,92 +645,20 @@ def check_import(
     """
     kind = kind_named(kind_name)
     require(actor, kind.permission)
-    try:
-        stamp = _file_stamp(path)
-        table = read_table(path, sheet=options.sheet, encoding=options.encoding)
-    except (SpreadsheetError, OSError) as error:
-        raise ImportRefused(str(error)) from error
-    match = match_headers(table.headers, kind.columns, options.column_map)
-    if not match.positions:
-        raise ImportRefused(
-            _(
-                "No known column headers in the first row of {name}: is the header row missing?"
-            ).format(name=path.name)
-        )
-    if match.missing:
-        raise ImportRefused(
-            _("Required columns are missing: {columns}.").format(columns=", ".join(match.missing))
-        )
-    from salon_tui.services.settings import load_shop_settings
-
-    positions = list(match.positions.items())
-    keys = [key for key, _index in positions]
-    indexes = [index for _key, index in positions]
-    # The cells of a full row are picked in one C call; a short row (trailing empty
-    # cells left out) key by key.
-    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
-    full_width = max(indexes) + 1
+    opened = _open(kind, path, options)
     good = _Spill(SLICE_ROWS)
-    problems: list[Problem] = []
-    spilled: _Spill | None = None
-    problem_count = bad_rows = rows = 0
+    findings = _Findings()
     pack = kind.pack
-    with uow.read() as session, _settled_objects_frozen():
-        context = RowContext(options, session, load_shop_settings(session))
-        read_row = kind.read_row
-        try:
-            for row in table.rows:
-                rows += 1
-                cells = row.cells
-                width = len(cells)
-                if width >= full_width:
-                    values = dict(zip(keys, pick(cells), strict=True))
-                else:
-                    values = {
-                        key: cells[index] if index < width else None for key, index in positions
-                    }
-                try:
-                    record = read_row(context, row.number, values)
-                except RowProblems as found:
-                    bad_rows += 1
-                    problem_count += len(found.problems)
-                    for item in found.problems:
-                        if len(problems) < KEPT_PROBLEMS:
-                            problems.append(item)
-                            continue
-                        if spilled is None:
-                            spilled = _Spill(SLICE_ROWS)
-                        spilled.add((item.row, item.column, item.value, item.kind, item.message))
-                else:
-                    good.add(record if pack is None else pack(record))
-                if progress is not None and rows % 1000 == 0:
-                    progress(rows)
-        except SpreadsheetError as error:
-            good.close()
-            raise ImportRefused(str(error)) from error
-        finally:
-            if context.overflow is not None:
-                context.overflow.close()
-    report = ImportReport(
-        kind=kind.name,
-        file=path.name,
-        rows=rows,
-        importable=good.count,
-        problems=problems,
-        unknown_columns=match.unknown,
-        written={},
-        dry_run=options.dry_run,
-        not_imported=[
-            table.headers[match.positions[key]]
-            for key in kind.not_imported()
-            if key in match.positions
-        ],
-        problem_count=problem_count,
-        bad_rows=bad_rows,
-        spilled=spilled,
-    )
+    try:
+        with _settled_objects_frozen():
+            for record in _checked_rows(uow, kind, opened, options, findings, progress):
+                good.add(record if pack is None else pack(record))
+    except BaseException:
+        good.close()
+        raise
+    report = findings.report(kind, path, opened, options.dry_run)
     return CheckedImport(
-        kind.name, path, options, report, good, _sha256(path), stamp, context.carry
+        kind.name, path, options, report, good, _sha256(path), opened.stamp, findings.carry
     )
 
 
@@ -600,12 +678,6 @@ def write_import(
     added meanwhile is matched, not duplicated; a clash the database still finds
     refuses the whole import.
     """
-    from sqlalchemy.exc import IntegrityError
-
-    from salon_tui.data.models import ImportBatch
-    from salon_tui.domain.clock import utc_now
-    from salon_tui.services.settings import load_shop_settings
-
     kind = kind_named(checked.kind)
     require(actor, kind.permission)
     options = checked.options
@@ -630,14 +702,61 @@ def write_import(
         raise ImportRefused(
             _("{name} changed after it was checked: check it again.").format(name=report.file)
         )
-    skipped = report.rows_with_problems
+    with _settled_objects_frozen():
+        written, facts, currency = _write(
+            uow,
+            actor,
+            kind,
+            options,
+            _counted(checked.slices(), progress),
+            file_name=report.file,
+            sha256=checked.sha256,
+            carry=checked.carry,
+            counts=lambda: (report.rows, report.rows_with_problems),
+            streaming=False,
+        )
+    return replace(
+        report,
+        written=written,
+        dry_run=False,
+        opening={key: value for key, value in facts.items() if isinstance(value, int)},
+        currency=currency,
+    )
+
+
+def _write(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: ImportKind[Any],
+    options: ImportOptions,
+    slices: Iterator[list[Any]],
+    *,
+    file_name: str,
+    sha256: str,
+    carry: dict[str, Any],
+    counts: Callable[[], tuple[int, int]],
+    streaming: bool,
+) -> tuple[dict[str, int], dict[str, Any], str]:
+    """The kind's ``write`` of ``slices`` in one transaction, under one import batch and
+    one audit entry: what it wrote, what it noted for the audit, the shop's currency.
+
+    ``counts`` tells the file's rows and the rows skipped (asked again once the slices
+    have run out: a streamed file is still being read when the transaction begins).
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from salon_tui.data.models import ImportBatch
+    from salon_tui.domain.clock import utc_now
+    from salon_tui.services.settings import load_shop_settings
+
     try:
-        with _settled_objects_frozen(), uow.transaction() as session, roomy_page_cache(session):
+        with uow.transaction() as session, roomy_page_cache(session):
+            rows, skipped = counts()
             batch = ImportBatch(
                 kind=kind.name,
-                file_name=report.file[:255],
-                sha256=checked.sha256,
-                rows=report.rows,
+                file_name=file_name[:255],
+                sha256=sha256,
+                rows=rows,
                 skipped=skipped,
                 staff_id=actor.staff_id,
                 staff_name=actor.name,
@@ -646,15 +765,17 @@ def write_import(
             session.add(batch)
             session.flush()
             session.info[_BATCH_KEY] = batch
-            session.info[_CARRY_KEY] = checked.carry
+            session.info[_CARRY_KEY] = carry
+            session.info[_STREAMING_KEY] = streaming
             currency = str(load_shop_settings(session).currency)
             try:
-                written = kind.write(session, actor, _counted(checked.slices(), progress), options)
+                written = kind.write(session, actor, slices, options)
                 facts = session.info.get(_FACTS_KEY, {})
             finally:
-                session.info.pop(_BATCH_KEY, None)
-                session.info.pop(_FACTS_KEY, None)
-                session.info.pop(_CARRY_KEY, None)
+                for key in (_BATCH_KEY, _FACTS_KEY, _CARRY_KEY, _STREAMING_KEY):
+                    session.info.pop(key, None)
+            rows, skipped = counts()
+            batch.rows, batch.skipped = rows, skipped
             audit.record(
                 session,
                 actor,
@@ -662,9 +783,9 @@ def write_import(
                 "import",
                 kind.name,
                 after={
-                    "file": report.file,
-                    "sha256": checked.sha256,
-                    "rows": report.rows,
+                    "file": file_name,
+                    "sha256": sha256,
+                    "rows": rows,
                     "written": written,
                     "skipped": skipped,
                     "batch": batch.id,
@@ -676,12 +797,87 @@ def write_import(
             _(
                 "Something in {name} was changed in the shop while it was being imported; "
                 "nothing was written: check the file again."
-            ).format(name=report.file)
+            ).format(name=file_name)
         ) from error
+    return written, facts, currency
+
+
+class _NothingToWrite(Exception):
+    """A streamed import found a problem (and may not skip it), or no good row: its
+    transaction is rolled back."""
+
+
+def _check_and_write(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: ImportKind[Any],
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None,
+    write_progress: Progress | None,
+) -> ImportReport:
+    """Check ``path`` and write its good rows as they are checked, in one transaction.
+
+    The kind's ``write`` takes each slice of good rows as soon as it is full, while the
+    rest of the file is still being read (by a second process for a large xlsx, which
+    parses meanwhile). The first problem (unless ``skip_invalid``) rolls back what was
+    written so far, and the rest of the file is only checked, for the full report:
+    nothing is written, as when the check comes first. What is written and reported is
+    the same as ``check_import`` then ``write_import``.
+    """
+    require(actor, kind.permission)
+    opened = _open(kind, path, options)
+    findings = _Findings()
+    rows = _checked_rows(uow, kind, opened, options, findings, progress)
+
+    def refused() -> bool:
+        return bool(findings.problem_count) and not options.skip_invalid
+
+    def slices() -> Iterator[list[Any]]:
+        # Read inside the writing transaction (``uow.read`` gives its session): the
+        # rows are checked against what the transaction sees.
+        part: list[Any] = []
+        for record in rows:
+            if refused():
+                break
+            part.append(record)
+            if len(part) >= SLICE_ROWS:
+                yield part
+                part = []
+        if refused() or not findings.good:
+            for _record in rows:  # the rest of the file, for the report
+                pass
+            raise _NothingToWrite
+        if part:
+            yield part
+        if write_progress is not None:
+            write_progress(findings.good)
+
+    try:
+        with _settled_objects_frozen():
+            try:
+                sha256 = _sha256(path)
+                written, facts, currency = _write(
+                    uow,
+                    actor,
+                    kind,
+                    options,
+                    slices(),
+                    file_name=path.name,
+                    sha256=sha256,
+                    carry=findings.carry,
+                    counts=lambda: (findings.rows, findings.bad_rows),
+                    streaming=True,
+                )
+            except _NothingToWrite:  # rolled back
+                return findings.report(kind, path, opened, options.dry_run)
+            except OSError as error:
+                raise ImportRefused(str(error)) from error
+    finally:
+        rows.close()
     return replace(
-        report,
+        findings.report(kind, path, opened, options.dry_run),
         written=written,
-        dry_run=False,
         opening={key: value for key, value in facts.items() if isinstance(value, int)},
         currency=currency,
     )
@@ -719,6 +915,14 @@ def carried(session: Session) -> dict[str, Any]:
     return session.info.get(_CARRY_KEY, {})  # type: ignore[no-any-return]
 
 
+def streaming(session: Session) -> bool:
+    """Whether the rows come while the file is still being read and checked (inside
+    ``write_import`` or ``run_import``): what ``carried`` holds is then complete only
+    once the slices have run out."""
+    current_batch(session)
+    return bool(session.info.get(_STREAMING_KEY))
+
+
 def current_batch(session: Session) -> Any:
     """The ``ImportBatch`` being written in this transaction (inside ``write_import``)."""
     batch = session.info.get(_BATCH_KEY)
@@ -739,6 +943,9 @@ def run_import(
     """Check every row of ``path``; write the good ones in one transaction (see module).
 
     ``progress`` hears the rows checked so far; ``write_progress`` the rows written."""
+    kind = kind_named(kind_name)
+    if kind.streams and not options.dry_run:
+        return _check_and_write(uow, actor, kind, path, options, progress, write_progress)
     checked = check_import(uow, actor, kind_name, path, options, progress)
     report = checked.report
     if options.dry_run or not report.importable or (report.problems and not options.skip_invalid):
