@@ -134,6 +134,11 @@ class SalonApp(App[int]):
             return
         self._hold_app_presence()
         self.call_from_thread(self._database_opened, uow, settings)
+        # While the login screen waits: what the first sale would load (half a second).
+        from salon_tui.services.checkout_warmup import warm_up
+
+        warm_up(uow)
+        self.call_from_thread(_freeze_startup_objects)
 
     def _hold_app_presence(self) -> None:
         """Tell `salon backup restore` that the app is open on this database."""
@@ -145,7 +150,6 @@ class SalonApp(App[int]):
         self.uow = uow
         self.shop = settings
         self.hub.start(uow)
-        _freeze_startup_objects()
 
     def _database_failed(self, message: str) -> None:
         self.database_problem = message

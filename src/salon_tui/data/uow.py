@@ -48,6 +48,9 @@ class _Kept:
         self.lock = threading.Lock()
         self.connection: Connection | None = None
         self.pool: Any = None
+        # The session bound to ``connection``, used again by each transaction on it:
+        # making one and closing it cost ~35 µs, a twentieth of adding a line to a sale.
+        self.session: Session | None = None
 
     def connect(self) -> Connection:
         """The kept connection (a new one after a failure or after the pool was replaced,
@@ -59,8 +62,20 @@ class _Kept:
             connection = self.connection = self.engine.connect()
         return connection
 
+    def session_for(self, connection: Connection, info: dict[str, Any]) -> Session:
+        """The kept session, emptied for a new transaction on ``connection``."""
+        session = self.session
+        if session is None or session.bind is not connection:
+            session = self.session = Session(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        session.info.clear()
+        session.info[UOW_INFO] = info
+        return session
+
     def release(self) -> None:
         """Give the kept connection back to the pool."""
+        self.session = None
         connection, self.connection = self.connection, None
         if connection is not None:
             try:
@@ -171,12 +186,7 @@ class UnitOfWork:
         except BaseException:
             kept.release()
             raise
-        session = Session(
-            bind=connection,
-            expire_on_commit=False,
-            info={UOW_INFO: self.info},
-            join_transaction_mode="rollback_only",
-        )
+        session = kept.session_for(connection, self.info)
         direct.attach(session, connection)
         self._local.session = session
         self._local.write = write
@@ -205,7 +215,10 @@ class UnitOfWork:
         finally:
             self._local.session = None
             self._local.write = False
-            session.close()
+            # Objects loaded stay readable, detached, as after ``_open``'s close; a
+            # session that began nothing of its own and holds nothing has nothing to end.
+            if session._transaction is not None or session.identity_map or session._new:
+                session.close()
 
     def dispose(self) -> None:
         _release_all(tuple(self._kept.values()))

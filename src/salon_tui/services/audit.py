@@ -50,7 +50,7 @@ WATCHERS: list[Callable[[Session, Actor, Recorded], None]] = []
 _watchers_loaded = False
 
 
-def _load_watchers() -> None:
+def load_watchers() -> None:
     global _watchers_loaded
     if not _watchers_loaded:
         _watchers_loaded = True
@@ -115,7 +115,7 @@ def record(
     values = {**link.__dict__, "hash": digest}
     direct.run(session, _APPEND, values, columns=tuple(values))
     _move_head(session, link.seq, digest)
-    _load_watchers()
+    load_watchers()
     if WATCHERS:
         recorded = Recorded(
             link.seq, action, entity, link.entity_id, dict(before or {}), dict(after or {})

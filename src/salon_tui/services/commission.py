@@ -281,6 +281,13 @@ def _domain_rules(rows: tuple[tuple[Any, ...], ...]) -> tuple[Rule, ...]:
     return tuple(domain_rule(_RuleRow(*row)) for row in rows)
 
 
+def rules_and_levels(session: Session) -> tuple[tuple[Rule, ...], dict[int, str]]:
+    """The active rules, and each person's level, as a payment reads them."""
+    rules = _domain_rules(tuple(direct.run(session, _ACTIVE_RULES).rows))
+    levels = {staff_id: level for staff_id, level in direct.run(session, _LEVELS).rows}
+    return rules, levels
+
+
 def fix_for_sale(
     session: Session,
     sale: StoredSale,
@@ -293,8 +300,7 @@ def fix_for_sale(
     use's value); the sales credited to each person stay what was paid. ``shares`` are
     the lines' staff rows (``sales.line_shares``)."""
     assert sale.id is not None
-    rules = _domain_rules(tuple(direct.run(session, _ACTIVE_RULES).rows))
-    levels = {staff_id: level for staff_id, level in direct.run(session, _LEVELS).rows}
+    rules, levels = rules_and_levels(session)
     now = utc_now()
     total = 0
     month_basis: dict[int, int] = {}  # each person's basis this month before this sale
