@@ -396,3 +396,28 @@ def test_a_key_from_another_sale_is_refused_and_charges_nothing(
     assert pay_sale(
         uow, desk, first.sale_id, [PaymentIn("cash", 12_800)], key=first.idempotency_key
     ).number.endswith("0001")
+
+
+def test_a_line_for_someone_gone_or_unknown_is_refused_and_leaves_the_cart_as_it_was(
+    uow: UnitOfWork, desk: Actor, stylist: Actor, owner: Actor
+) -> None:
+    from salon_tui.services import staff as staff_service
+
+    cart = sales.open_sale(uow, desk)
+    cart = haircut(uow, desk, cart.sale_id, stylist)
+    assert stylist.staff_id is not None
+    staff_service.set_active(uow, owner, stylist.staff_id, False)
+    for who in (stylist.staff_id, 987_654):
+        with pytest.raises(ValidationError, match=f"no active staff member #{who}"):
+            sales.add_line(
+                uow,
+                desk,
+                cart.sale_id,
+                kind="service",
+                description="Colour 染发",
+                unit_cents=38_800,
+                staff=[StaffShare(who)],
+            )
+    after = sales.get_cart(uow, desk, cart.sale_id)
+    assert [line.description for line in after.lines] == ["Haircut 剪发"]
+    assert after.total_cents == cart.total_cents

@@ -280,6 +280,7 @@ def update_rows(
         direct.run_many(session, statement, parameters)
     else:
         direct.run(session, statement, parameters[0])
+    loaded_any = bool(session.identity_map)
     for row, new in changes:
         if hasattr(row, "_sa_instance_state"):
             loaded = row
@@ -287,7 +288,11 @@ def update_rows(
             for name, value in new.items():
                 setattr(row, name, value)
             # The same row loaded as an object in this session (a hook's ``get``) too.
-            loaded = session.identity_map.get(session.identity_key(model, row.id))
+            loaded = (
+                session.identity_map.get(session.identity_key(model, row.id))
+                if loaded_any
+                else None
+            )
         if loaded is not None:
             for name, value in new.items():
                 set_committed_value(loaded, name, value)

@@ -252,13 +252,17 @@ _MONTH_BASIS = select(func.coalesce(func.sum(CommissionEntry.basis_cents), 0)).w
     # Two plain comparisons, not IN (…): an IN list is compiled anew on every run.
     or_(col(CommissionEntry.kind) == "line", col(CommissionEntry.kind) == "reversal"),
 )
-_ACTIVE_RULES = select(*CommissionRule.__table__.c).where(  # type: ignore[attr-defined]
-    col(CommissionRule.active).is_(True)
-)
+# Every column a rule is made of (not when it was added: a timestamp to parse on every
+# payment, for nothing).
+_RULE_COLUMNS = [
+    column
+    for column in CommissionRule.__table__.c  # type: ignore[attr-defined]
+    if column.key != "created_at"
+]
+_ACTIVE_RULES = select(*_RULE_COLUMNS).where(col(CommissionRule.active).is_(True))
 # The rule's columns by name, as ``_rule_view`` reads them.
 _RuleRow = namedtuple(  # type: ignore[misc]
-    "_RuleRow",
-    [column.key for column in CommissionRule.__table__.c],  # type: ignore[attr-defined]
+    "_RuleRow", [column.key for column in _RULE_COLUMNS]
 )
 _LEVELS = select(CommissionStaffLevel.staff_id, CommissionStaffLevel.level)
 _SHARE = SaleLineStaff.__table__.c  # type: ignore[attr-defined]

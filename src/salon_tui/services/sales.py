@@ -12,12 +12,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import Boolean, Integer, bindparam, insert, literal
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data import direct
-from salon_tui.data.bulk import insert_dicts
 from salon_tui.data.models import Sale, SaleLine, SaleLineStaff, SaleTip, Staff
 from salon_tui.data.sale_rows import SaleRow, StoredLine, StoredSale, line_rows, sale_row
 from salon_tui.data.uow import UnitOfWork
@@ -193,6 +192,18 @@ _TIPS = (
 
 _ACTIVE_STAFF = select_rows(_STAFF.id).where(
     _STAFF.id == bindparam("staff_id"), _STAFF.active.is_(True)
+)
+# A share of a new line, written only for an active person: the check and the write in
+# one statement (a person missing or gone writes no row, and the action is refused).
+_NEW_SHARE = insert(SaleLineStaff.__table__).from_select(  # type: ignore[attr-defined]
+    ["line_id", "staff_id", "share_bp", "requested", "basis_cents"],
+    select_rows(
+        bindparam("line_id", type_=Integer),
+        _STAFF.id,
+        bindparam("share_bp", type_=Integer),
+        bindparam("requested", type_=Boolean),
+        literal(0, Integer),
+    ).where(_STAFF.id == bindparam("staff_id"), _STAFF.active.is_(True)),
 )
 # A new line goes in at the end of its sale, in one statement.
 _NEW_LINE = insert(SaleLine.__table__).values(  # type: ignore[attr-defined]
@@ -437,6 +448,20 @@ def _check_qty(qty: int) -> None:
 
 
 def _check_shares(session: Session, shares: Sequence[StaffShare]) -> None:
+    _check_share_split(shares)
+    for share in shares:
+        if direct.run(session, _ACTIVE_STAFF, {"staff_id": share.staff_id}).first() is None:
+            _refuse_missing_staff(share.staff_id)
+
+
+def _refuse_missing_staff(staff_id: int) -> None:
+    raise ValidationError(
+        _("There is no active staff member #{id}.").format(id=staff_id), field="staff"
+    )
+
+
+def _check_share_split(shares: Sequence[StaffShare]) -> None:
+    """Each person once, shares adding up to 100 % (who they are is checked apart)."""
     if not shares:
         return
     if len({share.staff_id for share in shares}) != len(shares):
@@ -446,12 +471,6 @@ def _check_shares(session: Session, shares: Sequence[StaffShare]) -> None:
         or sum(share.share_bp for share in shares) != FULL_SHARE_BP
     ):
         raise ValidationError(_("The shares of a line add up to 100 %."), field="staff")
-    for share in shares:
-        if direct.run(session, _ACTIVE_STAFF, {"staff_id": share.staff_id}).first() is None:
-            raise ValidationError(
-                _("There is no active staff member #{id}.").format(id=share.staff_id),
-                field="staff",
-            )
 
 
 def discount_limit_bp(session: Session) -> int:
@@ -628,7 +647,7 @@ def insert_line(
     _check_qty(qty)
     assert sale.id is not None
     sale_id = sale.id
-    _check_shares(session, staff)
+    _check_share_split(staff)  # who they are: with the shares' insert below
     # Plain statements: the line is read back with the cart, never used as an object here.
     values = {
         "line_sale_id": sale_id,
@@ -645,19 +664,19 @@ def insert_line(
     }
     inserted = direct.run(session, _NEW_LINE, values, columns=tuple(values))
     line_id = int(inserted.scalar() if inserted.rows else inserted.lastrowid or 0)
-    insert_dicts(
-        session,
-        SaleLineStaff,
-        [
+    for share in staff:
+        written = direct.run(
+            session,
+            _NEW_SHARE,
             {
                 "line_id": line_id,
                 "staff_id": share.staff_id,
                 "share_bp": share.share_bp,
                 "requested": share.requested,
-            }
-            for share in staff
-        ],
-    )
+            },
+        )
+        if written.rowcount != 1:  # the caller's transaction rolls the line back
+            _refuse_missing_staff(share.staff_id)
     return line_id
 
 
