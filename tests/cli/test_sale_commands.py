@@ -241,3 +241,39 @@ def test_checkout_settings_from_the_command_line(run, initialised, reopen) -> No
                    "--birthday-on", "all", "--json", env=OWNER_ENV)  # fmt: skip
     assert json.loads(birthday.stdout)["birthday_discount_bp"] == 1_000
     assert run("sale", "settings", "--birthday-on", "hats", env=OWNER_ENV).exit_code == 1
+
+
+def test_a_cashier_refunds_with_a_managers_pin_on_the_spot(run, two_sales, reopen) -> None:
+    for name, role, pin in (("李娜 Nina", "front_desk", "1234"), ("陈静 Jing", "manager", "6666")):
+        hired = run("staff", "add", name, "--role", role, "--pin", pin, env=OWNER_ENV)
+        assert hired.exit_code == 0, hired.output
+    desk = {"SALON_STAFF": "李娜 Nina", "SALON_PIN": "1234"}
+    number = "20261122-0002"
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        alone = run("sale", "refund", number, "--reason", "x", env=desk)
+        no_pin = run("sale", "refund", number, "--reason", "x", "--approved-by", "陈静 Jing",
+                     env=desk)  # fmt: skip
+        wrong = run("sale", "refund", number, "--reason", "x", "--approved-by", "陈静 Jing",
+                    env={**desk, "SALON_APPROVER_PIN": "0000"})  # fmt: skip
+        not_a_manager = run("sale", "refund", number, "--reason", "x", "--approved-by",
+                            "李娜 Nina", env={**desk, "SALON_APPROVER_PIN": "1234"})  # fmt: skip
+        with reopen().read() as session:
+            assert session.exec(select(Refund)).all() == []
+        approved = run("sale", "refund", number, "--reason", "剪短了", "--approved-by", "陈静 Jing",
+                       env={**desk, "SALON_APPROVER_PIN": "6666"})  # fmt: skip
+    assert alone.exit_code == 1 and "not allowed to do this (sales.refund)" in alone.stderr
+    assert no_pin.exit_code == 2 and "SALON_APPROVER_PIN" in no_pin.stderr
+    assert wrong.exit_code == 1 and "Wrong name or PIN" in wrong.stderr
+    assert not_a_manager.exit_code == 1 and "may not approve this" in not_a_manager.stderr
+    assert approved.exit_code == 0, approved.output
+    with reopen().read() as session:
+        (refund,) = session.exec(select(Refund)).all()
+        nina = staff.find_staff(reopen(), "李娜 Nina").id
+        assert (refund.refunded_by, refund.amount_cents) == (nina, 12_800)
+        from salon_tui.data.models import AuditEntry
+
+        (entry,) = session.exec(
+            select(AuditEntry).where(col(AuditEntry.action) == "sales.refund")
+        ).all()
+        assert entry.staff_id == nina
+        assert json.loads(entry.after or "{}")["approved_by"] == "陈静 Jing"

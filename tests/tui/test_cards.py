@@ -159,12 +159,6 @@ async def test_a_manager_refunds_a_package_by_wechat_and_the_day_close_counts_it
     uow.dispose()
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
-        desk = await open_cards(pilot, "desk")
-        assert "ctrl+f" not in set(desk._bindings.key_to_bindings)  # a manager's action
-        await pilot.press("ctrl+l")
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
         screen = await open_cards(pilot, "manager")
         await pilot.press("ctrl+f")
         await settle(pilot)
@@ -223,3 +217,41 @@ async def test_a_top_up_queues_its_receipt_and_the_print_jobs_list_previews_it()
         assert "Top-up" + " " * 34 + "1,000.00" in preview.lines
         assert "Bonus" + " " * 37 + "200.00" in preview.lines
         assert "Alipay 2088001" + " " * 26 + "1,000.00" in preview.lines
+
+
+async def test_a_front_desk_refunds_a_package_when_a_manager_enters_their_pin() -> None:
+    from salon_tui.services import drawer
+
+    member = seed_prepaid_shop()
+    uow = database.open_shop_database()
+    found = staff.find_staff(uow, PEOPLE["owner"][0])
+    owner = Actor(found.id, found.name, Role.OWNER)
+    jing = staff.find_staff(uow, PEOPLE["manager"][0])
+    drawer.open_drawer(uow, owner, 50_000)
+    sold = packages.sell_package(uow, owner, member, "洗吹10次卡", "cash")
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cards(pilot, "desk")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        modal = pilot.app.screen
+        assert isinstance(modal, PrepaidFormModal)
+        assert modal.query_one("#field-approver_pin", Input).password
+        await fill(pilot, reason="搬家", approver=str(jing.id), approver_pin="1234")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Wrong name or PIN" in str(modal.query_one("#form-message", Static).content)
+        assert "洗吹10次卡" in panel(screen, "packages")
+        await fill(pilot, approver_pin=PEOPLE["manager"][2])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert "洗吹10次卡" not in panel(screen, "packages")
+    uow = database.open_shop_database()
+    with uow.read() as session:
+        from salon_tui.data.models import MemberPackage
+
+        refunded = session.get(MemberPackage, sold.id)
+        assert refunded is not None and refunded.status == "refunded"
+    uow.dispose()

@@ -479,3 +479,45 @@ async def test_the_home_drawer_panel_says_which_top_ups_are_already_in_the_sales
         text = str(app.screen.query_one(DrawerPanel).query_one(".panel-body").render())
     assert "1 sale, CN¥500.00" in text
     assert "Top-ups: 2, CN¥700.00 (1 on sales, in their total)" in text
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_a_cashier_refunds_a_sale_when_a_manager_enters_their_pin() -> None:
+    from textual.widgets import Select
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    jing = staff.find_staff(uow, PEOPLE["manager"][0])
+    cart = sales.open_sale(uow, owner)
+    cart = sales.add_line(
+        uow, owner, cart.sale_id, kind="product", description="Oil", unit_cents=9_900
+    )
+    pay_sale(uow, owner, cart.sale_id, [PaymentIn("cash", 9_900)])
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        for key in ("f2", "ctrl+o", "ctrl+f"):
+            await pilot.press(key)
+            await settle(pilot)
+        approver = app.screen.query_one("#refund-approver", Select)
+        assert approver.value != Select.NULL
+        approver.value = jing.id
+        await pilot.press(*"allergy", "enter", "enter")  # reason → way back → the PIN
+        await pilot.press(*"1234", "enter")  # the cashier's own PIN approves nothing
+        await settle(pilot)
+        message = str(app.screen.query_one("#form-message", Static).render())
+        assert message == "Wrong name or PIN."
+        assert app.screen.query_one("#refund-approver-pin", Input).value == ""
+        assert stored(select(Refund)) == []
+        await pilot.press(*PEOPLE["manager"][2], "enter")
+        await settle(pilot)
+        assert any("Approved by 陈静 Jing." in str(n.message) for n in app._notifications), [
+            n.message for n in app._notifications
+        ]
+    (refund,) = stored(select(Refund))
+    assert refund.amount_cents == 9_900
+    desk = stored(select(Refund.refunded_by))
+    uow = database.open_shop_database()
+    assert desk == [staff.find_staff(uow, PEOPLE["desk"][0]).id]
+    uow.dispose()

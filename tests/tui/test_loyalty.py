@@ -228,3 +228,29 @@ async def test_a_manager_refunds_what_is_left_on_a_gift_card_and_the_card_is_clo
     uow.dispose()
     takings = {t.tender: (t.taken_cents, t.refunded_cents) for t in figures.tenders}
     assert takings == {"bank_card": (30_000, 0), "wechat": (0, 30_000)}
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_a_cashier_refunds_a_gift_card_when_the_owner_enters_their_pin() -> None:
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    card = gift_cards.sell(uow, owner, 20_000, "cash", key="g", print_receipt=False)
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await look_up_card(pilot, "desk", card.code)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await fill_form(pilot, reason="客人退卡", approver=str(owner.staff_id), approver_pin="0000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Wrong name or PIN" in str(app.screen.query_one("#form-message", Static).render())
+        (kept,) = stored(select(GiftCard))
+        assert (kept.balance_cents, kept.refund_method) == (20_000, "")
+        await fill_form(pilot, approver_pin=PEOPLE["owner"][2])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("Approved by 王芳." in str(n.message) for n in app._notifications)
+    (refunded,) = stored(select(GiftCard))
+    assert (refunded.balance_cents, refunded.refund_method) == (0, "cash")

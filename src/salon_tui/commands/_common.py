@@ -23,6 +23,7 @@ from salon_tui.i18n import _
 if TYPE_CHECKING:
     from salon_tui.data.uow import UnitOfWork
     from salon_tui.domain.actor import Actor
+    from salon_tui.services.sales import Approval
 
 
 class SalonGroup(TyperGroup):
@@ -97,6 +98,26 @@ def acting_staff(ctx: typer.Context, uow: UnitOfWork) -> Actor:
             raise UsageProblem(_("No PIN: set SALON_PIN or run the command in a terminal."))
         pin = typer.prompt(_("PIN for {name}").format(name=name), hide_input=True)
     return auth.login(uow, pin, name=name)
+
+
+def approval_of(uow: UnitOfWork, name: str | None, permission: str) -> Approval | None:
+    """A manager's approval on the spot (``--approved-by NAME``) for one action the person
+    running the command may not do alone. Their PIN comes from SALON_APPROVER_PIN or is
+    asked for without echo; it is checked like a login (the same lockout)."""
+    if not name:
+        return None
+    from salon_tui.services import approvals, staff
+
+    pin = os.environ.get("SALON_APPROVER_PIN", "")
+    if not pin:
+        if not sys.stdin.isatty():
+            raise UsageProblem(
+                _(
+                    "No PIN for {name}: set SALON_APPROVER_PIN or run the command in a terminal."
+                ).format(name=name)
+            )
+        pin = typer.prompt(_("PIN for {name}").format(name=name), hide_input=True)
+    return approvals.approve(uow, staff.find_staff(uow, name).id, pin, permission)
 
 
 def parse_day(value: str | None, option: str) -> date | None:

@@ -10,6 +10,7 @@ import typer
 from salon_tui.commands._catalog import money, parse_money, shop_clock, shop_currency
 from salon_tui.commands._common import (
     acting_staff,
+    approval_of,
     new_app,
     open_database,
     parse_day,
@@ -106,13 +107,24 @@ def refund_command(
         ),
     ] = None,
     as_json: JsonOption = False,
+    approved_by: Annotated[
+        str | None,
+        typer.Option(
+            "--approved-by",
+            help=_(
+                "A manager who approves this refund on the spot (their PIN from "
+                "SALON_APPROVER_PIN, or asked for), when you may not refund alone."
+            ),
+        ),
+    ] = None,
 ) -> None:
     from salon_tui.domain.giftcards import spaced
     from salon_tui.services import gift_cards
 
     uow, actor = _open(ctx)
+    approval = approval_of(uow, approved_by, "giftcard.refund")
     done = gift_cards.refund_card(
-        uow, actor, code, method, reason, reference, key=key or uuid.uuid4().hex
+        uow, actor, code, method, reason, reference, key=key or uuid.uuid4().hex, approval=approval
     )
     if as_json:
         print_json(done.__dict__)

@@ -10,6 +10,7 @@ import typer
 from salon_tui.commands._catalog import money, parse_count, parse_money, parse_pairs, shop_currency
 from salon_tui.commands._common import (
     acting_staff,
+    approval_of,
     new_app,
     open_database,
     print_json,
@@ -224,13 +225,31 @@ def refund_command(
         typer.Option("--reference", help=_("The transaction number (not for cash).")),
     ] = "",
     key: KeyOption = None,
+    approved_by: Annotated[
+        str | None,
+        typer.Option(
+            "--approved-by",
+            help=_(
+                "A manager who approves this refund on the spot (their PIN from "
+                "SALON_APPROVER_PIN, or asked for), when you may not refund alone."
+            ),
+        ),
+    ] = None,
 ) -> None:
     from salon_tui.services import packages
 
     uow = open_database()
     actor = acting_staff(ctx, uow)
+    approval = approval_of(uow, approved_by, "package.refund")
     done = packages.refund_package(
-        uow, actor, package_id, method, reason, reference, key=key or str(uuid.uuid4())
+        uow,
+        actor,
+        package_id,
+        method,
+        reason,
+        reference,
+        key=key or str(uuid.uuid4()),
+        approval=approval,
     )
     typer.echo(
         _("Package #{id}: {uses} unused uses refunded, {amount}.").format(

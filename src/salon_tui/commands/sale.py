@@ -10,6 +10,7 @@ import typer
 from salon_tui.commands._common import (
     UsageProblem,
     acting_staff,
+    approval_of,
     new_app,
     open_database,
     parse_day,
@@ -281,6 +282,16 @@ def refund_command(
             "--key", help=_("Idempotency key: running the same command again with it refunds once.")
         ),
     ] = None,
+    approved_by: Annotated[
+        str | None,
+        typer.Option(
+            "--approved-by",
+            help=_(
+                "A manager who approves this refund on the spot (their PIN from "
+                "SALON_APPROVER_PIN, or asked for), when you may not refund alone."
+            ),
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
 ) -> None:
     from salon_tui.services import refunds, sales_history
@@ -288,6 +299,7 @@ def refund_command(
     wanted = _parse_lines(line) if line else None
     uow = open_database()
     actor = acting_staff(ctx, uow)
+    approval = approval_of(uow, approved_by, "sales.refund")
     done = refunds.refund_sale(
         uow,
         actor,
@@ -297,6 +309,7 @@ def refund_command(
         lines=wanted,
         to_tender=method,
         reference=reference,
+        approval=approval,
     )
     if as_json:
         print_json(

@@ -146,11 +146,12 @@ def _prepaid_actions() -> list[CardAction]:
             act.open_transfer,
             footer=False,
         ),
+        # The desk starts a package refund; a manager approves it with their PIN.
         CardAction(
             "refund",
             "ctrl+f",
             N_("Refund package"),
-            "package.refund",
+            "package.sell",
             act.open_refund,
             footer=False,
         ),

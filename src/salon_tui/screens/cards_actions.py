@@ -321,6 +321,7 @@ def open_transfer(screen: CardsScreen, member: MemberView) -> None:
 def open_refund(screen: CardsScreen, member: MemberView) -> None:
     """Pay back the unused uses of one of the member's refundable packages (manager), by
     the method chosen: the day close counts that money."""
+    from salon_tui.screens.modals.approval import approval_fields, approval_from, approved_note
     from salon_tui.services import packages
 
     uow, actor = screen.salon.uow, screen.salon.session_actor
@@ -341,6 +342,7 @@ def open_refund(screen: CardsScreen, member: MemberView) -> None:
     ]
 
     def submit(values: dict[str, str], key: str) -> str:
+        approval = approval_from(uow, values, "package.refund")
         done = packages.refund_package(
             uow,
             actor,
@@ -349,12 +351,13 @@ def open_refund(screen: CardsScreen, member: MemberView) -> None:
             values["reason"],
             values["reference"],
             key=key,
+            approval=approval,
         )
         return _("Package #{id} refunded: {uses} unused uses, {amount} back.").format(
             id=done.package_id,
             uses=done.uses_refunded,
             amount=screen.money(done.refunded_cents),
-        )
+        ) + approved_note(approval)
 
     _show(
         screen,
@@ -365,6 +368,7 @@ def open_refund(screen: CardsScreen, member: MemberView) -> None:
                 FormField("method", _("Refund by"), choices=_methods(with_stored_value=True)),
                 FormField("reference", _("Transaction reference (not for cash)")),
                 FormField("reason", _("Reason"), max_length=200),
+                *approval_fields(uow, actor, "package.refund"),
             ],
             submit,
             intro=_("The unused uses are paid back at the package's price; the package ends."),

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import DataTable, Input, Label, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _, current_locale
@@ -19,6 +19,7 @@ from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
     from salon_tui.services.refunds import RefundDone
+    from salon_tui.services.sales import Approval
     from salon_tui.services.sales_history import SaleDetail, SaleRow
 
 
@@ -146,17 +147,22 @@ class SaleHistoryScreen(SalonScreen):
     def action_refund(self) -> None:
         if self.detail is None:
             return
-        if not self.salon.session_actor.can("sales.refund"):
+        from salon_tui.screens.modals.approval import may_start
+
+        if not may_start(self.salon.session_actor, "sales.refund", "sales.sell"):
             self.notify(_("Only a manager can refund."), severity="error")
             return
         self.app.push_screen(RefundModal(self.detail), self._refunded)
 
-    def _refunded(self, done: RefundDone | None) -> None:
-        if done is None:
+    def _refunded(self, result: tuple[RefundDone, str] | None) -> None:
+        if result is None:
             return
+        done, approved_by = result
         text = _("Refund {number}: {amount} back.").format(
             number=done.number, amount=_money(self, done.total_cents)
         )
+        if approved_by:
+            text += " " + _("Approved by {name}.").format(name=approved_by)
         if done.counted_on_another_day:
             text += " " + _("The sale's day is closed: this refund counts today.")
         self.notify(text, title=_("Refunded"), timeout=10)
@@ -165,7 +171,9 @@ class SaleHistoryScreen(SalonScreen):
 
 
 class RefundModal(SalonModal[Any]):
-    """Units to refund per line (all by default), the reason, and where the money goes."""
+    """Units to refund per line (all by default), the reason, and where the money goes.
+    Someone at the desk who may not refund alone picks the manager who approves it and
+    that manager enters their PIN here. Dismisses with the refund and who approved it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
@@ -174,9 +182,20 @@ class RefundModal(SalonModal[Any]):
         self.detail = detail
         self.key = uuid.uuid4().hex  # made when the dialog opens: OK twice refunds once
         self.open_lines = [line for line in detail.lines if line.qty > line.refunded_qty]
+        self.needs_approval = False
+        self.approvers: list[Approval] = []
+
+    def find_approvers(self) -> None:
+        """Whether the person here needs a manager's PIN, and who may give it."""
+        self.needs_approval = not self.salon.session_actor.can("sales.refund")
+        if self.needs_approval:
+            from salon_tui.services import approvals
+
+            self.approvers = approvals.approvers(self.salon.uow, "sales.refund")
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog form"):
+        self.find_approvers()
+        with VerticalScroll(classes="dialog form", id="refund-dialog"):
             yield Static(
                 _("Refund sale {number}").format(number=self.detail.row.number),
                 classes="dialog-title",
@@ -198,6 +217,18 @@ class RefundModal(SalonModal[Any]):
                 )
             )
             yield Input(id="refund-tender")
+            if self.approvers:
+                yield Label(_("Manager who approves (you may not do this alone)"))
+                yield Select(
+                    [(person.name, person.staff_id) for person in self.approvers],
+                    value=self.approvers[0].staff_id,
+                    allow_blank=False,
+                    id="refund-approver",
+                )
+                yield Label(_("Their PIN"))
+                yield Input(id="refund-approver-pin", password=True, max_length=8)
+            elif self.needs_approval:
+                yield Static(_("Nobody here may approve this."), classes="-error")
             yield Static("", id="form-message")
 
     @staticmethod
@@ -230,7 +261,10 @@ class RefundModal(SalonModal[Any]):
         if event.input.id == "refund-reason":
             self.query_one("#refund-tender", Input).focus()
             return
-        if event.input.id != "refund-tender":
+        if event.input.id == "refund-tender" and self.approvers:
+            self.query_one("#refund-approver-pin", Input).focus()
+            return
+        if event.input.id not in ("refund-tender", "refund-approver-pin"):
             self.query_one("#refund-reason", Input).focus()
             return
         self.submit()
@@ -263,17 +297,44 @@ class RefundModal(SalonModal[Any]):
             self.detail.row.sale_id,
             self.key,
         )
-        call_service(
-            self,
-            lambda: refunds.refund_sale(
-                uow, actor, sale_id, key=key, reason=reason, lines=wanted, to_tender=tender
-            ),
-            self.dismiss,
-            failed=self._refused,
-            exclusive=True,
-        )
+        approver_id, pin = self.approver_typed()
+        if self.needs_approval and not pin:
+            self.show_problem(_("The manager enters their PIN to approve this."))
+            return
+
+        def refund() -> tuple[RefundDone, str]:
+            from salon_tui.services import approvals
+
+            approval = (
+                approvals.approve(uow, approver_id, pin, "sales.refund")
+                if self.needs_approval and approver_id is not None
+                else None
+            )
+            done = refunds.refund_sale(
+                uow,
+                actor,
+                sale_id,
+                key=key,
+                reason=reason,
+                lines=wanted,
+                to_tender=tender,
+                approval=approval,
+            )
+            return done, approval.name if approval else ""
+
+        call_service(self, refund, self.dismiss, failed=self._refused, exclusive=True)
+
+    def approver_typed(self) -> tuple[int | None, str]:
+        """The approver picked and the PIN typed (None, "" when none is asked for)."""
+        if not self.approvers:
+            return None, ""
+        chosen = self.query_one("#refund-approver", Select).value
+        pin = self.query_one("#refund-approver-pin", Input).value
+        return (int(chosen) if isinstance(chosen, int) else None), pin
 
     def _refused(self, error: SalonError) -> None:
+        if self.approvers:
+            self.query_one("#refund-approver-pin", Input).value = ""
         self.show_problem(error.message)
 
     def show_problem(self, text: str) -> None:

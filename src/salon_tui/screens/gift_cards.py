@@ -183,11 +183,17 @@ class GiftCardScreen(SalonScreen):
         """Pay back what is left on the card shown (sold outside a sale), by a method."""
         from salon_tui.domain.giftcards import spaced
         from salon_tui.domain.prepaid import TOP_UP_METHODS
+        from salon_tui.screens.modals.approval import (
+            approval_fields,
+            approval_from,
+            approved_note,
+            may_start,
+        )
         from salon_tui.screens.modals.prepaid_forms import FormField, PrepaidForm, PrepaidFormModal
         from salon_tui.services import gift_cards
 
         actor = self.salon.session_actor
-        if not actor.can("giftcard.refund"):
+        if not may_start(actor, "giftcard.refund", "giftcard.sell"):
             self.notify(_("Only a manager can refund a gift card."), severity="warning")
             return
         card = self.card
@@ -197,6 +203,7 @@ class GiftCardScreen(SalonScreen):
         uow = self.salon.uow
 
         def submit(values: dict[str, str], key: str) -> str:
+            approval = approval_from(uow, values, "giftcard.refund")
             done = gift_cards.refund_card(
                 uow,
                 actor,
@@ -205,10 +212,11 @@ class GiftCardScreen(SalonScreen):
                 values["reason"],
                 values["reference"],
                 key=key,
+                approval=approval,
             )
             return _("Gift card {code} refunded: {amount} back; the card is closed.").format(
                 code=spaced(done.code), amount=self.money(done.refunded_cents)
-            )
+            ) + approved_note(approval)
 
         form = PrepaidForm(
             _("Refund gift card {code}").format(code=spaced(card.code)),
@@ -220,6 +228,7 @@ class GiftCardScreen(SalonScreen):
                 ),
                 FormField("reference", _("Transaction reference (not for cash)")),
                 FormField("reason", _("Reason"), max_length=200),
+                *approval_fields(uow, actor, "giftcard.refund"),
             ],
             submit,
             intro=_("{amount} left on it goes back; the card is closed.").format(

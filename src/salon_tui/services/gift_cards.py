@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
@@ -44,6 +44,9 @@ from salon_tui.services.members import shop_today
 from salon_tui.services.permissions import require
 from salon_tui.services.settings import read_setting, write_setting
 from salon_tui.services.stores import terminal_store
+
+if TYPE_CHECKING:
+    from salon_tui.services.sales import Approval
 
 SETTINGS_KEY = "loyalty.gift_cards"
 SELL_ACTION = "giftcard.sell"
@@ -386,21 +389,25 @@ def refund_card(
     reference: str = "",
     *,
     key: str | None = None,
+    approval: Approval | None = None,
 ) -> GiftCardRefund:
-    """Pay back what is left on a gift card sold outside a sale (manager), by ``method``;
-    the card is closed with a ``paid_back`` entry. Refused for a card sold on a sale (its
-    sale's refund takes it back), one refunded already, one with nothing left or one that
-    expired. Cash comes out of the drawer; the day close counts the money. Audited."""
+    """Pay back what is left on a gift card sold outside a sale (a manager, or the desk
+    with a manager's ``approval`` on the spot), by ``method``; the card is closed with a
+    ``paid_back`` entry. Refused for a card sold on a sale (its sale's refund takes it
+    back), one refunded already, one with nothing left or one that expired. Cash comes
+    out of the drawer; the day close counts the money. Audited with the approver."""
     from salon_tui.domain.prepaid import TOP_UP_METHODS
+    from salon_tui.services import approvals
     from salon_tui.services.stored_value import check_method, clean_text, run_action
 
-    require(actor, "giftcard.refund")
+    approvals.check_allowed(actor, REFUND_ACTION, approval)
     cleaned_reference = check_method(method, reference, TOP_UP_METHODS)
     cleaned = clean_text(reason, 200, "reason")
     if not cleaned:
         raise ValidationError(_("Please give a reason."), field="reason")
 
     def body(session: Session) -> GiftCardRefund:
+        approved = approvals.approved_by(session, actor, REFUND_ACTION, approval)
         card = card_by_code(session, code, lock=True)
         _check_refundable(session, card)
         assert card.id is not None
@@ -442,9 +449,17 @@ def refund_card(
                 "method": method,
                 "reference": cleaned_reference,
                 "reason": cleaned,
+                **approved,
             },
         )
-        return GiftCardRefund(card.id, card.code, amount, card.value_cents - amount, method)
+        return GiftCardRefund(
+            card.id,
+            card.code,
+            amount,
+            card.value_cents - amount,
+            method,
+            str(approved.get("approved_by", "")),
+        )
 
     return run_action(uow, key, REFUND_ACTION, body, GiftCardRefund)
 

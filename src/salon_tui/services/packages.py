@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -47,6 +48,9 @@ from salon_tui.services.stored_value import (
     run_action,
 )
 from salon_tui.services.stores import terminal_store
+
+if TYPE_CHECKING:
+    from salon_tui.services.sales import Approval
 
 PACKAGE_STATUS_LABELS = {
     "active": N_("in use"),
@@ -128,6 +132,7 @@ class PackageRefund:
     uses_refunded: int
     refunded_cents: int
     method: str
+    approved_by: str = ""  # the manager whose PIN approved it at the desk
 
 
 @dataclass(frozen=True)
@@ -837,16 +842,21 @@ def refund_package(
     reference: str = "",
     *,
     key: str | None = None,
+    approval: Approval | None = None,
 ) -> PackageRefund:
-    """Refund the unused uses of a refundable package at its price pro rata (manager);
-    the package ends. Paid by ``method`` (back to stored value when it was paid so)."""
-    require(actor, "package.refund")
+    """Refund the unused uses of a refundable package at its price pro rata (a manager,
+    or the desk with a manager's ``approval`` on the spot); the package ends. Paid by
+    ``method`` (back to stored value when it was paid so). Audited with the approver."""
+    from salon_tui.services import approvals
+
+    approvals.check_allowed(actor, "package.refund", approval)
     cleaned_reference = check_method(method, reference, PACKAGE_METHODS)
     cleaned = clean_text(reason, 200, "reason")
     if not cleaned:
         raise ValidationError(_("Please give a reason."), field="reason")
 
     def body(session: Session) -> PackageRefund:
+        approved = approvals.approved_by(session, actor, "package.refund", approval)
         package = _load_package(session, package_id, lock=True)
         _check_usable(session, package, None)
         if not package.refundable:
@@ -894,8 +904,16 @@ def refund_package(
             day,
             method=method,
             reference=cleaned_reference,
+            **approved,
         )
-        return PackageRefund(package_id, package.member_id, left, amount, method)
+        return PackageRefund(
+            package_id,
+            package.member_id,
+            left,
+            amount,
+            method,
+            str(approved.get("approved_by", "")),
+        )
 
     return run_action(uow, key, "package.refund", body, PackageRefund)
 

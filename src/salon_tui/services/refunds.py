@@ -33,7 +33,7 @@ from salon_tui.services.idempotency import run_once
 from salon_tui.services.permissions import require
 from salon_tui.services.sale_hooks import SALE_REFUNDED, SaleRefunded, load_checkout_plugins
 from salon_tui.services.sale_items import ON_RETURNED, ItemMovement, load_item_hooks
-from salon_tui.services.sales import load_sale, sale_lines
+from salon_tui.services.sales import Approval, load_sale, sale_lines
 from salon_tui.services.settings import load_shop_settings
 from salon_tui.services.stores import terminal_store
 from salon_tui.services.tenders import TenderUse, load_tenders
@@ -274,15 +274,21 @@ def refund_sale(
     payments: Sequence[PaymentIn] | None = None,
     to_tender: str | None = None,
     reference: str = "",
+    approval: Approval | None = None,
 ) -> RefundDone:
     """Refund ``lines`` (line id → units; None = everything left) of a paid sale.
 
     The money goes back as ``payments`` say, or all by ``to_tender``, or by default in
     proportion to what the client paid by each tender.
 
+    A manager refunds; someone at the desk does with a manager's ``approval`` (their PIN
+    on the spot, ``approvals.approve``), and the audit names both.
+
     ``key`` is made when the refund dialog opens: pressing OK twice refunds once.
     """
-    require(actor, "sales.refund")
+    from salon_tui.services import approvals
+
+    approvals.check_allowed(actor, REFUND_ACTION, approval)
     cleaned = " ".join(reason.split())
     if not cleaned:
         raise ValidationError(_("Please give a reason."), field="reason")
@@ -290,8 +296,18 @@ def refund_sale(
         raise ValidationError(_("That is too long: at most 200 characters."), field="reason")
 
     def body(session: Session) -> RefundDone:
+        approved = approvals.approved_by(session, actor, REFUND_ACTION, approval)
         done = _refund(
-            session, actor, sale_id, key, cleaned, lines, payments, to_tender, reference.strip()
+            session,
+            actor,
+            sale_id,
+            key,
+            cleaned,
+            lines,
+            payments,
+            to_tender,
+            reference.strip(),
+            approved,
         )
         from salon_tui.services.sale_receipts import queue_refund_receipt
 
@@ -311,6 +327,7 @@ def _refund(
     payments: Sequence[PaymentIn] | None,
     to_tender: str | None,
     reference: str,
+    approved: Mapping[str, Any],
 ) -> RefundDone:
     assert actor.staff_id is not None
     load_checkout_plugins()
@@ -448,6 +465,7 @@ def _refund(
             ],
             "tips_cents": tips_cents,
             "payments": [part.__dict__ for part in payouts],
+            **approved,
         },
     )
     return done
@@ -457,7 +475,7 @@ def refund_options(
     uow: UnitOfWork, actor: Actor, sale_id: int
 ) -> tuple[list[RefundableLine], dict[str, int]]:
     """What can still be refunded on a sale: its lines, and what each tender may take back."""
-    require(actor, "sales.refund")
+    require(actor, "sales.view")
     with uow.read() as session:
         sale = session.get(Sale, sale_id)
         if sale is None:

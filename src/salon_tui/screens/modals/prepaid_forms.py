@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
 from salon_tui.errors import SalonError
@@ -32,6 +32,7 @@ class FormField:
     value: str = ""
     max_length: int = 80
     placeholder: str = ""
+    password: bool = False  # a PIN: typed unseen, cleared when the action is refused
 
 
 @dataclass
@@ -57,7 +58,9 @@ class PrepaidFormModal(SalonModal[str]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog form", id="prepaid-form"):
+        # Scrolls when the fields are taller than the terminal (a refund with a manager's
+        # PIN): the field in focus and the buttons stay reachable.
+        with VerticalScroll(classes="dialog form", id="prepaid-form"):
             yield Static(self.form.title, classes="dialog-title")
             if self.form.intro:
                 yield Static(self.form.intro, id="form-intro")
@@ -75,6 +78,7 @@ class PrepaidFormModal(SalonModal[str]):
                         value=item.value,
                         placeholder=item.placeholder,
                         max_length=item.max_length,
+                        password=item.password,
                         id=f"field-{item.key}",
                     )
             yield Static("", id="form-hint", classes="hint")
@@ -86,7 +90,7 @@ class PrepaidFormModal(SalonModal[str]):
     def on_mount(self) -> None:
         first = next(iter(self.query(Input)), None)
         if first is not None:
-            first.focus()
+            first.focus(scroll_visible=False)
         self.update_hint()
 
     def values(self) -> dict[str, str]:
@@ -136,6 +140,9 @@ class PrepaidFormModal(SalonModal[str]):
 
     def show_problem(self, error: SalonError) -> None:
         self.busy = False
+        for item in self.form.fields:
+            if item.password:
+                self.query_one(f"#field-{item.key}", Input).value = ""
         message = self.query_one("#form-message", Static)
         message.update(error.message)
         message.add_class("-error")
