@@ -8,12 +8,19 @@ grow without editing one shared file; the loader chains them.
 Strings that must exist before a language is chosen (class attributes such as Textual
 bindings, error titles, enum labels) are marked with ``N_()`` and translated where they
 are shown.
+
+``speaking(locale)`` translates into another language for one block of one thread (a
+worker printing the day close in the shop's receipt language while the screen stays in
+the cashier's).
 """
 
 from __future__ import annotations
 
 import functools
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DEFAULT_LOCALE = "en"
@@ -22,15 +29,24 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _current_locale = DEFAULT_LOCALE
+# (locale, catalog) inside a ``speaking`` block of this thread or task; None elsewhere.
+_speaking: ContextVar[tuple[str, gettext.NullTranslations] | None] = ContextVar(
+    "salon_speaking", default=None
+)
 
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
+    speaking_now = _speaking.get()
+    if speaking_now is not None:
+        return speaking_now[1].gettext(message)
     return _translations.gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return _translations.ngettext(singular, plural, count)
+    speaking_now = _speaking.get()
+    catalog = speaking_now[1] if speaking_now is not None else _translations
+    return catalog.ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:
@@ -39,7 +55,26 @@ def N_(message: str) -> str:
 
 
 def current_locale() -> str:
-    return _current_locale
+    speaking_now = _speaking.get()
+    return speaking_now[0] if speaking_now is not None else _current_locale
+
+
+@contextmanager
+def speaking(locale: str) -> Iterator[str]:
+    """Inside the block, ``_()`` and ``current_locale()`` speak ``locale`` — in this
+    thread (or task) only, so a screen drawn meanwhile keeps its language. Yields the
+    normalised locale; an unknown one leaves the messages as written (English)."""
+    from salon_tui.errors import ValidationError
+
+    try:
+        normalised = normalise_locale(locale)
+    except ValidationError:
+        normalised = DEFAULT_LOCALE
+    token = _speaking.set((normalised, _catalog(normalised)))
+    try:
+        yield normalised
+    finally:
+        _speaking.reset(token)
 
 
 def normalise_locale(value: str) -> str:
@@ -102,4 +137,4 @@ def install(locale: str) -> str:
 
 def babel_locale(locale: str | None = None) -> str:
     """The Babel identifier for a language (Babel wants ``zh_Hans_CN`` style or ``zh_CN``)."""
-    return locale or _current_locale
+    return locale or current_locale()

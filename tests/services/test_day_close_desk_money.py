@@ -304,3 +304,42 @@ def test_packages_refunded_before_the_upgrade_get_their_method_day_and_store_bac
         uow.engine.dispose()
     assert refunds_recorded() == recorded
     assert day_summary(uow, owner, DAY).tenders == before
+
+
+@pytest.mark.parametrize(("shop_language", "screen_language"), [("zh_CN", "en"), ("en", "zh_CN")])
+def test_the_printed_z_report_is_wholly_in_the_shops_receipt_language(
+    uow: UnitOfWork,
+    owner: Actor,
+    shop: dict[str, int],
+    shop_language: str,
+    screen_language: str,
+) -> None:
+    import re
+
+    from salon_tui.i18n import current_locale, install
+    from salon_tui.services.sale_receipts import print_day_close
+    from salon_tui.services.settings import update_shop_settings
+
+    a_day_of_everything(uow, owner, shop)
+    update_shop_settings(uow, owner, locale=shop_language)
+    install(screen_language)
+    job = print_day_close(uow, owner, DAY)
+    assert current_locale() == screen_language  # the screen keeps its language
+    lines = [line.strip() for line in printed_lines(uow, job.id)]
+    # The shop's and the cashier's names are as they are written; every other word is in
+    # the shop's language.
+    words = [line for line in lines if line and "Test Salon" not in line
+             and "Olivia Owner" not in line]  # fmt: skip
+    if shop_language == "zh_CN":
+        for expected in ("日结报表 (Z)", "销售以外的收款", "各支付方式收入", "现金", "微信支付",
+                         "净收入", "销售以外的礼品卡（售出、退款）", "应有"):  # fmt: skip
+            assert any(expected in line for line in lines), (expected, lines)
+        english = [line for line in words if re.search(r"[A-Za-z]{3,}", line)]
+        assert english == [], english
+    else:
+        for expected in ("DAY CLOSE (Z REPORT)", "Money taken outside sales",
+                         "Takings by payment method", "Cash", "WeChat Pay", "Net takings",
+                         "Gift cards outside a sale (sold, refunded)", "Expected"):  # fmt: skip
+            assert any(expected in line for line in lines), (expected, lines)
+        chinese = [line for line in words if re.search(r"[\u4e00-\u9fff]", line)]
+        assert chinese == [], chinese

@@ -521,3 +521,30 @@ async def test_a_cashier_refunds_a_sale_when_a_manager_enters_their_pin() -> Non
     uow = database.open_shop_database()
     assert desk == [staff.find_staff(uow, PEOPLE["desk"][0]).id]
     uow.dispose()
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_p_prints_the_z_report_in_the_shops_language_whatever_the_screen_speaks() -> None:
+    from salon_tui.data.models import PrintJob
+    from salon_tui.printing.receipt import receipt_from_json
+    from salon_tui.services.settings import update_shop_settings
+
+    uow = database.open_shop_database()
+    update_shop_settings(uow, _owner(uow), locale="zh_CN")  # a Chinese shop …
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:  # … whose screen speaks English
+        await log_in(pilot, "desk")
+        for key in ("f2", "ctrl+b", "z"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert type(app.screen).__name__ == "ZReportScreen"
+        assert "Net takings" in str(app.screen.query_one("#z-body").render())
+        await pilot.press("p")
+        await settle(pilot)
+    (job,) = stored(select(PrintJob))
+    receipt = receipt_from_json(job.document_json)
+    labels = [row.label for row in receipt.summary]
+    assert receipt.language == "zh_CN"
+    assert {"净收入", "销售以外的收款", "各支付方式收入", "应有"} <= set(labels), labels
+    assert not [label for label in labels if any("a" <= c.lower() <= "z" for c in label)]

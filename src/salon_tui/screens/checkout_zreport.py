@@ -94,14 +94,13 @@ class ZReportScreen(SalonScreen):
     def action_print(self) -> None:
         if self.result is None:
             return
-        from salon_tui.services.sale_receipts import queue_day_close
-        from salon_tui.services.sales_reports import z_report_net_takings, z_report_print_rows
+        from salon_tui.services import reports
+        from salon_tui.services.sale_receipts import print_day_close
 
-        rows = z_report_print_rows(self.result)
-        total = z_report_net_takings(self.result)
         uow, actor, day = self.salon.uow, self.salon.session_actor, self.day
+        # Printed in the shop's receipt language, whatever this screen speaks.
         call_service(
             self,
-            lambda: queue_day_close(uow, actor, day, rows, total),
+            lambda: print_day_close(uow, actor, day, reports.desk_store(uow)),
             lambda _job: self.notify(_("The Z report is in the print queue.")),
         )

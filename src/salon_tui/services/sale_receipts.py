@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -48,6 +48,9 @@ from salon_tui.printing.receipt import (
     Payment as ReceiptPayment,
 )
 from salon_tui.services import printing
+
+if TYPE_CHECKING:
+    from salon_tui.services.reports import ReportStore
 from salon_tui.services.printing import PrintJobView
 from salon_tui.services.settings import ShopSettings, load_shop_settings
 from salon_tui.services.stores import receipt_settings
@@ -342,6 +345,27 @@ def queue_refund_receipt(uow: UnitOfWork, actor: Actor, refund_id: int) -> Print
     with uow.transaction() as session:
         receipt = refund_receipt(session, refund_id)
     return printing.enqueue_receipt(uow, actor, receipt)
+
+
+def print_day_close(
+    uow: UnitOfWork, actor: Actor, day: date, store: ReportStore | None = None
+) -> PrintJobView:
+    """Queue the Z report of ``day`` (in ``store``, every store when None) for the printer,
+    wholly in the shop's receipt language, as a sale's receipt is: its lines, headings and
+    methods as well as its header and total, whatever language the screen speaks."""
+    from salon_tui.domain.periods import Period
+    from salon_tui.i18n import speaking
+    from salon_tui.services import reports
+    from salon_tui.services.sales_reports import z_report_net_takings, z_report_print_rows
+
+    with uow.read() as session:
+        language = load_shop_settings(session).locale
+    with speaking(language):
+        result = reports.run_report(
+            uow, actor, "daily", reports.ReportRequest(Period(day, day), store=store)
+        )
+        rows = z_report_print_rows(result)
+    return queue_day_close(uow, actor, day, rows, z_report_net_takings(result))
 
 
 def queue_day_close(
