@@ -254,3 +254,44 @@ async def test_a_cashier_refunds_a_gift_card_when_the_owner_enters_their_pin() -
         assert any("Approved by 王芳." in str(n.message) for n in app._notifications)
     (refunded,) = stored(select(GiftCard))
     assert (refunded.balance_cents, refunded.refund_method) == (0, "cash")
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_the_gift_card_sell_dialog_has_buttons_and_the_keyboard_still_sells() -> None:
+    from textual.widgets import Button
+
+    from salon_tui.screens.gift_cards import GiftCardScreen
+    from salon_tui.screens.modals.loyalty import GiftCardSellModal
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        app.push_screen(GiftCardScreen())
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, GiftCardSellModal)
+        buttons = {str(button.label) for button in modal.query(Button)}
+        assert buttons == {"Sell", "Cancel"}
+        await pilot.click("#cancel")
+        await settle(pilot)
+        assert isinstance(app.screen, GiftCardScreen)
+        assert stored(select(GiftCard)) == []
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#gift-value", Input).value = "0"
+        await pilot.click("#ok")  # refused under the fields, nothing sold
+        await settle(pilot)
+        assert "more than zero" in str(app.screen.query_one("#form-message", Static).render())
+        app.screen.query_one("#gift-value", Input).value = "500"
+        app.screen.query_one("#ok").scroll_visible(animate=False)  # below the message
+        await settle(pilot)
+        await pilot.click("#ok")
+        await settle(pilot)
+        assert isinstance(app.screen, GiftCardScreen)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("enter", "enter", "enter", "enter")  # the keyboard path sells too
+        await settle(pilot)
+    assert sorted(card.value_cents for card in stored(select(GiftCard))) == [20_000, 50_000]

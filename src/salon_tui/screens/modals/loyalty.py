@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Input, Label, OptionList, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from salon_tui.errors import SalonError
@@ -145,7 +145,7 @@ class GiftCardSellModal(_Dialog):
         self.selling = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog form", id="gift-card-sell"):
+        with VerticalScroll(classes="dialog form", id="gift-card-sell"):
             yield Static(_("Sell a gift card"), classes="dialog-title")
             if self.presets:
                 yield Static(
@@ -163,12 +163,15 @@ class GiftCardSellModal(_Dialog):
             yield Label(_("Note (who bought it, for whom)"))
             yield Input(id="gift-note", max_length=200)
             yield Static("", id="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Sell"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         if self.presets:
             self.query_one("#gift-value", Input).value = self._plain(self.presets[0])
         self.query_one("#gift-tender", OptionList).highlighted = 0
-        self.query_one("#gift-value", Input).focus()
+        self.query_one("#gift-value", Input).focus(scroll_visible=False)
 
     def _plain(self, cents: int) -> str:
         from salon_tui.domain.money import to_decimal
@@ -188,6 +191,12 @@ class GiftCardSellModal(_Dialog):
 
     def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
         self.query_one("#gift-reference", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.sell()
+        else:
+            self.dismiss(None)
 
     def sell(self) -> None:
         from salon_tui.domain.money import parse_amount
