@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+import json
 
-from salon_tui.data.models import CouponTemplate, GiftCard, PointsAccount
+from sqlmodel import col, select
+
+from salon_tui.data.models import AuditEntry, CouponTemplate, GiftCard, PointsAccount
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.services import database
 from salon_tui.services.demo import DemoOptions, build_demo
@@ -30,3 +32,8 @@ def test_demo_members_hold_points_and_coupons_and_gift_cards_are_partly_spent(
         (refunded,) = [c for c in cards if c.refund_method]
         assert (refunded.refund_method, refunded.balance_cents) == ("bank_card", 0)
         assert refunded.refunded_cents == refunded.value_cents - 9_800  # spent on a cut
+        (audited,) = session.exec(
+            select(AuditEntry).where(col(AuditEntry.action) == "giftcard.refund")
+        ).all()
+        assert audited.staff_name == "李娜 Nina"
+        assert json.loads(audited.after or "{}")["approved_by"] == "陈静 Jing"

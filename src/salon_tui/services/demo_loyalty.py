@@ -248,13 +248,25 @@ def _gift_cards(uow: UnitOfWork, context: Any) -> int:
             [PaymentIn("gift_card", min(price, card.value_cents), reference=card.code)],
             print_receipt=False,
         )
+    # Refunded by the desk (李娜 Nina) with the manager's PIN on the spot (陈静 Jing): the
+    # audit names both.
+    desk_id, manager_id = context.staff_ids.get("desk"), context.staff_ids.get("manager")
+    refunder, approval = owner, None
+    if desk_id and manager_id:
+        from salon_tui.domain.actor import Actor
+        from salon_tui.domain.permissions import Role
+        from salon_tui.services.sales import Approval
+
+        refunder = Actor(desk_id, "李娜 Nina", Role.FRONT_DESK)
+        approval = Approval(manager_id, "陈静 Jing")
     gift_cards.refund_card(
         uow,
-        owner,
+        refunder,
         sold[2].code,
         "bank_card",
         "客人搬家 client moved away",
         f"POS{context.rng.randint(10**5, 10**6)}",
         key="demo-gift-refund",
+        approval=approval,
     )
     return len(sold)
