@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
+from textual.worker import WorkerCancelled
 
 from salon_tui.app import SalonApp
 from salon_tui.domain.permissions import Role
@@ -59,7 +60,12 @@ async def settle(pilot: Pilot[int]) -> None:
     """Wait until every worker is done and the screen has caught up."""
     app = pilot.app
     for _ in range(20):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            # An exclusive worker replaced by a newer one while we waited (a key pressed
+            # twice quickly): the next round waits for the newer one.
+            pass
         await pilot.pause()
         if not any(worker.is_running for worker in app.workers):
             break
