@@ -229,8 +229,9 @@ class UnitOfWork:
 
 def _release_all(kept: tuple[_Kept, ...]) -> None:
     for one in kept:
-        # Not from under a transaction that another thread still runs on it.
-        if one.lock.acquire(timeout=10):
+        # Not from under a transaction that another thread still runs on it (one that
+        # outlasts the wait keeps it: the unit of work's finalizer gives it back later).
+        if one.lock.acquire(timeout=2):
             try:
                 one.release()
             finally:
