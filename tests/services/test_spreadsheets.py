@@ -324,3 +324,39 @@ def test_stopping_early_ends_the_reading_process(tmp_path: Path, read_by_a_proce
     assert _processes_reading()  # parsed over there
     rows.close()  # type: ignore[attr-defined]
     assert not _processes_reading()
+
+
+def test_a_reading_process_started_ahead_is_taken_over_or_ended(
+    tmp_path: Path, read_by_a_process: None
+) -> None:
+    """``start_reading`` (the command line, before it logs in) starts the parsing; the
+    ``read_table`` of that file and sheet takes the process over and reads the same rows;
+    a file changed meanwhile is read afresh; ``stop_started`` ends one nobody took."""
+    from salon_tui.data import spreadsheets
+
+    path = _saved_book(
+        tmp_path / "members.xlsx", [["姓名"], *([f"会员{index}"] for index in range(3000))]
+    )
+    spreadsheets.start_reading(path, None)
+    started = _processes_reading()
+    assert len(started) == 1
+    spreadsheets.start_reading(path, None)  # once per file and sheet
+    assert _processes_reading() == started
+    table = read_table(path)
+    assert _processes_reading() == started  # the same process, no second one
+    assert [row.cells for row in table.rows][-1] == ("会员2999",)
+    assert not _processes_reading() and not spreadsheets._STARTED
+
+    spreadsheets.start_reading(path, None)
+    _saved_book(path, [["姓名"], ["后来的"]])  # changed after it was started
+    assert [row.cells for row in read_table(path).rows] == [("后来的",)]
+    assert not _processes_reading()
+
+    spreadsheets.start_reading(path, "会员")  # another sheet than the one read
+    spreadsheets.start_reading(tmp_path / "missing.xlsx", None)  # nothing to start
+    text = tmp_path / "members.csv"
+    text.write_text("姓名\n王芳\n", encoding="utf-8")
+    spreadsheets.start_reading(text, None)  # a csv is read here
+    assert len(_processes_reading()) == 1
+    spreadsheets.stop_started()
+    assert not _processes_reading() and not spreadsheets._STARTED

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salon_tui.commands._common import UsageProblem, acting_staff, open_database, print_table
 from salon_tui.i18n import _
+
+if TYPE_CHECKING:
+    from salon_tui.services.imports import ImportOptions, ImportReport
 
 
 def import_command(
@@ -59,31 +62,51 @@ def import_command(
         typer.Option("--report", help=_("Write the problems to this .xlsx or .csv file.")),
     ] = None,
 ) -> None:
+    from salon_tui.data import spreadsheets
     from salon_tui.domain.tabular import parse_column_map
-    from salon_tui.services import imports
 
     try:
         mapping = parse_column_map(column_map or [])
     except ValueError as error:
         raise UsageProblem(str(error)) from None
+    # A large xlsx starts being parsed (by its reading process) while this one loads the
+    # app, opens the shop and logs in; the import takes it over, or it is ended.
+    spreadsheets.start_reading(file, sheet)
+    try:
+        from salon_tui.services import imports
+
+        options = imports.ImportOptions(
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            update=update,
+            create_levels=create_levels,
+            sheet=sheet,
+            encoding=encoding,
+            column_map=mapping,
+        )
+        result = _run(ctx, kind, file, options)
+    finally:
+        spreadsheets.stop_started()
+    if report is not None:
+        imports.write_report(result, report)
+    _print_report(result)
+    if result.problems and not result.imported:
+        raise typer.Exit(1)
+
+
+def _run(ctx: typer.Context, kind: str, file: Path, options: ImportOptions) -> ImportReport:
+    """Log in and import, with a progress line on a terminal (none under cron)."""
+    from salon_tui.services import imports
+
     imports.kind_named(kind)
     uow = open_database()
     actor = acting_staff(ctx, uow)
-    options = imports.ImportOptions(
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        update=update,
-        create_levels=create_levels,
-        sheet=sheet,
-        encoding=encoding,
-        column_map=mapping,
-    )
     if sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
             task = bar.add_task(_("Checking rows…"), total=None)
-            result = imports.run_import(
+            return imports.run_import(
                 uow,
                 actor,
                 kind,
@@ -96,13 +119,7 @@ def import_command(
                     task, description=_("Writing: {rows} rows done…").format(rows=rows)
                 ),
             )
-    else:
-        result = imports.run_import(uow, actor, kind, file, options)
-    if report is not None:
-        imports.write_report(result, report)
-    _print_report(result)
-    if result.problems and not result.imported:
-        raise typer.Exit(1)
+    return imports.run_import(uow, actor, kind, file, options)
 
 
 def _print_report(result: object) -> None:

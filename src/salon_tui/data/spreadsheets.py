@@ -117,6 +117,50 @@ def _xlsx_rows_from_a_process(
     on the child's stdout (it is our own child, and cells may be dates).
     """
     import pickle
+
+    reader = _take_started(path, sheet) or _start_reading_process(path, sheet)
+    pipe = reader.stdout
+    assert pipe is not None
+
+    def receive() -> tuple[str, Any]:
+        try:
+            message: tuple[str, Any] = pickle.load(pipe)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            raise SpreadsheetError(
+                _("{name} could not be read: the reading process stopped.").format(name=path.name)
+            ) from None
+        return message
+
+    def stop() -> None:
+        _stop(reader)
+
+    try:
+        what, payload = receive()
+        if what != "header":
+            raise SpreadsheetError(payload)
+    except BaseException:
+        stop()
+        raise
+
+    def rows() -> Iterator[Row]:
+        try:
+            while True:
+                what, payload = receive()
+                if what == "rows":
+                    for number, cells in payload:
+                        yield Row(number, cells)
+                elif what == "end":
+                    return
+                else:
+                    raise SpreadsheetError(payload)
+        finally:
+            stop()
+
+    return payload, rows()
+
+
+def _start_reading_process(path: Path, sheet: str | None) -> Any:
+    """The reading process of ``path`` (``subprocess.Popen``), started."""
     import subprocess
     import sys
 
@@ -142,48 +186,71 @@ def _xlsx_rows_from_a_process(
         stderr=subprocess.DEVNULL,  # the TUI owns the terminal; errors come as messages
         env=env,
     )
-    pipe = reader.stdout
-    assert pipe is not None
-    _widen(pipe)
+    assert reader.stdout is not None
+    _widen(reader.stdout)
+    return reader
 
-    def receive() -> tuple[str, Any]:
-        try:
-            message: tuple[str, Any] = pickle.load(pipe)
-        except (EOFError, OSError, pickle.UnpicklingError):
-            raise SpreadsheetError(
-                _("{name} could not be read: the reading process stopped.").format(name=path.name)
-            ) from None
-        return message
 
-    def stop() -> None:
-        pipe.close()
-        if reader.poll() is None:
-            reader.kill()
-        reader.wait()
+# Reading processes started ahead (``start_reading``), by file, sheet and file stamp.
+_STARTED: dict[tuple[str, str | None], tuple[tuple[int, int], Any]] = {}
 
+
+def start_reading(path: Path, sheet: str | None) -> None:
+    """Start parsing ``path`` now when ``read_table`` will give it to a reading process:
+    the command line does so before it logs in and opens the shop, so the parsing goes
+    on meanwhile. A ``read_table`` of the same file and sheet takes the process over;
+    ``stop_started`` ends one nobody took. Nothing happens for another file (or when
+    it cannot be read: ``read_table`` says why)."""
     try:
-        what, payload = receive()
-        if what != "header":
-            raise SpreadsheetError(payload)
-    except BaseException:
-        stop()
-        raise
+        if path.suffix.lower() not in {".xlsx", ".xlsm"} or not path.is_file():
+            return
+        if not _worth_a_reading_process(path):
+            return
+        _check_zip(path)
+        key = (str(path.resolve()), sheet)
+        if key in _STARTED:
+            return
+        stamp = _stamp(path)
+        _STARTED[key] = (stamp, _start_reading_process(path, sheet))
+    except (SpreadsheetError, OSError):
+        return
 
-    def rows() -> Iterator[Row]:
-        try:
-            while True:
-                what, payload = receive()
-                if what == "rows":
-                    for number, cells in payload:
-                        yield Row(number, cells)
-                elif what == "end":
-                    return
-                else:
-                    raise SpreadsheetError(payload)
-        finally:
-            stop()
 
-    return payload, rows()
+def stop_started() -> None:
+    """End the reading processes ``start_reading`` started that nobody took."""
+    while _STARTED:
+        _key, (_stamp_then, reader) = _STARTED.popitem()
+        _stop(reader)
+
+
+def _take_started(path: Path, sheet: str | None) -> Any:
+    """The reading process started ahead for ``path`` and ``sheet``, if the file is as
+    it was then (else that process is ended, and the file read afresh)."""
+    try:
+        key, stamp = (str(path.resolve()), sheet), _stamp(path)
+    except OSError:
+        return None
+    started = _STARTED.pop(key, None)
+    if started is None:
+        return None
+    stamp_then, reader = started
+    if stamp_then == stamp:
+        return reader  # even when done: what it sent waits in the pipe
+    _stop(reader)
+    return None
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _stop(reader: Any) -> None:
+    if reader.stdout is not None:
+        reader.stdout.close()
+    if reader.poll() is None:
+        reader.kill()
+    reader.wait()
 
 
 # Bytes the pipe holds: the reading process goes on parsing while this one is busy a
