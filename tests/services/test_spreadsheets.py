@@ -338,14 +338,15 @@ def test_a_reading_process_started_ahead_is_taken_over_or_ended(
         tmp_path / "members.xlsx", [["姓名"], *([f"会员{index}"] for index in range(3000))]
     )
     spreadsheets.start_reading(path, None)
-    started = _processes_reading()
-    assert len(started) == 1
     spreadsheets.start_reading(path, None)  # once per file and sheet
-    assert _processes_reading() == started
-    table = read_table(path)
-    assert _processes_reading() == started  # the same process, no second one
-    assert [row.cells for row in table.rows][-1] == ("会员2999",)
-    assert not _processes_reading() and not spreadsheets._STARTED
+    assert len(spreadsheets._STARTED) == 1
+    ((_stamp, reader),) = spreadsheets._STARTED.values()
+    rows = read_table(path).rows
+    assert next(rows).cells == ("会员0",)
+    assert not spreadsheets._STARTED  # taken over
+    assert len(_processes_reading()) == 1 and reader.poll() is None  # no second one
+    assert [row.cells for row in rows][-1] == ("会员2999",)
+    assert not _processes_reading() and reader.returncode is not None
 
     spreadsheets.start_reading(path, None)
     _saved_book(path, [["姓名"], ["后来的"]])  # changed after it was started
@@ -357,6 +358,8 @@ def test_a_reading_process_started_ahead_is_taken_over_or_ended(
     text = tmp_path / "members.csv"
     text.write_text("姓名\n王芳\n", encoding="utf-8")
     spreadsheets.start_reading(text, None)  # a csv is read here
-    assert len(_processes_reading()) == 1
+    assert len(spreadsheets._STARTED) == 1
+    ((_stamp, reader),) = spreadsheets._STARTED.values()
     spreadsheets.stop_started()
-    assert not _processes_reading() and not spreadsheets._STARTED
+    assert not spreadsheets._STARTED and reader.returncode is not None
+    assert not _processes_reading()
