@@ -548,3 +548,34 @@ async def test_p_prints_the_z_report_in_the_shops_language_whatever_the_screen_s
     assert receipt.language == "zh_CN"
     assert {"净收入", "销售以外的收款", "各支付方式收入", "应有"} <= set(labels), labels
     assert not [label for label in labels if any("a" <= c.lower() <= "z" for c in label)]
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_the_refund_dialog_has_refund_and_cancel_buttons() -> None:
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    cart = sales.open_sale(uow, owner)
+    cart = sales.add_line(
+        uow, owner, cart.sale_id, kind="product", description="Oil", unit_cents=9_900
+    )
+    pay_sale(uow, owner, cart.sale_id, [PaymentIn("cash", 9_900)])
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "manager")
+        for key in ("f2", "ctrl+o", "ctrl+f"):
+            await pilot.press(key)
+            await settle(pilot)
+        history = app.screen_stack[-2]
+        await pilot.click("#cancel")
+        await settle(pilot)
+        assert app.screen is history
+        assert stored(select(Refund)) == []
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        app.screen.query_one("#refund-reason", Input).value = "allergy"
+        await pilot.click("#ok")
+        await settle(pilot)
+        assert app.screen is history
+    (refund,) = stored(select(Refund))
+    assert (refund.amount_cents, refund.reason) == (9_900, "allergy")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from salon_tui.errors import SalonError
 from salon_tui.i18n import N_, _, current_locale
@@ -230,6 +230,9 @@ class RefundModal(SalonModal[Any]):
             elif self.needs_approval:
                 yield Static(_("Nobody here may approve this."), classes="-error")
             yield Static("", id="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Refund"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
 
     @staticmethod
     def money_tenders() -> dict[str, str]:
@@ -256,6 +259,12 @@ class RefundModal(SalonModal[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.submit()
+        else:
+            self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "refund-reason":
