@@ -111,8 +111,19 @@ _APPLIED = (
 _ANY_APPLIED = select(SaleCoupon.id).where(col(SaleCoupon.sale_id) == bindparam("sale_id")).limit(1)
 
 
+# The sales this transaction found without a coupon: a payment prices the sale and then
+# marks its coupons used, and the second look would only find none again. Adding a coupon
+# (``apply_coupon``, the one place a sale gets one) forgets the sale. A session's info
+# lives for one transaction.
+_NO_COUPONS = "salon.sales_without_coupons"
+
+
 def _applied(session: Session, sale_id: int) -> list[tuple[Coupon, CouponTemplate]]:
+    without: set[int] | None = session.info.get(_NO_COUPONS)
+    if without is not None and sale_id in without:
+        return []
     if direct.run(session, _ANY_APPLIED, {"sale_id": sale_id}).first() is None:
+        session.info.setdefault(_NO_COUPONS, set()).add(sale_id)
         return []
     rows = session.exec(_APPLIED, params={"sale_id": sale_id}).all()
     return [(coupon, template) for coupon, template in rows]
@@ -222,6 +233,7 @@ def apply_coupon(uow: UnitOfWork, actor: Actor, sale_id: int, code: str) -> Cart
         if reason is not None:
             money = coupons._money_of(session)(template.min_spend_cents)
             raise ValidationError(explain_refusal(reason, terms, money), field="coupon")
+        session.info.get(_NO_COUPONS, set()).discard(sale_id)
         session.add(SaleCoupon(sale_id=sale_id, coupon_id=coupon.id))
         session.flush()
         audit.record(session, actor, "coupon.apply", "sale", sale_id, after={"coupon": coupon.code})
