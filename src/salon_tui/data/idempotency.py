@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam
@@ -12,6 +11,7 @@ from sqlmodel import Session, col, select
 from salon_tui.data import direct
 from salon_tui.data.bulk import insert_row
 from salon_tui.data.models import IdempotencyRecord
+from salon_tui.data.moment import session_now
 
 # Read before every action that runs once (built once: statements cost as much to build
 # as to run on SQLite).
@@ -38,5 +38,5 @@ def remember_result(session: Session, key: str, action: str, result: dict[str, A
         key=key,
         action=action,
         result_json=json.dumps(result, sort_keys=True, default=str),
-        created_at=datetime.now(UTC),
+        created_at=session_now(session),
     )

@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from salon_tui.data.models import AlertFlag, Member, Sale, Staff
+from salon_tui.data.moment import session_now
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.alerts import (
@@ -335,7 +336,7 @@ def watch(session: Session, actor: Actor, recorded: Recorded) -> None:
     if actor.role is Role.OWNER or actor.is_system:
         return
     rules = load_rules(session)
-    now = utc_now()
+    now = session_now(session)
     for kind, facts in _findings(session, recorded, rules, now):
         flag = AlertFlag(
             kind=kind.value,

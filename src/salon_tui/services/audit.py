@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from salon_tui.data import direct
 from salon_tui.data.bulk import insert_rows
 from salon_tui.data.models import AuditEntry, AuditHead
+from salon_tui.data.moment import session_now
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.audit_chain import (
@@ -99,7 +100,7 @@ def record(
     head_seq, head_hash = _read_head(session)
     link = ChainLink(
         seq=head_seq + 1,
-        at=timestamp_text(utc_now()),
+        at=timestamp_text(session_now(session)),
         staff_id=actor.staff_id,
         staff_name=actor.name,
         action=action,

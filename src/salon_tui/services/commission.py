@@ -32,6 +32,7 @@ from salon_tui.data.models import (
     SaleLineStaff,
     Staff,
 )
+from salon_tui.data.moment import session_now
 from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -305,7 +306,7 @@ def fix_for_sale(
     the lines' staff rows (``sales.line_shares``)."""
     assert sale.id is not None
     rules, levels = rules_and_levels(session)
-    now = utc_now()
+    now = session_now(session)
     total = 0
     month_basis: dict[int, int] = {}  # each person's basis this month before this sale
     added_basis: dict[int, int] = {}  # and what this sale's lines added so far

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 from salon_tui.data import direct
 from salon_tui.data.bulk import insert_row
 from salon_tui.data.models import DrawerMovement, DrawerSession
+from salon_tui.data.moment import session_now
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.cash import counted_total, denominations_for
@@ -198,7 +199,7 @@ def add_movement(
         "sale_id": sale_id,
         "refund_id": refund_id,
         "staff_id": actor.staff_id,
-        "at": utc_now(),
+        "at": session_now(session),
     }
     movement_id = insert_row(session, DrawerMovement, **values)
     assert movement_id is not None

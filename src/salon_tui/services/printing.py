@@ -24,6 +24,7 @@ from sqlmodel import Session, col, func, select
 from salon_tui.config import PrinterConfig
 from salon_tui.data.bulk import insert_row
 from salon_tui.data.models import PrintJob
+from salon_tui.data.moment import session_now
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
 from salon_tui.domain.clock import utc_now
@@ -123,7 +124,7 @@ def _add_job(
 ) -> PrintJobView:
     """Queue one job inside the caller's transaction (a plain insert: the job is not read
     back as an object)."""
-    now = utc_now()
+    now = session_now(session)
     values: dict[str, Any] = {
         "kind": kind,
         "title": title,

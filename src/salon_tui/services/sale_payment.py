@@ -19,11 +19,12 @@ from sqlmodel import Session
 
 from salon_tui.data.bulk import insert_dicts, update_row, update_rows
 from salon_tui.data.models import Payment, Sale, SaleAdjustment, SaleLine
+from salon_tui.data.moment import fix_now
 from salon_tui.data.sale_rows import LineRow, StoredLine, line_rows, sale_row
 from salon_tui.data.sequences import next_number
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
-from salon_tui.domain.clock import business_date, utc_now
+from salon_tui.domain.clock import business_date
 from salon_tui.domain.money import Rounding, RoundingMode, format_money
 from salon_tui.domain.pricing import MANUAL_SOURCES
 from salon_tui.domain.sales import LineKind, SaleStatus, is_card_sale
@@ -205,7 +206,7 @@ def _pay(
             lambda cents: format_money(cents, settings.currency, current_locale()),
         )
 
-    now = utc_now()
+    now = fix_now(session)
     day = business_date(now, settings.timezone)
     store = terminal_store(session)
     sequence = next_number(session, store.series("sale"), day)
