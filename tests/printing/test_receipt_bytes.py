@@ -4,7 +4,10 @@ per cash sale, kick before cut, cut only with a cutter)."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -185,6 +188,31 @@ def test_a_top_up_receipt_keeps_its_stored_value_block_through_the_queue() -> No
     for build in (samples.top_up_promotion, samples.top_up_undo):
         receipt = build("zh_CN")
         assert receipt_from_json(receipt.to_json()) == receipt
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        samples.sale,
+        samples.top_up,
+        samples.top_up_promotion,
+        samples.top_up_undo,
+        samples.gift_card,
+        samples.refund,
+        samples.day_close,
+    ],
+)
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_queued_receipt_is_the_json_of_its_fields_as_before(
+    build: Callable[[str], Receipt], language: str
+) -> None:
+    """The queue's text is what ``dataclasses.asdict`` and ``json.dumps`` gave (jobs
+    queued before and after read back alike)."""
+    receipt = build(language)
+    data = dataclasses.asdict(receipt)
+    data["issued_at"] = receipt.issued_at.isoformat()
+    assert receipt.to_json() == json.dumps(data, ensure_ascii=False, sort_keys=True)
+    assert receipt_from_json(receipt.to_json()) == receipt
 
 
 def test_a_cash_top_up_undo_opens_the_drawer_and_prints_what_it_takes_back() -> None:

@@ -9,7 +9,7 @@ months later shows exactly what the first print showed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, is_dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -156,32 +156,24 @@ class Receipt:
         return self.kind is not ReceiptKind.DAY_CLOSE and self.paid_in_cash
 
     def to_json(self) -> str:
-        data = _plain(self)
+        data = dict(self.__dict__)
         data["issued_at"] = self.issued_at.isoformat()
-        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return _RECEIPT_JSON.encode(data)
 
 
-# The field names of each dataclass a receipt holds, looked up once per class.
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+def _fields_of(value: Any) -> dict[str, Any]:
+    """A dataclass the receipt holds, as the JSON encoder's dict: its fields (the
+    instance's own dict, not copied: a receipt's dataclasses keep nothing else there).
+    The C encoder walks the rest itself, so a receipt costs one call per dataclass
+    instead of a Python call per value (it is written on every sale)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return value.__dict__
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _plain(value: Any) -> Any:
-    """What ``dataclasses.asdict`` gives for JSON, without its deep copies (a receipt is
-    written on every sale, and the copies cost more than the JSON)."""
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    names = _FIELD_NAMES.get(kind)
-    if names is None and is_dataclass(kind):
-        names = _FIELD_NAMES[kind] = tuple(item.name for item in fields(kind))
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
+# What ``dataclasses.asdict`` and ``json.dumps(..., ensure_ascii=False, sort_keys=True)``
+# gave, with one encoder built once.
+_RECEIPT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_fields_of)
 
 
 def receipt_from_json(text: str) -> Receipt:
