@@ -15,10 +15,9 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, bindparam, or_, update
+from sqlalchemy import Row, Text, bindparam, cast, or_, update
 from sqlmodel import Session, col, func, select
 
 from salon_tui.data import direct
@@ -265,7 +264,6 @@ _ACTIVE_RULES = select(*_RULE_COLUMNS).where(col(CommissionRule.active).is_(True
 _RuleRow = namedtuple(  # type: ignore[misc]
     "_RuleRow", [column.key for column in _RULE_COLUMNS]
 )
-_LEVELS = select(CommissionStaffLevel.staff_id, CommissionStaffLevel.level)
 _SHARE = SaleLineStaff.__table__.c  # type: ignore[attr-defined]
 _SET_BASIS = (
     update(SaleLineStaff.__table__)  # type: ignore[attr-defined]
@@ -279,18 +277,65 @@ def _month_basis(session: Session, staff_id: int, day: date) -> int:
     return int(direct.run(session, _MONTH_BASIS, params).scalar())
 
 
-# The rules worked out from the rows read (rules are frozen): read on every payment,
-# parsed again only when a rule changed.
-@lru_cache(maxsize=4)
-def _domain_rules(rows: tuple[tuple[Any, ...], ...]) -> tuple[Rule, ...]:
-    return tuple(domain_rule(_RuleRow(*row)) for row in rows)
+# A payment reads the active rules and the people's levels in ONE statement, as two JSON
+# texts the database builds (like the settings: services/settings.py): a transaction that
+# finds the same texts as an earlier one (nearly every one: rules rarely change) takes
+# the rules and levels already worked out, without reading rows or parsing anything.
+# Still read in every paying transaction: a rule changed at another terminal counts at
+# the next payment. Rules are frozen and the levels' dict is never changed once made.
+_RULE_KEYS = [column.key for column in _RULE_COLUMNS]
+_BOOL_KEYS = frozenset({"requested", "active"})  # 0/1 on SQLite, true/false on PostgreSQL
+_ACTIVE = _ACTIVE_RULES.subquery()
+_LEVEL_TABLE = CommissionStaffLevel.__table__  # type: ignore[attr-defined]
+
+
+def _rules_and_levels_statement(postgres: bool) -> Any:
+    columns = [_ACTIVE.c[key] for key in _RULE_KEYS]
+    if postgres:
+        rules = select(cast(func.json_agg(func.json_build_array(*columns)), Text)).scalar_subquery()
+        levels = select(
+            cast(func.json_object_agg(_LEVEL_TABLE.c.staff_id, _LEVEL_TABLE.c.level), Text)
+        ).scalar_subquery()
+    else:
+        rules = select(func.json_group_array(func.json_array(*columns))).scalar_subquery()
+        levels = select(
+            func.json_group_object(_LEVEL_TABLE.c.staff_id, _LEVEL_TABLE.c.level)
+        ).scalar_subquery()
+    return select(rules, levels)
+
+
+_RULES_AND_LEVELS = {False: _rules_and_levels_statement(False)}
+_RULES_AND_LEVELS[True] = _rules_and_levels_statement(True)
+# What was worked out, by the two texts it came from.
+_BY_TEXT: dict[tuple[str, str], tuple[tuple[Rule, ...], dict[int, str]]] = {}
+_BY_TEXT_MAX = 4
+
+
+def _worked_out(rules_text: str, levels_text: str) -> tuple[tuple[Rule, ...], dict[int, str]]:
+    rows = []
+    for values in json.loads(rules_text) if rules_text else ():
+        row = dict(zip(_RULE_KEYS, values, strict=True))
+        for key in _BOOL_KEYS:
+            if row[key] is not None:
+                row[key] = bool(row[key])
+        rows.append(_RuleRow(**row))
+    rules = tuple(domain_rule(row) for row in rows)
+    levels = {int(key): str(level) for key, level in json.loads(levels_text or "{}").items()}
+    return rules, levels
 
 
 def rules_and_levels(session: Session) -> tuple[tuple[Rule, ...], dict[int, str]]:
-    """The active rules, and each person's level, as a payment reads them."""
-    rules = _domain_rules(tuple(direct.run(session, _ACTIVE_RULES).rows))
-    levels = {staff_id: level for staff_id, level in direct.run(session, _LEVELS).rows}
-    return rules, levels
+    """The active rules, and each person's level, as a payment reads them (the levels'
+    dict is shared: never change it)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    rules_text, levels_text = direct.run(session, _RULES_AND_LEVELS[postgres]).rows[0]
+    texts = (rules_text or "", levels_text or "")
+    found = _BY_TEXT.get(texts)
+    if found is None:
+        if len(_BY_TEXT) >= _BY_TEXT_MAX:
+            _BY_TEXT.clear()
+        found = _BY_TEXT[texts] = _worked_out(*texts)
+    return found
 
 
 def fix_for_sale(
