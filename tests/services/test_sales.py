@@ -24,7 +24,7 @@ from salon_tui.services import audit, database, drawer, sales
 from salon_tui.services.sale_payment import pay_sale
 from salon_tui.services.sales import StaffShare
 from salon_tui.services.settings import update_shop_settings
-from tests.conftest import OWNER_PIN, STAFF_PIN
+from tests.conftest import FROZEN_NOW, OWNER_PIN, STAFF_PIN
 
 
 @pytest.fixture
@@ -421,3 +421,44 @@ def test_a_line_for_someone_gone_or_unknown_is_refused_and_leaves_the_cart_as_it
     after = sales.get_cart(uow, desk, cart.sale_id)
     assert [line.description for line in after.lines] == ["Haircut 剪发"]
     assert after.total_cents == cart.total_cents
+
+
+def test_a_payment_stamps_everything_it_writes_with_one_moment(
+    uow: UnitOfWork, desk: Actor, stylist: Actor, open_drawer: None
+) -> None:
+    from datetime import timedelta
+
+    from salon_tui.data.models import AuditEntry, IdempotencyRecord, PrintJob
+    from salon_tui.services.audit import timestamp_text
+
+    cart = sales.open_sale(uow, desk)
+    cart = haircut(uow, desk, cart.sale_id, stylist)
+    # A clock that runs: each read of it gives a later moment.
+    with time_machine.travel(FROZEN_NOW + timedelta(hours=1), tick=True):
+        pay_sale(
+            uow,
+            desk,
+            cart.sale_id,
+            [PaymentIn("cash", 12_800, tendered_cents=20_000)],
+            key=cart.idempotency_key,
+        )
+        later = sales.open_sale(uow, desk)  # the next transaction reads the clock again
+    with uow.read() as session:
+        sale = session.get(Sale, cart.sale_id)
+        assert sale is not None and sale.paid_at is not None
+        moment = sale.paid_at
+        assert sale.closed_at == moment
+        assert {p.paid_at for p in session.exec(select(Payment)).all()} == {moment}
+        movement = session.exec(
+            select(DrawerMovement).where(col(DrawerMovement.sale_id) == cart.sale_id)
+        ).one()
+        assert movement.at == moment
+        entry = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc())).first()
+        assert entry is not None and entry.action == "sales.pay"
+        assert entry.at == timestamp_text(moment)
+        job = session.exec(select(PrintJob).order_by(col(PrintJob.id).desc())).first()
+        assert job is not None and job.created_at == moment
+        record = session.get(IdempotencyRecord, cart.idempotency_key)
+        assert record is not None and record.created_at == moment
+        opened = session.get(Sale, later.sale_id)
+        assert opened is not None and opened.opened_at > moment

@@ -11,11 +11,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from salon_tui.domain.clock import utc_now
 
 _NOW = "salon.now"
+# Keys of ``session.info`` that hold what one transaction found (the moment, the sales
+# it saw without a coupon): forgotten when the transaction ends, even on a session that
+# goes on to another one.
+TRANSACTION_KEYS: set[str] = {_NOW}
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    # Flushes run in inner transactions of their own; only the outermost one ends ours.
+    if transaction.parent is None:
+        for key in TRANSACTION_KEYS:
+            session.info.pop(key, None)
 
 
 def fix_now(session: Session) -> datetime:

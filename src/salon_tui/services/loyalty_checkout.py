@@ -26,6 +26,7 @@ from salon_tui.data.models import (
     SaleAdjustment,
     SaleCoupon,
 )
+from salon_tui.data.moment import TRANSACTION_KEYS
 from salon_tui.data.sale_rows import StoredLine, StoredSale
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.actor import Actor
@@ -116,6 +117,7 @@ _ANY_APPLIED = select(SaleCoupon.id).where(col(SaleCoupon.sale_id) == bindparam(
 # (``apply_coupon``, the one place a sale gets one) forgets the sale. A session's info
 # lives for one transaction.
 _NO_COUPONS = "salon.sales_without_coupons"
+TRANSACTION_KEYS.add(_NO_COUPONS)
 
 
 def _applied(session: Session, sale_id: int) -> list[tuple[Coupon, CouponTemplate]]:
