@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -98,6 +98,18 @@ def acting_staff(ctx: typer.Context, uow: UnitOfWork) -> Actor:
             raise UsageProblem(_("No PIN: set SALON_PIN or run the command in a terminal."))
         pin = typer.prompt(_("PIN for {name}").format(name=name), hide_input=True)
     return auth.login(uow, pin, name=name)
+
+
+ApprovedByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--approved-by",
+        help=_(
+            "A manager who approves this refund on the spot (their PIN from "
+            "SALON_APPROVER_PIN, or asked for), when you may not refund alone."
+        ),
+    ),
+]
 
 
 def approval_of(uow: UnitOfWork, name: str | None, permission: str) -> Approval | None:

@@ -9,6 +9,7 @@ import typer
 
 from salon_tui.commands._catalog import money, parse_money, shop_clock, shop_currency
 from salon_tui.commands._common import (
+    ApprovedByOption,
     acting_staff,
     approval_of,
     new_app,
@@ -107,16 +108,7 @@ def refund_command(
         ),
     ] = None,
     as_json: JsonOption = False,
-    approved_by: Annotated[
-        str | None,
-        typer.Option(
-            "--approved-by",
-            help=_(
-                "A manager who approves this refund on the spot (their PIN from "
-                "SALON_APPROVER_PIN, or asked for), when you may not refund alone."
-            ),
-        ),
-    ] = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     from salon_tui.domain.giftcards import spaced
     from salon_tui.services import gift_cards

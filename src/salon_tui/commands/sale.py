@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from salon_tui.commands._common import (
+    ApprovedByOption,
     UsageProblem,
     acting_staff,
     approval_of,
@@ -282,16 +283,7 @@ def refund_command(
             "--key", help=_("Idempotency key: running the same command again with it refunds once.")
         ),
     ] = None,
-    approved_by: Annotated[
-        str | None,
-        typer.Option(
-            "--approved-by",
-            help=_(
-                "A manager who approves this refund on the spot (their PIN from "
-                "SALON_APPROVER_PIN, or asked for), when you may not refund alone."
-            ),
-        ),
-    ] = None,
+    approved_by: ApprovedByOption = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
 ) -> None:
     from salon_tui.services import refunds, sales_history
