@@ -72,7 +72,7 @@ class GiftCardScreen(SalonScreen):
     def list_cards(self, cards: list[GiftCardView]) -> None:
         table = self.query_one("#gift-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(_("Code"), _("Sold"), _("Value"), _("Balance left"), _("Expires"))
+        table.add_columns(_("Code"), _("Sold"), _("Face value"), _("Balance left"), _("Expires"))
         for card in cards:
             table.add_row(
                 "…" + card.code[-4:],

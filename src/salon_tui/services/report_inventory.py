@@ -246,7 +246,7 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
             ReportColumn("posted", _("Posted"), Kind.DATE),
             ReportColumn("counted", _("Counted"), Kind.INT),
             ReportColumn("units", _("Variance"), Kind.INT),
-            ReportColumn("value", _("Value"), Kind.MONEY),
+            ReportColumn("value", _("Value at cost"), Kind.MONEY),
         ),
         [
             {

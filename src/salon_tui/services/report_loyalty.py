@@ -121,7 +121,7 @@ def build(uow: UnitOfWork, actor: Actor, request: ReportRequest) -> ReportResult
                 (
                     ReportColumn("kind", _("What"), Kind.TEXT),
                     ReportColumn("points", _("Points"), Kind.INT),
-                    ReportColumn("amount", _("Value"), Kind.MONEY),
+                    ReportColumn("amount", _("Money value"), Kind.MONEY),
                 ),
                 point_rows,
             ),

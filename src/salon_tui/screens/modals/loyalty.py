@@ -154,7 +154,7 @@ class GiftCardSellModal(_Dialog):
                     ),
                     classes="hint",
                 )
-            yield Label(_("Value"))
+            yield Label(_("Face value"))
             yield Input(id="gift-value")
             yield Label(_("Paid by"))
             yield OptionList(*[Option(_(label)) for _code, label in self.TENDERS], id="gift-tender")
