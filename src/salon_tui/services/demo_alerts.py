@@ -2,7 +2,8 @@
 
 Both go through the real services, so the flags are what the rules make of them: the
 front desk takes a top-up above the alert limit, and the manager adds points by hand;
-the owner has already looked at the points and dismissed that flag with a note.
+the owner has already looked at the points and dismissed that flag with a note. The
+opening-hours rule is switched on last, whatever the hour the demo is built at.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def seed_alerts(uow: UnitOfWork, context: Any) -> dict[str, int]:
     staff = context.staff_ids
     desk = Actor(staff["desk"], "李娜 Nina", Role.FRONT_DESK)
     manager = Actor(staff["manager"], "陈静 Jing", Role.MANAGER)
-    rules = alerts.update_rules(uow, context.owner, sale_above_cents=300_000)
+    rules = alerts.get_rules(uow, context.owner)
     with uow.read() as session:
         member_ids = list(
             session.exec(
@@ -34,6 +35,7 @@ def seed_alerts(uow: UnitOfWork, context: Any) -> dict[str, int]:
             )
         )
     if len(member_ids) < 2:
+        alerts.update_rules(uow, context.owner, sale_above_cents=300_000, outside_hours=True)
         return {"alert flags": 0}
     big, birthday = context.rng.sample(member_ids, 2)
     stored_value.top_up(
@@ -52,6 +54,8 @@ def seed_alerts(uow: UnitOfWork, context: Any) -> dict[str, int]:
         ).first()
     if points_flag is not None:
         alerts.dismiss(uow, context.owner, points_flag, "已核对：生日活动补送，符合规定")
+    # Set up: from now on desk money outside opening hours is flagged (see demo.py).
+    alerts.update_rules(uow, context.owner, sale_above_cents=300_000, outside_hours=True)
     with uow.read() as session:
         count = len(session.exec(select(AlertFlag.id)).all())
     return {"alert flags": count}
