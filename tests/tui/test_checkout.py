@@ -62,7 +62,7 @@ def stored(query: Any) -> list[Any]:
 
 
 @pytest.mark.usefixtures("open_till", "catalogue")
-async def test_a_regular_sale_takes_at_most_eight_keystrokes() -> None:
+async def test_a_walk_in_sale_by_code_takes_seven_keystrokes() -> None:
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "desk")
@@ -70,9 +70,66 @@ async def test_a_regular_sale_takes_at_most_eight_keystrokes() -> None:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        assert len(keys) <= 8
     (sale,) = stored(select(Sale).where(col(Sale.status) == "paid"))
     assert (sale.number, sale.total_cents) == ("20261122-0001", 12_800)
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_a_regular_members_sale_from_stored_value_takes_six_keystrokes_and_scans() -> None:
+    """Scan the card, Enter for the member's usual services, Enter takes the first with
+    who last did it, F10 starts on stored value, Enter pays."""
+    from salon_tui.services import cards, members, stored_value
+    from salon_tui.widgets.devices import Scanned
+    from tests.services.catalog_helpers import make_service
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    tony = staff.find_staff(uow, PEOPLE["stylist"][0])
+    make_service(uow, owner, "C01", name="洗剪吹", price=12_800)
+    make_service(uow, owner, "W01", name="洗吹", price=5_800)
+    member = members.add_member(uow, owner, name="周洁", phone="13800138000").id
+    cards.issue_card(uow, owner, member, "V100000")
+    stored_value.top_up(uow, owner, member, 50_000, "wechat", "4200000001")
+    for code in ("C01", "C01", "W01"):  # a cut by Tony is what she usually has
+        (choice,) = sale_catalog.find_items(uow, owner, code)
+        cart = sales.open_sale(uow, owner)
+        sales.set_member(uow, owner, cart.sale_id, member)
+        cart = sales.add_line(
+            uow,
+            owner,
+            cart.sale_id,
+            kind=choice.kind,
+            description=choice.description,
+            unit_cents=choice.unit_cents,
+            item_id=choice.item_id,
+            item_code=choice.code,
+            staff=[sales.StaffShare(tony.id)],
+        )
+        pay_sale(uow, owner, cart.sale_id, [PaymentIn("bank_card", cart.total_cents)])
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.post_message(Scanned("V100000", "scanner"))
+        await settle(pilot)
+        panel = str(app.screen.query_one("#checkout-member-panel").render())
+        assert "Usual (Enter): Precision cut · " + tony.name + " (+1)" in panel
+        keys = ["enter", "enter", "f10", "enter"]
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert 1 + 1 + len(keys) <= 8  # F2, the scan, then the keys
+    *_history, sale = stored(select(Sale).where(col(Sale.status) == "paid").order_by(col(Sale.id)))
+    assert (sale.member_id, sale.total_cents) == (member, 12_800)
+    (payment,) = stored(select(Payment).where(col(Payment.sale_id) == sale.id))
+    assert (payment.tender, payment.amount_cents) == ("stored_value", 12_800)
+    from salon_tui.data.models import SaleLine, SaleLineStaff
+
+    (line,) = stored(select(SaleLine).where(col(SaleLine.sale_id) == sale.id))
+    (share,) = stored(select(SaleLineStaff).where(col(SaleLineStaff.line_id) == line.id))
+    assert (line.item_code, share.staff_id) == ("C01", tony.id)
 
 
 @pytest.mark.usefixtures("open_till")
@@ -298,11 +355,9 @@ async def test_a_member_pays_from_stored_value_offered_with_the_balance() -> Non
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, PaymentModal)
-        codes = [t.code for t in modal.tenders]
+        # The member holds stored value: the dialog starts on it.
+        assert modal.tenders[modal.tender_index].code == "stored_value"
         assert "Stored value balance: CN¥500.00" in str(modal.query_one("#pay-parts").render())
-        for _ in range(codes.index("stored_value")):
-            await pilot.press("down")
-        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
     (payment,) = stored(select(Payment))
@@ -310,6 +365,43 @@ async def test_a_member_pays_from_stored_value_offered_with_the_balance() -> Non
     uow = database.open_shop_database()
     assert stored_value.get_balance(uow, _owner(uow), member).total_cents == 50_000 - 12_800
     uow.dispose()
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_stored_value_short_of_the_total_pays_its_part_and_cash_the_rest() -> None:
+    from salon_tui.screens.modals.checkout_pay import PaymentModal
+    from salon_tui.services import members, stored_value
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    member = members.add_member(uow, owner, name="Zhou Jie").id
+    stored_value.top_up(uow, owner, member, 5_000, "wechat", "4200000001")
+    uow.dispose()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#checkout-entry", Input).value = "Hair clip 128"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+e", *"Zhou")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, PaymentModal)
+        assert modal.query_one("#pay-amount", Input).value == "50.00"  # all she holds
+        await pilot.press("enter")
+        await settle(pilot)
+        assert modal.tenders[modal.tender_index].code == "cash"
+        assert modal.query_one("#pay-amount", Input).value == "78.00"
+        await pilot.press("enter")
+        await settle(pilot)
+    paid = stored(select(Payment).order_by(col(Payment.id)))
+    assert [(p.tender, p.amount_cents) for p in paid] == [("stored_value", 5_000), ("cash", 7_800)]
 
 
 @pytest.mark.usefixtures("open_till", "catalogue")

@@ -72,8 +72,10 @@ class CheckoutScreen(SalonScreen):
         super().__init__()
         self.cart: CartView | None = None
         self.member_warning = ""
-        # The member whose panel (balances, packages, coupons, safety) is shown.
+        # The member whose panel (balances, packages, coupons, safety) is shown, and
+        # the panel once it has been read.
         self.panel_member_id: int | None = None
+        self.panel: MemberPanel | None = None
         # A booking's deposit this sale may use (the "Booking deposit" way to pay).
         self.deposit_cents = 0
         # Lines whose service needs a patch test the client lacks: id → confirmed.
@@ -97,7 +99,8 @@ class CheckoutScreen(SalonScreen):
                 yield Static("", id="checkout-member-panel")
                 yield Static(
                     _(
-                        "Enter adds · F10 pay · Ctrl+E member · Ctrl+S stylist · Ctrl+D discount\n"
+                        "Enter adds (empty: the member's usual) · F10 pay · Ctrl+E member · "
+                        "Ctrl+S stylist · Ctrl+D discount\n"
                         "Ctrl+T tip · "
                         "Ctrl+G park · Ctrl+R resume · Ctrl+X void · Ctrl+O history · "
                         "Ctrl+B drawer · Ctrl+K coupon · Ctrl+U package on/off · "
@@ -239,18 +242,22 @@ class CheckoutScreen(SalonScreen):
         panel = self.query_one("#checkout-member-panel", Static)
         if member_id is None:
             self.panel_member_id = None
+            self.panel = None
             panel.update("")
             panel.display = False
             return
         if member_id == self.panel_member_id and not reload:
             return
         self.panel_member_id = member_id
+        if self.panel is not None and self.panel.member_id != member_id:
+            self.panel = None
         from salon_tui.services import checkout_member
 
         uow, actor = self.salon.uow, self.salon.session_actor
 
         def shown(found: checkout_member.MemberPanel) -> None:
             if self.panel_member_id == found.member_id:
+                self.panel = found
                 panel.update(self.member_panel_text(found))
                 panel.display = True
 
@@ -319,6 +326,14 @@ class CheckoutScreen(SalonScreen):
                     )
                     + "[/]"
                 )
+        if panel.usual:
+            first = panel.usual[0]
+            usual = first.description + (
+                f" · {first.usual_staff_name}" if first.usual_staff_name else ""
+            )
+            if len(panel.usual) > 1:
+                usual += f" (+{len(panel.usual) - 1})"
+            lines.append(_("Usual (Enter): {services}").format(services=escape(usual)))
         if panel.next_booking is not None:
             when = shop_time(panel.next_booking.starts_at, zone).strftime("%m-%d %H:%M")
             lines.append(
@@ -371,10 +386,50 @@ class CheckoutScreen(SalonScreen):
         if event.input.id != "checkout-entry":
             return
         text = event.value.strip()
-        if not text or self.cart is None:
+        if self.cart is None:
+            return
+        if not text:
+            self.offer_usual()
             return
         event.input.value = ""
         self.enter_text(text)
+
+    def offer_usual(self) -> None:
+        """Enter on the empty entry: the member's usual services, the most frequent
+        highlighted, each with who last did it (so Enter adds it without asking)."""
+        if self.cart is None or self.cart.member_id is None:
+            return
+        member_id = self.cart.member_id
+        name = shown(self.cart.member_label.split(" · ")[0]) if self.cart.member_label else ""
+
+        def offer(usual: tuple[ItemChoice, ...]) -> None:
+            if self.cart is None or self.cart.member_id != member_id:
+                return
+            if not usual:
+                self.notify(
+                    _("{name} has no usual services yet: type a code, a name or pinyin.").format(
+                        name=name
+                    )
+                )
+                return
+            from salon_tui.screens.modals.checkout_pick import ItemPickModal
+
+            self.app.push_screen(
+                ItemPickModal(
+                    list(usual),
+                    lambda c: money(self, c),
+                    title=_("Usual for {name}").format(name=name),
+                ),
+                self._picked,
+            )
+
+        if self.panel is not None and self.panel.member_id == member_id:
+            offer(self.panel.usual)
+            return
+        from salon_tui.services.sales_catalog_link import usual_services
+
+        uow = self.salon.uow
+        call_service(self, lambda: tuple(usual_services(uow, member_id)), offer)
 
     def enter_text(self, text: str) -> None:
         from salon_tui.screens.checkout_loyalty import loyalty_code_entered
@@ -560,7 +615,16 @@ class CheckoutScreen(SalonScreen):
         from salon_tui.screens.modals.checkout_pay import PaymentModal
 
         deposit = {"deposit": self.deposit_cents} if self.deposit_cents else {}
-        self.app.push_screen(PaymentModal(self.cart, held=deposit), self._paid)
+        # The member's stored value as the panel read it: the dialog starts on it when
+        # there is some (it reads the balance again itself).
+        balance = (
+            self.panel.stored_value_cents
+            if self.panel is not None and self.panel.member_id == self.cart.member_id
+            else None
+        )
+        self.app.push_screen(
+            PaymentModal(self.cart, held=deposit, stored_value_cents=balance), self._paid
+        )
 
     def _paid(self, paid: PaidSale | None) -> None:
         if paid is None:

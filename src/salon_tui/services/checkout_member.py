@@ -2,7 +2,8 @@
 
 Level, stored value (principal and bonus, and whether it is low for the level), the
 packages with uses left, points, the coupons that can still be used, allergies and patch
-tests, and the next booking. One read, for the member on the sale.
+tests, the next booking, and the services they usually have (with who last did each).
+One read, for the member on the sale.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ from salon_tui.domain.actor import Actor
 from salon_tui.domain.bookings import BookingStatus
 from salon_tui.domain.clock import utc_now
 from salon_tui.domain.coupons import CouponState
+from salon_tui.i18n import current_locale
 from salon_tui.services import points, stored_value
 from salon_tui.services.member_safety import patch_valid_until
 from salon_tui.services.members import load_member, shop_today
 from salon_tui.services.permissions import require
+from salon_tui.services.sale_catalog import ItemChoice
+from salon_tui.services.sales_catalog_link import usual_services_in
 
 UPCOMING = (BookingStatus.BOOKED.value, BookingStatus.CONFIRMED.value)
 
@@ -76,6 +80,9 @@ class MemberPanel:
     allergies: tuple[str, ...]
     patch_tests: tuple[PanelPatchTest, ...]  # the latest per category
     next_booking: PanelBooking | None
+    # The services the member has most often, with who last did each (Enter on the empty
+    # entry offers them).
+    usual: tuple[ItemChoice, ...] = ()
 
     @property
     def stored_value_cents(self) -> int:
@@ -117,6 +124,7 @@ def _panel(session: Session, member_id: int) -> MemberPanel:
         ),
         patch_tests=_patch_tests(session, member_id, today),
         next_booking=next_booking(session, member_id),
+        usual=tuple(usual_services_in(session, member_id, current_locale())),
     )
 
 

@@ -27,6 +27,7 @@ from salon_tui.data.models import (
     Member,
     NumberSequence,
     Payment,
+    Product,
     Refund,
     RefundLine,
     Sale,
@@ -34,6 +35,7 @@ from salon_tui.data.models import (
     SaleLine,
     SaleLineStaff,
     SaleTip,
+    Service,
 )
 from salon_tui.data.uow import UnitOfWork
 from salon_tui.domain.commission import Rule, choose_rule, line_commission
@@ -43,24 +45,27 @@ from salon_tui.domain.tenders import format_sale_number
 from salon_tui.services import audit, commission
 from salon_tui.services.stores import terminal_store
 
-# (code, name, category, price in fen, who can do it)
+# What the history sold: services and retail products of the demo menu (demo_catalog),
+# by code, at their menu prices. (code, name, category, price in fen, who can do it)
 SERVICES = (
-    ("S101", "洗剪吹 Cut & blow-dry", "hair", 12_800, ("tony", "kevin")),
-    ("S102", "总监剪发 Director cut", "hair", 28_800, ("tony",)),
-    ("S103", "洗吹造型 Wash & style", "hair", 5_800, ("tony", "kevin")),
-    ("S201", "染发 Colour", "colour", 48_800, ("tony", "kevin")),
-    ("S202", "挑染 Highlights", "colour", 68_800, ("tony",)),
-    ("S301", "烫发 Perm", "perm", 58_800, ("tony", "kevin")),
-    ("S302", "头皮护理 Scalp care", "care", 19_800, ("kevin",)),
-    ("S401", "美甲 Gel nails", "nails", 16_800, ("amy",)),
-    ("S402", "嫁接睫毛 Lash extensions", "lashes", 29_800, ("amy",)),
+    ("C01", "洗剪吹 Wash, cut & blow-dry", "剪发", 12_800, ("tony", "kevin")),
+    ("C02", "精剪 Precision cut", "剪发", 9_800, ("tony",)),
+    ("W01", "洗吹造型 Wash & blow-dry", "洗护", 5_800, ("tony", "kevin")),
+    ("D02", "染发（长发） Colour, long hair", "烫染", 58_800, ("tony", "kevin")),
+    ("D03", "挑染 Highlights", "烫染", 48_800, ("tony",)),
+    ("P02", "数码热烫 Digital perm", "烫染", 68_800, ("tony", "kevin")),
+    ("T01", "头皮护理 Scalp treatment", "护理", 26_800, ("kevin",)),
+    ("N02", "光疗甲 Gel manicure", "美甲", 19_800, ("amy",)),
+    ("L01", "单根嫁接睫毛 Classic lash extensions", "美睫", 29_800, ("amy",)),
 )
 PRODUCTS = (
-    ("P001", "护发精油 Hair oil", "retail", 12_800),
-    ("P002", "洗发水 Shampoo 500ml", "retail", 8_800),
-    ("P003", "发蜡 Styling wax", "retail", 6_800),
-    ("P004", "护甲油 Cuticle oil", "retail", 4_800),
+    ("KR04", "卡诗双重菁纯护发油 Kérastase Elixir Ultime oil", "护理", 45_800),
+    ("LP01", "欧莱雅丝漾洗发水 L'Oréal Pro Vitamino shampoo", "洗护", 16_800),
+    ("SW04", "施华蔻发蜡 Schwarzkopf Osis+ wax", "造型", 12_800),
+    ("NL07", "指缘营养油 Cuticle oil", "美甲", 4_800),
 )
+# Services that take long enough for a second pair of hands (a 70/30 split).
+SHARED_CATEGORY = "烫染"
 TENDER_WEIGHTS = (("wechat", 46), ("alipay", 20), ("cash", 19), ("bank_card", 15))
 CHUNK = 5_000
 
@@ -152,6 +157,15 @@ def seed_sales(uow: UnitOfWork, context: Any) -> dict[str, int]:
         # Members in the order they joined: a sale picks among those who had joined by then.
         member_ids = [int(row[0]) for row in joined_rows]
         joined_at = [row[2] if row[2].tzinfo else row[2].replace(tzinfo=UTC) for row in joined_rows]
+        # The menu's ids, when the catalogue is seeded (a demo without it sells by code).
+        item_ids: dict[tuple[str, str], int] = {
+            ("service", str(code)): int(item_id)
+            for code, item_id in session.execute(select(col(Service.code), col(Service.id)))
+        }
+        item_ids.update(
+            (("product", str(sku)), int(item_id))
+            for sku, item_id in session.execute(select(col(Product.sku), col(Product.id)))
+        )
         ids = _Ids(
             {
                 "sale": _max_id(session, Sale.id) + 1,
@@ -213,7 +227,7 @@ def seed_sales(uow: UnitOfWork, context: Any) -> dict[str, int]:
                     person = staff[rng.choice(who)]
                     requested = rng.random() < 0.45
                     people = [(person, 10_000, requested)]
-                    if category in {"colour", "perm"} and rng.random() < 0.3:
+                    if category == SHARED_CATEGORY and rng.random() < 0.3:
                         helper = staff["kevin"] if person != staff["kevin"] else staff["tony"]
                         people = [(person, 7_000, requested), (helper, 3_000, False)]
                     line_staff[line_id] = people
@@ -243,7 +257,7 @@ def seed_sales(uow: UnitOfWork, context: Any) -> dict[str, int]:
                         "sale_id": sale_id,
                         "position": position,
                         "kind": kind,
-                        "item_id": None,
+                        "item_id": item_ids.get((kind, code)),
                         "item_code": code,
                         "description": name,
                         "category": category,

@@ -27,8 +27,10 @@ class ItemChoice:
     description: str
     category: str
     unit_cents: int
-    # Services: who usually does it for this member, if an area knows.
+    # Services: who usually does it for this member, if an area knows (and their name,
+    # when it was found in the member's history).
     usual_staff_id: int | None = None
+    usual_staff_name: str = ""
 
 
 ItemFinder = Callable[[UnitOfWork, Actor, str, int | None], list[ItemChoice]]

@@ -60,6 +60,87 @@ def find_catalogue_items(
     return found
 
 
+# The member's last paid sales that say what their usual services are.
+USUAL_SALES = 20
+USUAL_LIMIT = 5
+
+
+def usual_services(uow: UnitOfWork, member_id: int) -> list[ItemChoice]:
+    """The services the member had most often on their last 20 paid sales (the latest
+    first on a tie), at today's menu price, each with the person who last did it for them
+    while that person still works here. Inactive services are left out."""
+    with uow.read() as session:
+        return usual_services_in(session, member_id, current_locale())
+
+
+def usual_services_in(session: Session, member_id: int, locale: str) -> list[ItemChoice]:
+    from dataclasses import replace
+
+    from sqlmodel import col, select
+
+    from salon_tui.data.models import Sale, SaleLine, SaleLineStaff, Service, Staff
+    from salon_tui.domain.sales import COUNTED_STATUSES
+    from salon_tui.services.catalog import _service_views
+
+    recent = (
+        select(col(Sale.id), col(Sale.paid_at))
+        .where(col(Sale.member_id) == member_id, col(Sale.status).in_(COUNTED_STATUSES))
+        .order_by(col(Sale.paid_at).desc(), col(Sale.id).desc())
+        .limit(USUAL_SALES)
+        .subquery()
+    )
+    lines = session.exec(
+        select(col(SaleLine.id), col(SaleLine.item_id), col(SaleLine.item_code))
+        .join(recent, recent.c.id == col(SaleLine.sale_id))
+        .where(col(SaleLine.kind) == LineKind.SERVICE.value)
+        .order_by(recent.c.paid_at.desc(), recent.c.id.desc(), col(SaleLine.position))
+    ).all()
+    # Lines written by the till name their service by id; history imported from another
+    # system (and the demo's) by code only.
+    ids = {item_id for _line, item_id, _code in lines if item_id is not None}
+    codes = {code for _line, item_id, code in lines if item_id is None and code}
+    if not ids and not codes:
+        return []
+    services = session.exec(
+        select(Service).where(
+            col(Service.active).is_(True),
+            col(Service.id).in_(ids) | col(Service.code).in_(codes),
+        )
+    ).all()
+    by_id = {service.id: service for service in services}
+    by_code = {service.code: service for service in services}
+    counts: dict[int, int] = {}
+    latest_line: dict[int, int] = {}  # lines come newest first
+    for line_id, item_id, code in lines:
+        service = by_id.get(item_id) if item_id is not None else by_code.get(code)
+        if service is None or service.id is None or line_id is None:
+            continue
+        counts[service.id] = counts.get(service.id, 0) + 1
+        latest_line.setdefault(service.id, line_id)
+    who: dict[int, tuple[int, str]] = {}
+    for line_id, staff_id, name in session.exec(
+        select(col(SaleLineStaff.line_id), col(SaleLineStaff.staff_id), col(Staff.name))
+        .join(Staff, col(Staff.id) == col(SaleLineStaff.staff_id))
+        .where(
+            col(SaleLineStaff.line_id).in_(list(latest_line.values())),
+            col(Staff.active).is_(True),
+        )
+        .order_by(col(SaleLineStaff.share_bp), col(SaleLineStaff.id).desc())
+    ):
+        who[line_id] = (staff_id, name)  # the largest share comes last and stays
+    # Most often first; on a tie, the one had most recently (dicts keep first-seen order).
+    chosen = sorted(counts, key=lambda service_id: -counts[service_id])[:USUAL_LIMIT]
+    views = {view.id: view for view in _service_views(session, [by_id[i] for i in chosen])}
+    found = []
+    for service_id in chosen:
+        choice = _service_choice(views[service_id], locale)
+        stylist = who.get(latest_line[service_id])
+        if stylist is not None:
+            choice = replace(choice, usual_staff_id=stylist[0], usual_staff_name=stylist[1])
+        found.append(choice)
+    return found
+
+
 def _service_choice(view: object, locale: str) -> ItemChoice:
     from salon_tui.services.catalog import ServiceView
 

@@ -1,7 +1,7 @@
 """Paying: split across tenders, cash with change, then one commit.
 
-The amount starts at what is left to pay, in cash: Enter pays it exactly. Up/Down
-choose another tender. For cash, typing more than is left means "handed over": the
+The amount starts at what is left to pay, in cash — or from stored value when the
+member on the sale holds some: Enter pays it exactly. Up/Down choose another tender. For cash, typing more than is left means "handed over": the
 change is worked out. WeChat Pay and Alipay ask for the transaction reference. When
 nothing is left, the sale is paid in one transaction (the sale's idempotency key
 makes a second Enter harmless).
@@ -33,9 +33,18 @@ class PaymentModal(SalonModal[Any]):
         Binding("ctrl+z", "undo_part", N_("Remove last part"), priority=True),
     ]
 
-    def __init__(self, cart: CartView, *, held: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        cart: CartView,
+        *,
+        held: dict[str, int] | None = None,
+        stored_value_cents: int | None = None,
+    ) -> None:
         """``held``: money already held for this sale by an unlisted way to pay (a
-        booking's deposit), offered first and suggested up to what it holds."""
+        booking's deposit), offered first and suggested up to what it holds.
+        ``stored_value_cents``: the member's balance as the screen last read it; above
+        zero (and no deposit held), the dialog starts on stored value (read again on
+        mount)."""
         super().__init__()
         from salon_tui.services.tenders import list_tenders
 
@@ -59,6 +68,18 @@ class PaymentModal(SalonModal[Any]):
         self.prepaid_most_cents = cart.total_cents - sum(
             line.net_cents for line in cart.lines if line.kind in MONEY_ONLY_KINDS
         )
+        from salon_tui.services.prepaid_hooks import STORED_VALUE
+
+        codes = [tender.code for tender in self.tenders]
+        # Not when the cart is all top-ups and gift cards: those are bought with money.
+        if (
+            stored_value_cents
+            and not self.held
+            and self.prepaid_most_cents > 0
+            and STORED_VALUE.code in codes
+        ):
+            self.member_balance_cents = stored_value_cents
+            self.tender_index = codes.index(STORED_VALUE.code)
 
     def money(self, cents: int) -> str:
         from salon_tui.domain.money import format_money
@@ -98,6 +119,9 @@ class PaymentModal(SalonModal[Any]):
 
             def show_balance(balance: Any) -> None:
                 self.member_balance_cents = balance.total_cents
+                tender = self.tenders[self.tender_index]
+                if balance.total_cents <= 0 and tender.needs_member and not self.parts:
+                    self.tender_index = 0  # spent meanwhile (another terminal): cash
                 self.refresh_view()
 
             call_service(

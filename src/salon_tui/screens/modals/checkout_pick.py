@@ -38,20 +38,28 @@ class _Dialog(SalonModal[Any]):
 
 
 class ItemPickModal(_Dialog):
-    """Several items match what was typed: pick one with the arrows and Enter."""
+    """Several items match what was typed (or the member's usual services): pick one
+    with the arrows and Enter."""
 
-    def __init__(self, choices: list[ItemChoice], money: Callable[[int], str]) -> None:
+    def __init__(
+        self, choices: list[ItemChoice], money: Callable[[int], str], *, title: str = ""
+    ) -> None:
         super().__init__()
         self.choices = choices
         self.money = money
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(_("Which one?"), classes="dialog-title")
+            yield Static(self.title_text or _("Which one?"), classes="dialog-title")
             yield OptionList(
                 *[
                     Option(
-                        f"{c.code + '  ' if c.code else ''}{c.description}  {self.money(c.unit_cents)}"
+                        shown(
+                            f"{c.code + '  ' if c.code else ''}{c.description}  "
+                            f"{self.money(c.unit_cents)}"
+                            + (f"  · {c.usual_staff_name}" if c.usual_staff_name else "")
+                        )
                     )
                     for c in self.choices
                 ],
