@@ -14,6 +14,7 @@ BENCHMARKS = [
     "member_search",
     "member_keystroke",
     "checkout",
+    "checkout_steps",
     "imports",
     "bookings",
 ]
