@@ -53,3 +53,25 @@ async def test_every_area_footer_fits_120_columns(locale: str) -> None:
             if overflowing := _overflowing(app):
                 cut[f"{key} {type(app.screen).__name__}"] = overflowing
         assert cut == {}
+
+
+async def test_a_footer_recomposed_again_and_again_keeps_no_old_keys() -> None:
+    """Textual binds each composed key to the footer's ``compact``; the binding outlived
+    the key (the footer recomposes whenever the bindings change), so the heap grew all
+    day."""
+    _open_till()
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2")
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        for _ in range(5):  # a dialog over checkout and back: the footer recomposes
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        watchers = getattr(footer, "__watchers", {}).get("compact", [])
+        assert [node for node, _callback in watchers if isinstance(node, FooterKey)] == []
+        keys = [key for key in footer.query(FooterKey) if not key.has_class("-command-palette")]
+        assert keys and not any(key.compact or key.has_class("-compact") for key in keys)

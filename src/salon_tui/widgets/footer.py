@@ -30,6 +30,17 @@ class TranslatedFooter(Footer):
             ):
                 continue  # elsewhere, or the key of the area already shown
             if isinstance(widget, FooterKey):
+                # Textual's footer data-binds every key it composes to its ``compact``
+                # reactive; the watcher outlives the key, so each recompose (every change
+                # of focus or screen) left its keys attached to the footer, growing the
+                # heap and with it every full garbage collection, and ran each new key's
+                # watcher at once (Textual issue #6666). Our footers never change
+                # ``compact``: a bound key takes the footer's value now and the binding
+                # is dropped before it is made (``_initialize_data_bind`` runs after
+                # mounting and does nothing without it).
+                if widget._reactive_connect:
+                    widget.set_reactive(FooterKey.compact, self.compact)
+                    widget._reactive_connect = None
                 widget.description = _(widget.description) if widget.description else ""
                 if isinstance(widget.tooltip, str) and widget.tooltip:
                     widget.tooltip = _(widget.tooltip)
