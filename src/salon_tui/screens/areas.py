@@ -45,7 +45,15 @@ class Area:
         def build() -> Screen[Any]:
             module = importlib.import_module(module_name)
             screen_class: type[Screen[Any]] = getattr(module, class_name)
-            return screen_class()
+            screen = screen_class()
+            # Textual (8.2.8) reparses and reapplies every stylesheet of the app when a
+            # mode's screen has an older CSS count than the app's — which a new screen
+            # always has (-1): twice when the mode starts and once more on the first
+            # return, about 35 ms each on the desk's F2. The count exists for screens
+            # that were there before a theme change; a new screen is styled from the
+            # current stylesheet when it mounts, so it starts up to date.
+            screen._css_update_count = screen.app._css_update_count
+            return screen
 
         return build
 
