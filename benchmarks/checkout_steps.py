@@ -6,21 +6,20 @@ time (so a sale is inside opening hours, as in `checkout`), logged in as the fro
 Keys go in as the terminal driver sends them, through the app's keyboard-wedge scan
 detection (config.toml has it on); not Pilot's ``press``, which waits for the process to
 go idle. Each sale is one member's (a different member each time: an active card, stored
-value of at least twice the service's price, no allergy, no package), from the home screen:
+value of at least twice the dearest service, services on earlier sales and none needing a
+patch test, no allergy, no package), from the home screen:
 
 1. F2: a new checkout screen (the area is built afresh before each sale, as after a log-in)
    shows its new open cart: no lines, walk-in, the cart table measured.
 2. The member's card scanned: its digits 5 ms apart then Enter, timed from the Enter; done
    when the cart names the member and the member panel shows that member.
-3. The service typed by its code at a typist's pace (100 ms between keys), timed from the
-   Enter; done when the cart table holds the line and, when the service has not exactly
-   one stylist, the stylist dialog is up with its list of people loaded.
-4. Enter in the stylist dialog (only when it opened): done when the dialog is gone and the
-   cart's line names the stylist.
-5. F10: done when the payment dialog shows the member's stored-value balance.
-6. Down until stored value is the way to pay: each Down is one sample, done when the ways
-   to pay show the next one highlighted.
-7. Enter pays: done when the checkout screen shows the next sale's empty cart (the payment
+3. Enter on the empty entry: done when the member's usual services are listed.
+4. Enter takes the first: done when the cart table holds the line (with who last did it
+   for the member; when no one is known, the stylist dialog is up with its people loaded,
+   and its Enter is one more step, "stylist chosen").
+5. F10: done when the payment dialog shows the member's stored-value balance (it starts
+   on stored value; were it not, each Down to it would be a sample of "next way to pay").
+6. Enter pays: done when the checkout screen shows the next sale's empty cart (the payment
    dialog gone, the member panel hidden). The benchmark shop asks for ratings
    (checkout.ask_rating): the time from the same Enter to the first frame with the rating
    dialog is reported for information; the dialog is then skipped with Esc, untimed.
@@ -35,7 +34,7 @@ it; a frame is encoded into the escape codes a terminal would get (headless Text
 that) before the clock stops. A table counts once it has measured its new rows (DataTable
 does that when idle). When no frame comes within a second of the predicate holding, the
 screen is asked for one ("forced"). Between steps the app settles and the cashier takes
-``STEP_PAUSE_SECONDS``. A sale's waiting is the sum of its steps 1-7. One untimed sale first (the process's first sale imports and
+``STEP_PAUSE_SECONDS``. A sale's waiting is the sum of its steps 1-6. One untimed sale first (the process's first sale imports and
 compiles what the others reuse; its waiting is in the note). Floor: a bare Textual app,
 measured the same way in the same run, where each key adds a row to a 6-column DataTable
 and updates a Static, as a cart change does. Target: every step ≤ 50 ms (median; p95 in
@@ -79,12 +78,8 @@ if TYPE_CHECKING:
 SALES = int(os.environ.get("BENCH_STEPS_SALES", "25"))
 WARM_UP_SALES = 1
 DESK = ("李娜 Nina", "1234")
-# The regular cut of the benchmark shop's menu (its code is looked up in the copy).
-SERVICE_NAME = "洗剪吹"
 # A keyboard-wedge scanner: far below the scan detector's 30 ms.
 SCAN_GAP_SECONDS = 0.005
-# A fast typist: ten keys a second; above the detector's gap, so typed, not scanned.
-TYPING_GAP_SECONDS = 0.1
 # The cashier between two steps: looks at the screen, reaches for the next key.
 STEP_PAUSE_SECONDS = 0.3
 # Give up on a step (and say which) rather than hang.
@@ -109,7 +104,6 @@ class _Sale:
     member_id: int
     member_name: str
     card: str
-    service_code: str
     waited_ms: list[float] = field(default_factory=list)
 
 
@@ -211,6 +205,19 @@ def _line_added(app: App[Any], _sale: _Sale) -> Check:
         return (
             isinstance(dialog, StaffPickModal)
             and dialog.query_one("#staff-options", OptionList).option_count > 0
+        )
+
+    return check
+
+
+def _usual_offered(app: App[Any], _sale: _Sale) -> Check:
+    from salon_tui.screens.modals.checkout_pick import ItemPickModal
+
+    def check() -> bool:
+        dialog = app.screen
+        return (
+            isinstance(dialog, ItemPickModal)
+            and dialog.query_one("#item-options", OptionList).option_count > 0
         )
 
     return check
@@ -337,12 +344,8 @@ SALE_STEPS: list[Step] = [
         SCAN_GAP_SECONDS,
         _member_shown,
     ),
-    Step(
-        "service code + Enter",
-        lambda sale: [*sale.service_code.lower(), "enter"],
-        TYPING_GAP_SECONDS,
-        _line_added,
-    ),
+    Step("Enter: the member's usual services", _keys("enter"), 0.0, _usual_offered),
+    Step("Enter: the usual service added", _keys("enter"), 0.0, _line_added),
     Step(
         "stylist chosen (Enter)",
         _keys("enter"),
@@ -723,33 +726,36 @@ def _copy(home: Path, folder: Path) -> None:
 
 
 def _sales(folder: Path, count: int) -> list[_Sale]:
-    """Members spread over the whole file who can pay a cut from stored value, and whose
-    sale asks nothing more (no allergy to confirm, no package to price the cut)."""
+    """Members spread over the whole file with usual services who can pay them from
+    stored value, and whose sale asks nothing more (no allergy or patch test to confirm,
+    no package to price the service)."""
     raw = sqlite3.connect(folder / "salon.db")
-    found = raw.execute(
-        "SELECT code, price_cents FROM service WHERE name = ? AND active", (SERVICE_NAME,)
-    ).fetchone()
-    if found is None:
-        raise LookupError(f"the benchmark shop sells no {SERVICE_NAME!r}")
-    code, price = found
+    # Whichever service is the member's usual, stored value pays it twice over.
+    (most,) = raw.execute("SELECT 2 * max(price_cents) FROM service WHERE active").fetchone()
     members = raw.execute(
         "SELECT m.id, m.name, c.number FROM member m "
         "JOIN card c ON c.member_id = m.id AND c.status = 'active' "
         "JOIN stored_value_account a ON a.member_id = m.id AND a.status = 'open' "
         "WHERE m.status = 'active' AND NOT m.erased "
-        "AND a.principal_cents + a.bonus_cents >= 2 * ? "
+        "AND a.principal_cents + a.bonus_cents >= ? "
         "AND NOT EXISTS (SELECT 1 FROM member_allergy x "
         "  WHERE x.member_id = m.id AND x.removed_at IS NULL) "
         "AND NOT EXISTS (SELECT 1 FROM member_package p "
         "  WHERE p.member_id = m.id AND p.status = 'active') "
+        "AND EXISTS (SELECT 1 FROM sale s JOIN sale_line l ON l.sale_id = s.id "
+        "  WHERE s.member_id = m.id AND l.kind = 'service' AND s.status IN ('paid', 'refunded')) "
+        # A usual service that needs a patch test would ask to confirm at F10.
+        "AND NOT EXISTS (SELECT 1 FROM sale s JOIN sale_line l ON l.sale_id = s.id "
+        "  JOIN service v ON v.code = l.item_code AND v.needs_patch_test "
+        "  WHERE s.member_id = m.id) "
         "ORDER BY m.id",
-        (price,),
+        (most,),
     ).fetchall()
     raw.close()
     if len(members) < count:
         raise LookupError(f"only {len(members)} members fit the sale; {count} wanted")
     chosen = [members[index * len(members) // count] for index in range(count)]
-    return [_Sale(member_id, name, card, code) for member_id, name, card in chosen]
+    return [_Sale(member_id, name, card) for member_id, name, card in chosen]
 
 
 # --- figures --------------------------------------------------------------------------------
