@@ -8,7 +8,6 @@ The database opens in a worker so the login screen paints first.
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -23,6 +22,7 @@ from textual.screen import Screen
 from salon_tui import paths
 from salon_tui.domain.actor import Actor
 from salon_tui.errors import SalonError
+from salon_tui.heap import IDLE_COLLECT_SECONDS, collect_while_idle, freeze_survivors
 from salon_tui.i18n import N_, _
 from salon_tui.screens.areas import AREAS, PALETTE_SCREENS, Area, area_for_mode
 from salon_tui.widgets.devices import DeviceHub, DeviceState
@@ -57,7 +57,7 @@ def _freeze_startup_objects() -> None:
     global _frozen
     if not _frozen:
         _frozen = True
-        gc.freeze()
+        freeze_survivors()
 
 
 class SalonApp(App[int]):
@@ -95,6 +95,7 @@ class SalonApp(App[int]):
         # Set at start when the shop has several stores and this computer chose none.
         self.store_problem = ""
         self._last_input = time.monotonic()
+        self._collected_since_input = False
         self.hub = DeviceHub(self)
         for area in AREAS:
             self.add_mode(area.mode, area.factory())
@@ -111,6 +112,7 @@ class SalonApp(App[int]):
         # Open the database once the login screen has painted: its imports are heavy.
         self.call_after_refresh(self.open_database)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.set_interval(IDLE_CHECK_SECONDS, self.collect_if_idle)
 
     @work(thread=True, exit_on_error=False, group="database")
     def open_database(self) -> None:
@@ -212,6 +214,7 @@ class SalonApp(App[int]):
             event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
         ):
             self._last_input = time.monotonic()
+            self._collected_since_input = False
         keyboard = self.hub.keyboard
         if (
             keyboard is not None
@@ -235,6 +238,13 @@ class SalonApp(App[int]):
 
     def idle_seconds(self) -> float:
         return time.monotonic() - self._last_input
+
+    def collect_if_idle(self) -> None:
+        """The garbage frozen since the last time (see salon_tui.heap), collected once
+        per quiet spell."""
+        if not self._collected_since_input and self.idle_seconds() >= IDLE_COLLECT_SECONDS:
+            self._collected_since_input = True
+            collect_while_idle()
 
     def lock_if_idle(self) -> None:
         if self.actor is None or self.locked or self.shop is None:
