@@ -671,3 +671,47 @@ async def test_the_refund_dialog_has_refund_and_cancel_buttons() -> None:
         assert app.screen is history
     (refund,) = stored(select(Refund))
     assert (refund.amount_cents, refund.reason) == (9_900, "allergy")
+
+
+@pytest.mark.usefixtures("open_till")
+async def test_the_member_panel_is_read_again_after_another_area_not_after_a_dialog(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from salon_tui.services import checkout_member, members, stored_value
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    member = members.add_member(uow, owner, name="Zhou Jie").id
+    stored_value.top_up(uow, owner, member, 50_000, "wechat", "4200000001")
+    uow.dispose()
+    reads: list[int] = []
+    member_panel = checkout_member.member_panel
+
+    def counted(uow: Any, actor: Any, member_id: int) -> Any:
+        reads.append(member_id)
+        return member_panel(uow, actor, member_id)
+
+    monkeypatch.setattr(checkout_member, "member_panel", counted)
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await pilot.press("f2", "ctrl+e", *"Zhou")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reads == [member]
+        await pilot.press("ctrl+e")  # a dialog over checkout, then Esc: nothing to read
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert reads == [member]
+        await pilot.press("f1")
+        await settle(pilot)
+        uow = database.open_shop_database()  # meanwhile, a top-up (F7 at another desk)
+        stored_value.top_up(uow, _owner(uow), member, 20_000, "cash")
+        uow.dispose()
+        await pilot.press("f2")
+        await settle(pilot)
+        assert reads == [member, member]
+        panel = str(app.screen.query_one("#checkout-member-panel").render())
+        assert "Stored value CN¥700.00" in panel

@@ -7,6 +7,7 @@ worker; the screen only redraws from the ``CartView`` that comes back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -76,6 +77,9 @@ class CheckoutScreen(SalonScreen):
         # the panel once it has been read.
         self.panel_member_id: int | None = None
         self.panel: MemberPanel | None = None
+        # Whether another area was shown since (its changes reach the panel on return);
+        # a dialog over checkout changes nothing the panel shows.
+        self.left_for_area = False
         # A booking's deposit this sale may use (the "Booking deposit" way to pay).
         self.deposit_cents = 0
         # Lines whose service needs a patch test the client lacks: id → confirmed.
@@ -120,9 +124,18 @@ class CheckoutScreen(SalonScreen):
         if not self.take_pending_sale():
             self.start_new_sale()
 
+    def on_screen_suspend(self) -> None:
+        # Another area took the screen (F7 …), not a dialog over this one.
+        from textual.screen import ModalScreen
+
+        self.left_for_area = not isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
-        if not self.take_pending_sale() and self.cart is not None:
-            self.show_member_panel(self.cart.member_id, reload=True)  # a top-up on F7 …
+        if self.take_pending_sale() or self.cart is None:
+            return
+        if self.left_for_area:  # a top-up on F7 …: read the member's panel again
+            self.left_for_area = False
+            self.show_member_panel(self.cart.member_id, reload=True)
 
     def take_pending_sale(self) -> bool:
         """Take up a sale another screen opened for checkout; its empty cart is voided."""
@@ -152,11 +165,18 @@ class CheckoutScreen(SalonScreen):
 
     # --- the cart -------------------------------------------------------------------
 
-    def start_new_sale(self) -> None:
+    def start_new_sale(self, then: Callable[[], None] | None = None) -> None:
+        """Open the next sale; ``then`` runs once its empty cart is shown."""
         from salon_tui.services import sales
 
         uow, actor = self.salon.uow, self.salon.session_actor
-        call_service(self, lambda: sales.open_sale(uow, actor), self.show_cart, exclusive=True)
+
+        def opened(cart: CartView) -> None:
+            self.show_cart(cart)
+            if then is not None:
+                then()
+
+        call_service(self, lambda: sales.open_sale(uow, actor), opened, exclusive=True)
 
     def show_cart(self, cart: CartView) -> None:
         self.cart = cart
@@ -622,14 +642,24 @@ class CheckoutScreen(SalonScreen):
             if self.panel is not None and self.panel.member_id == self.cart.member_id
             else None
         )
+        from salon_tui.services import sales
+
+        uow, actor = self.salon.uow, self.salon.session_actor
         self.app.push_screen(
-            PaymentModal(self.cart, held=deposit, stored_value_cents=balance), self._paid
+            PaymentModal(
+                self.cart,
+                held=deposit,
+                stored_value_cents=balance,
+                next_sale=lambda: sales.open_sale(uow, actor),
+            ),
+            self._paid,
         )
 
-    def _paid(self, paid: PaidSale | None) -> None:
-        if paid is None:
+    def _paid(self, result: tuple[PaidSale, CartView | None] | None) -> None:
+        if result is None:
             self.reload_cart()  # a refused payment may have found the prices changed
             return
+        paid, next_cart = result
         text = _("Sale {number} paid: {total}.").format(
             number=paid.number, total=money(self, paid.total_cents)
         )
@@ -638,7 +668,20 @@ class CheckoutScreen(SalonScreen):
         self.notify(text, title=_("Paid"), timeout=10)
         self.deposit_cents = 0
         self.query_one("#checkout-entry", Input).focus()
-        self.start_new_sale()
+        # The next client's empty cart (opened with the payment, shown in the frame that
+        # closes the dialog); the rating question, if the shop asks, comes over it.
+        if next_cart is not None:
+            self.show_cart(next_cart)
+            self.sale_done(paid)
+        else:
+            self.start_new_sale(then=lambda: self.sale_done(paid))
+
+    def sale_done(self, paid: PaidSale) -> None:
+        """The next cart is shown: what the sale left alive is frozen (salon_tui.heap),
+        then the rating question, if the shop asks."""
+        from salon_tui.heap import freeze_survivors
+
+        freeze_survivors()
         self.ask_for_ratings(paid.sale_id, paid.number)
 
     def ask_for_ratings(self, sale_id: int, number: str) -> None:

@@ -9,6 +9,7 @@ makes a second Enter harmless).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -39,13 +40,18 @@ class PaymentModal(SalonModal[Any]):
         *,
         held: dict[str, int] | None = None,
         stored_value_cents: int | None = None,
+        next_sale: Callable[[], CartView] | None = None,
     ) -> None:
         """``held``: money already held for this sale by an unlisted way to pay (a
         booking's deposit), offered first and suggested up to what it holds.
         ``stored_value_cents``: the member's balance as the screen last read it; above
         zero (and no deposit held), the dialog starts on stored value (read again on
-        mount)."""
+        mount).
+        ``next_sale``: opens the next sale in the same worker once this one is paid, so
+        the checkout shows its empty cart in the frame that closes this dialog; the
+        dialog is dismissed with ``(PaidSale, CartView | None)``."""
         super().__init__()
+        self.next_sale = next_sale
         from salon_tui.services.tenders import list_tenders
 
         self.cart = cart
@@ -286,13 +292,19 @@ class PaymentModal(SalonModal[Any]):
             self.paying = False
             self.show_problem(error.message + " " + _("Nothing was charged; try again or Esc."))
 
-        call_service(
-            self,
-            lambda: pay_sale(uow, actor, sale_id, parts, key=key, expected_total_cents=total),
-            self.dismiss,
-            failed=failed,
-            exclusive=True,
-        )
+        next_sale = self.next_sale
+
+        def pay() -> tuple[Any, CartView | None]:
+            paid = pay_sale(uow, actor, sale_id, parts, key=key, expected_total_cents=total)
+            following = None
+            if next_sale is not None:
+                try:
+                    following = next_sale()
+                except SalonError:
+                    pass  # paid all the same: the checkout opens the next sale itself
+            return paid, following
+
+        call_service(self, pay, self.dismiss, failed=failed, exclusive=True)
 
     def paid_parts(self) -> list[Any]:
         return list(self.parts)
