@@ -337,7 +337,7 @@ def _keys(*keys: str) -> Callable[[_Sale], Sequence[str]]:
 
 
 SALE_STEPS: list[Step] = [
-    Step("F2 opens the sale", _keys("f2"), 0.0, _sale_opened),
+    Step("F2 opens checkout, first time after a log-in", _keys("f2"), 0.0, _sale_opened),
     Step(
         "card scanned",
         lambda sale: [*sale.card, "enter"],
