@@ -33,3 +33,34 @@ async def test_f2_and_back_build_checkout_without_reparsing_the_css() -> None:
             await settle(pilot)
         assert isinstance(app.screen, CheckoutScreen) and app.screen.cart is not None
         assert reparsed == []
+
+
+async def test_checkout_is_built_behind_home_and_opens_its_sale_when_shown() -> None:
+    from sqlmodel import select
+
+    from salon_tui.data.models import Sale
+    from salon_tui.screens.checkout import CheckoutScreen
+    from salon_tui.screens.home import HomeScreen
+    from salon_tui.services import database
+
+    def sales() -> list[Sale]:
+        uow = database.open_shop_database()
+        try:
+            with uow.read() as session:
+                return list(session.exec(select(Sale)).all())
+        finally:
+            uow.dispose()
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        (built,) = [s for s in app._screen_stacks.get("checkout", []) if s.is_mounted]
+        assert isinstance(built, CheckoutScreen) and built.cart is None
+        assert sales() == []  # nothing opened behind home
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is built and built.cart is not None
+        (opened,) = sales()
+        assert (opened.id, opened.status) == (built.cart.sale_id, "open")

@@ -715,3 +715,21 @@ async def test_the_member_panel_is_read_again_after_another_area_not_after_a_dia
         assert reads == [member, member]
         panel = str(app.screen.query_one("#checkout-member-panel").render())
         assert "Stored value CN¥700.00" in panel
+
+
+@pytest.mark.usefixtures("open_till", "catalogue")
+async def test_a_scan_while_the_sale_is_still_opening_is_kept_for_it() -> None:
+    from salon_tui.screens.checkout import CheckoutScreen
+    from salon_tui.widgets.devices import Scanned
+
+    app = SalonApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "desk")
+        await settle(pilot)
+        app.action_open_area("checkout")  # F2: built behind home, its sale opens now
+        screen = app.screen
+        assert isinstance(screen, CheckoutScreen) and screen.cart is None
+        screen.post_message(Scanned("101", "scanner"))  # before the sale is open
+        await settle(pilot)
+        assert screen.cart is not None
+        assert [line.description for line in screen.cart.lines] == ["Cut 剪发"]

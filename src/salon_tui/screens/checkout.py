@@ -80,6 +80,10 @@ class CheckoutScreen(SalonScreen):
         # Whether another area was shown since (its changes reach the panel on return);
         # a dialog over checkout changes nothing the panel shows.
         self.left_for_area = False
+        # A new sale is being opened (the screen's first showing, after a payment), and
+        # what was scanned or typed meanwhile, entered once it is open.
+        self.opening_sale = False
+        self.waiting_entries: list[str] = []
         # A booking's deposit this sale may use (the "Booking deposit" way to pay).
         self.deposit_cents = 0
         # Lines whose service needs a patch test the client lacks: id → confirmed.
@@ -121,7 +125,9 @@ class CheckoutScreen(SalonScreen):
             _("Item"), _("Qty"), _("Stylist"), _("Price"), _("Discount"), _("Charged")
         )
         self.query_one("#checkout-entry", Input).focus()
-        if not self.take_pending_sale():
+        # Built behind home after a log-in (SalonApp.prepare_checkout), it opens its sale
+        # when first shown, not before.
+        if not self.take_pending_sale() and self.is_current:
             self.start_new_sale()
 
     def on_screen_suspend(self) -> None:
@@ -131,7 +137,11 @@ class CheckoutScreen(SalonScreen):
         self.left_for_area = not isinstance(self.app.screen, ModalScreen)
 
     def on_screen_resume(self) -> None:
-        if self.take_pending_sale() or self.cart is None:
+        if self.take_pending_sale():
+            return
+        if self.cart is None:
+            if self.is_current and not self.opening_sale:
+                self.start_new_sale()
             return
         if self.left_for_area:  # a top-up on F7 …: read the member's panel again
             self.left_for_area = False
@@ -170,13 +180,26 @@ class CheckoutScreen(SalonScreen):
         from salon_tui.services import sales
 
         uow, actor = self.salon.uow, self.salon.session_actor
+        self.opening_sale = True
 
         def opened(cart: CartView) -> None:
+            self.opening_sale = False
             self.show_cart(cart)
+            waiting, self.waiting_entries = self.waiting_entries, []
+            for text in waiting:  # scanned or typed while the sale was being opened
+                self.enter_text(text)
             if then is not None:
                 then()
 
-        call_service(self, lambda: sales.open_sale(uow, actor), opened, exclusive=True)
+        def failed(error: Any) -> None:
+            from salon_tui.widgets.worker import show_error
+
+            self.opening_sale = False
+            show_error(self, error)
+
+        call_service(
+            self, lambda: sales.open_sale(uow, actor), opened, failed=failed, exclusive=True
+        )
 
     def show_cart(self, cart: CartView) -> None:
         self.cart = cart
@@ -399,14 +422,21 @@ class CheckoutScreen(SalonScreen):
     def on_scanned(self, message: Scanned) -> None:
         """A scan adds the product (or names the member's card) without touching any field."""
         message.stop()
-        if self.cart is not None and not self.salon.locked:
-            self.enter_text(message.code.strip())
+        if self.salon.locked:
+            return
+        if self.cart is None:  # the sale is being opened (F2 just shown): next in line
+            self.waiting_entries.append(message.code.strip())
+            return
+        self.enter_text(message.code.strip())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "checkout-entry":
             return
         text = event.value.strip()
         if self.cart is None:
+            if text:  # the sale is being opened (F2 just shown): next in line
+                event.input.value = ""
+                self.waiting_entries.append(text)
             return
         if not text:
             self.offer_usual()
