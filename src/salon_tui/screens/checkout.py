@@ -167,10 +167,19 @@ class CheckoutScreen(SalonScreen):
 
         def taken(loaded: tuple[CartView, int]) -> None:
             cart, deposit = loaded
+            self.opening_sale = False
             self.deposit_cents = deposit
             self.show_cart(cart)
 
-        call_service(self, take, taken, exclusive=True)
+        def failed(error: Any) -> None:
+            from salon_tui.widgets.worker import show_error
+
+            self.opening_sale = False
+            show_error(self, error)
+
+        # Like opening a sale: the screen's resume must not open another meanwhile.
+        self.opening_sale = True
+        call_service(self, take, taken, failed=failed, exclusive=True)
         return True
 
     # --- the cart -------------------------------------------------------------------
