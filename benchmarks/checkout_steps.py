@@ -72,7 +72,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from benchmarks.checkout import _afternoon
-from benchmarks.harness import Figure, demo_home, percentile
+from benchmarks.harness import Figure, demo_home, log_in, percentile
 
 if TYPE_CHECKING:
     from salon_tui.screens.checkout import CheckoutScreen
@@ -640,23 +640,8 @@ async def _log_in(pilot: Pilot[Any]) -> None:
     from salon_tui.screens.home import HomeScreen
 
     app: Any = pilot.app
-    await _until(
-        pilot,
-        "login screen",
-        lambda: (
-            bool(app.screen.query("#login-staff"))
-            and app.screen.query_one("#login-staff", OptionList).option_count > 0
-        ),
-    )
-    options = app.screen.query_one("#login-staff", OptionList)
-    options.highlighted = next(
-        index
-        for index in range(options.option_count)
-        if str(options.get_option_at_index(index).prompt).startswith(DESK[0])
-    )
-    options.focus()
-    await pilot.press("enter", *DESK[1], "enter")
-    await _until(pilot, "log-in", lambda: isinstance(app.screen, HomeScreen))
+    await log_in(pilot, *DESK, timeout=STEP_TIMEOUT_SECONDS)
+    await _until(pilot, "home", lambda: isinstance(app.screen, HomeScreen))
     # The database worker warms checkout up after the login screen shows: let it finish.
     await _until(
         pilot,

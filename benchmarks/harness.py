@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / ".data"
@@ -152,6 +153,36 @@ class Tmux:
             raise TimeoutError(f"{text!r} did not appear within {timeout} s:\n{self.screen()}")
         finally:
             subprocess.run([*self.base, "kill-server"], capture_output=True)
+
+
+async def log_in(pilot: Any, name: str, pin: str, timeout: float = 10.0) -> None:
+    """Log the headless app in as ``name`` (the login list's entry starts with it), then
+    wait until the session's home screen is up."""
+    from textual.widgets import OptionList
+
+    app = pilot.app
+
+    async def until(what: str, condition: Callable[[], bool]) -> None:
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{what}: not done within {timeout:g} s")
+            await pilot.pause(0.05)
+
+    def login_listed() -> bool:
+        found = app.screen.query("#login-staff")
+        return bool(found) and found.first(OptionList).option_count > 0
+
+    await until("login screen", login_listed)
+    options = app.screen.query_one("#login-staff", OptionList)
+    options.highlighted = next(
+        index
+        for index in range(options.option_count)
+        if str(options.get_option_at_index(index).prompt).startswith(name)
+    )
+    options.focus()
+    await pilot.press("enter", *pin, "enter")
+    await until("log-in", lambda: app.actor is not None and not app.screen.query("#login-staff"))
 
 
 def print_figures(figures: list[Figure]) -> None:

@@ -31,7 +31,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from benchmarks.harness import Figure, demo_home, percentile
+from benchmarks.harness import Figure, demo_home, log_in, percentile
 
 ROUNDS = 5
 DESK = ("李娜 Nina", "1234")
@@ -148,30 +148,13 @@ def _watch(screen: Any, search: Input) -> asyncio.Event:
 
 
 async def _app_samples(queries: list[str]) -> _Samples:
-    from textual.widgets import OptionList
 
     from salon_tui.app import SalonApp
     from salon_tui.screens.members import MembersScreen
 
     app = SalonApp()
     async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.05)
-            found = app.screen.query("#login-staff")
-            if found and found.first(OptionList).option_count:
-                break
-        options = app.screen.query_one("#login-staff", OptionList)
-        options.highlighted = next(
-            index
-            for index in range(options.option_count)
-            if str(options.get_option_at_index(index).prompt).startswith(DESK[0])
-        )
-        options.focus()
-        await pilot.press("enter", *DESK[1], "enter")
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if app.actor is not None and not app.screen.query("#login-staff"):
-                break
+        await log_in(pilot, *DESK)
         await pilot.press("f3")
         for _ in range(200):
             await pilot.pause(0.05)
