@@ -75,3 +75,30 @@ def make_service(
             recipe=recipe or {},
         ),
     )
+
+
+def sell_services(
+    uow: UnitOfWork, actor: Actor, member_id: int | None, lines: list[tuple[str, int]]
+) -> None:
+    """A sale paid by bank card of ``lines`` (a service's code, the staff id who did it)
+    to the member (None: a walk-in), each found and priced as checkout does."""
+    from salon_tui.domain.tenders import PaymentIn
+    from salon_tui.services import sale_catalog, sales
+    from salon_tui.services.sale_payment import pay_sale
+
+    cart = sales.open_sale(uow, actor)
+    sales.set_member(uow, actor, cart.sale_id, member_id)
+    for code, staff_id in lines:
+        (choice,) = sale_catalog.find_items(uow, actor, code)
+        cart = sales.add_line(
+            uow,
+            actor,
+            cart.sale_id,
+            kind=choice.kind,
+            description=choice.description,
+            unit_cents=choice.unit_cents,
+            item_id=choice.item_id,
+            item_code=choice.code,
+            staff=[sales.StaffShare(staff_id)],
+        )
+    pay_sale(uow, actor, cart.sale_id, [PaymentIn("bank_card", cart.total_cents)])

@@ -13,7 +13,7 @@ from salon_tui.domain.tenders import PaymentIn
 from salon_tui.errors import Conflict
 from salon_tui.services import inventory, products, refunds, sale_catalog, sales
 from salon_tui.services.sale_payment import pay_sale
-from tests.services.catalog_helpers import SHAMPOO_EAN, make_product, make_service
+from tests.services.catalog_helpers import SHAMPOO_EAN, make_product, make_service, sell_services
 
 
 def test_a_scan_finds_the_product_and_a_code_finds_the_service(
@@ -74,28 +74,6 @@ def test_a_product_out_of_stock_refuses_the_whole_sale(
     assert products.get_product(uow, view.id).on_hand == 0
 
 
-def _sell_to(
-    uow: UnitOfWork, desk: Actor, member_id: int | None, lines: list[tuple[object, Actor]]
-) -> None:
-    """A paid sale of ``lines`` (a service choice and who did it) to the member."""
-    cart = sales.open_sale(uow, desk)
-    sales.set_member(uow, desk, cart.sale_id, member_id)
-    for choice, stylist in lines:
-        assert isinstance(choice, sale_catalog.ItemChoice)
-        cart = sales.add_line(
-            uow,
-            desk,
-            cart.sale_id,
-            kind=choice.kind,
-            description=choice.description,
-            unit_cents=choice.unit_cents,
-            item_id=choice.item_id,
-            item_code=choice.code,
-            staff=[sales.StaffShare(stylist.staff_id)],
-        )
-    pay_sale(uow, desk, cart.sale_id, [PaymentIn("bank_card", cart.total_cents)])
-
-
 def test_a_members_usual_services_come_most_often_first_with_who_last_did_them(
     uow: UnitOfWork, owner: Actor, make_actor: Callable[..., Actor], clock: object
 ) -> None:
@@ -107,17 +85,14 @@ def test_a_members_usual_services_come_most_often_first_with_who_last_did_them(
     cut = make_service(uow, owner, "C01", price=12_800)
     wash = make_service(uow, owner, "W01", name="洗吹", price=5_800)
     colour = make_service(uow, owner, "D01", name="染发", price=38_800)
-    (cut_choice,) = sale_catalog.find_items(uow, owner, "C01")
-    (wash_choice,) = sale_catalog.find_items(uow, owner, "W01")
-    (colour_choice,) = sale_catalog.find_items(uow, owner, "D01")
     regular = members.add_member(uow, owner, name="周华", phone="13800138001").id
     other = members.add_member(uow, owner, name="李雷", phone="13800138002").id
     assert usual_services(uow, regular) == []  # nothing bought yet
-    _sell_to(uow, owner, regular, [(colour_choice, tony)])
-    _sell_to(uow, owner, regular, [(cut_choice, tony), (wash_choice, kevin)])
-    _sell_to(uow, owner, regular, [(cut_choice, kevin)])
-    _sell_to(uow, owner, other, [(wash_choice, tony), (wash_choice, tony)])
-    _sell_to(uow, owner, None, [(wash_choice, tony)])  # a walk-in counts for no one
+    sell_services(uow, owner, regular, [("D01", tony.staff_id)])
+    sell_services(uow, owner, regular, [("C01", tony.staff_id), ("W01", kevin.staff_id)])
+    sell_services(uow, owner, regular, [("C01", kevin.staff_id)])
+    sell_services(uow, owner, other, [("W01", tony.staff_id), ("W01", tony.staff_id)])
+    sell_services(uow, owner, None, [("W01", tony.staff_id)])  # a walk-in counts for no one
     found = usual_services(uow, regular)
     # The cut twice (Kevin last), then the wash and the colour once each, the wash had
     # more recently; today's menu price.

@@ -29,6 +29,18 @@ def _owner(uow: Any) -> Actor:
     return Actor(found.id, found.name, Role.OWNER)
 
 
+def _member_holding(cents: int) -> int:
+    """Zhou Jie, a member whose stored value holds ``cents`` (topped up by WeChat Pay)."""
+    from salon_tui.services import members, stored_value
+
+    uow = database.open_shop_database()
+    owner = _owner(uow)
+    member = members.add_member(uow, owner, name="Zhou Jie").id
+    stored_value.top_up(uow, owner, member, cents, "wechat", "4200000001")
+    uow.dispose()
+    return member
+
+
 @pytest.fixture
 def open_till(shop_on_disk: object) -> None:
     uow = database.open_shop_database()
@@ -80,7 +92,7 @@ async def test_a_regular_members_sale_from_stored_value_takes_six_keystrokes_and
     who last did it, F10 starts on stored value, Enter pays."""
     from salon_tui.services import cards, members, stored_value
     from salon_tui.widgets.devices import Scanned
-    from tests.services.catalog_helpers import make_service
+    from tests.services.catalog_helpers import make_service, sell_services
 
     uow = database.open_shop_database()
     owner = _owner(uow)
@@ -91,21 +103,7 @@ async def test_a_regular_members_sale_from_stored_value_takes_six_keystrokes_and
     cards.issue_card(uow, owner, member, "V100000")
     stored_value.top_up(uow, owner, member, 50_000, "wechat", "4200000001")
     for code in ("C01", "C01", "W01"):  # a cut by Tony is what she usually has
-        (choice,) = sale_catalog.find_items(uow, owner, code)
-        cart = sales.open_sale(uow, owner)
-        sales.set_member(uow, owner, cart.sale_id, member)
-        cart = sales.add_line(
-            uow,
-            owner,
-            cart.sale_id,
-            kind=choice.kind,
-            description=choice.description,
-            unit_cents=choice.unit_cents,
-            item_id=choice.item_id,
-            item_code=choice.code,
-            staff=[sales.StaffShare(tony.id)],
-        )
-        pay_sale(uow, owner, cart.sale_id, [PaymentIn("bank_card", cart.total_cents)])
+        sell_services(uow, owner, member, [(code, tony.id)])
     uow.dispose()
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -323,13 +321,9 @@ async def test_a_scan_adds_the_item_and_never_lands_in_the_entry_field() -> None
 
 async def test_a_member_pays_from_stored_value_offered_with_the_balance() -> None:
     from salon_tui.screens.modals.checkout_pay import PaymentModal
-    from salon_tui.services import members, stored_value
+    from salon_tui.services import stored_value
 
-    uow = database.open_shop_database()
-    owner = _owner(uow)
-    member = members.add_member(uow, owner, name="Zhou Jie").id
-    stored_value.top_up(uow, owner, member, 50_000, "wechat", "4200000001")
-    uow.dispose()
+    member = _member_holding(50_000)
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "desk")
@@ -370,13 +364,8 @@ async def test_a_member_pays_from_stored_value_offered_with_the_balance() -> Non
 @pytest.mark.usefixtures("open_till")
 async def test_stored_value_short_of_the_total_pays_its_part_and_cash_the_rest() -> None:
     from salon_tui.screens.modals.checkout_pay import PaymentModal
-    from salon_tui.services import members, stored_value
 
-    uow = database.open_shop_database()
-    owner = _owner(uow)
-    member = members.add_member(uow, owner, name="Zhou Jie").id
-    stored_value.top_up(uow, owner, member, 5_000, "wechat", "4200000001")
-    uow.dispose()
+    _member_holding(5_000)
     app = SalonApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "desk")
@@ -677,13 +666,9 @@ async def test_the_refund_dialog_has_refund_and_cancel_buttons() -> None:
 async def test_the_member_panel_is_read_again_after_another_area_not_after_a_dialog(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from salon_tui.services import checkout_member, members, stored_value
+    from salon_tui.services import checkout_member, stored_value
 
-    uow = database.open_shop_database()
-    owner = _owner(uow)
-    member = members.add_member(uow, owner, name="Zhou Jie").id
-    stored_value.top_up(uow, owner, member, 50_000, "wechat", "4200000001")
-    uow.dispose()
+    member = _member_holding(50_000)
     reads: list[int] = []
     member_panel = checkout_member.member_panel
 
