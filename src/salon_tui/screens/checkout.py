@@ -23,6 +23,7 @@ from salon_tui.widgets.safe_text import shown
 from salon_tui.widgets.shop_header import ShopHeader
 
 if TYPE_CHECKING:
+    from salon_tui.errors import SalonError
     from salon_tui.services.checkout_member import MemberPanel
     from salon_tui.services.sale_catalog import ItemChoice
     from salon_tui.services.sale_payment import PaidSale
@@ -171,15 +172,9 @@ class CheckoutScreen(SalonScreen):
             self.deposit_cents = deposit
             self.show_cart(cart)
 
-        def failed(error: Any) -> None:
-            from salon_tui.widgets.worker import show_error
-
-            self.opening_sale = False
-            show_error(self, error)
-
         # Like opening a sale: the screen's resume must not open another meanwhile.
         self.opening_sale = True
-        call_service(self, take, taken, failed=failed, exclusive=True)
+        call_service(self, take, taken, failed=self._opening_failed, exclusive=True)
         return True
 
     # --- the cart -------------------------------------------------------------------
@@ -200,15 +195,19 @@ class CheckoutScreen(SalonScreen):
             if then is not None:
                 then()
 
-        def failed(error: Any) -> None:
-            from salon_tui.widgets.worker import show_error
-
-            self.opening_sale = False
-            show_error(self, error)
-
         call_service(
-            self, lambda: sales.open_sale(uow, actor), opened, failed=failed, exclusive=True
+            self,
+            lambda: sales.open_sale(uow, actor),
+            opened,
+            failed=self._opening_failed,
+            exclusive=True,
         )
+
+    def _opening_failed(self, error: SalonError) -> None:
+        from salon_tui.widgets.worker import show_error
+
+        self.opening_sale = False
+        show_error(self, error)
 
     def show_cart(self, cart: CartView) -> None:
         self.cart = cart

@@ -74,6 +74,7 @@ def usual_services(uow: UnitOfWork, member_id: int) -> list[ItemChoice]:
 
 
 def usual_services_in(session: Session, member_id: int, locale: str) -> list[ItemChoice]:
+    from collections import Counter
     from dataclasses import replace
 
     from sqlmodel import col, select
@@ -109,13 +110,13 @@ def usual_services_in(session: Session, member_id: int, locale: str) -> list[Ite
     ).all()
     by_id = {service.id: service for service in services}
     by_code = {service.code: service for service in services}
-    counts: dict[int, int] = {}
+    counts: Counter[int] = Counter()
     latest_line: dict[int, int] = {}  # lines come newest first
     for line_id, item_id, code in lines:
         service = by_id.get(item_id) if item_id is not None else by_code.get(code)
         if service is None or service.id is None or line_id is None:
             continue
-        counts[service.id] = counts.get(service.id, 0) + 1
+        counts[service.id] += 1
         latest_line.setdefault(service.id, line_id)
     who: dict[int, tuple[int, str]] = {}
     for line_id, staff_id, name in session.exec(
@@ -128,8 +129,9 @@ def usual_services_in(session: Session, member_id: int, locale: str) -> list[Ite
         .order_by(col(SaleLineStaff.share_bp), col(SaleLineStaff.id).desc())
     ):
         who[line_id] = (staff_id, name)  # the largest share comes last and stays
-    # Most often first; on a tie, the one had most recently (dicts keep first-seen order).
-    chosen = sorted(counts, key=lambda service_id: -counts[service_id])[:USUAL_LIMIT]
+    # Most often first; on a tie, the one had most recently (first seen: lines come
+    # newest first, and most_common keeps that order among equals).
+    chosen = [service_id for service_id, _count in counts.most_common(USUAL_LIMIT)]
     views = {view.id: view for view in _service_views(session, [by_id[i] for i in chosen])}
     found = []
     for service_id in chosen:
